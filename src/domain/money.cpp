@@ -1,0 +1,52 @@
+#include "domain/money.hpp"
+
+#include <cstdio>
+
+#include "core/checked_math.hpp"
+#include "core/decimal.hpp"
+
+namespace kt {
+namespace {
+
+std::string format_scaled(u128 magnitude, int decimals, bool negative) {
+  std::string digits = u128_to_string(magnitude);
+  if (decimals > 0) {
+    if (static_cast<int>(digits.size()) <= decimals) digits.insert(0, static_cast<std::size_t>(decimals) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - static_cast<std::size_t>(decimals), ".");
+    while (digits.back() == '0') digits.pop_back();
+    if (digits.back() == '.') digits.pop_back();
+  }
+  return (negative && magnitude != 0 ? "-" : "") + digits;
+}
+
+}  // namespace
+
+std::string format_sol(Lamports amount) {
+  const bool negative = amount.value < 0;
+  // Negate in 128 bits so INT64_MIN survives.
+  const u128 magnitude = negative ? static_cast<u128>(-static_cast<__int128>(amount.value)) : static_cast<u128>(amount.value);
+  return format_scaled(magnitude, 9, negative);
+}
+
+Result<Lamports> parse_sol(std::string_view text) {
+  KT_TRY(std::int64_t lamports, parse_scaled(text, 9, INT64_MAX / 4, "a SOL amount"));
+  return Lamports{lamports};
+}
+
+std::string format_token_amount(TokenAmount amount) { return format_scaled(amount.raw, amount.decimals, false); }
+
+std::string format_token_amount_short(TokenAmount amount) {
+  u128 scale = 1;
+  for (int i = 0; i < amount.decimals; ++i) scale *= 10;
+  const u128 whole = amount.raw / scale;
+  if (whole < 100'000) return format_token_amount(amount);
+  const double value = static_cast<double>(amount.raw) / static_cast<double>(scale);  // display only
+  char buf[32];
+  if (value >= 1e12) std::snprintf(buf, sizeof buf, "%.2fT", value / 1e12);
+  else if (value >= 1e9) std::snprintf(buf, sizeof buf, "%.2fB", value / 1e9);
+  else if (value >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", value / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.1fK", value / 1e3);
+  return buf;
+}
+
+}  // namespace kt

@@ -1,0 +1,138 @@
+#pragma once
+// The storage port. The engine runs each use case inside one transaction; every backend
+// (SQLite, PostgreSQL) implements the same contract, checked by tests/storage/contract_*.
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "domain/quote.hpp"
+#include "domain/records.hpp"
+
+namespace kt::storage {
+
+/// Input for a new user; the backend assigns the id.
+struct NewUser {
+  TelegramUserId telegram_id;
+  std::string username;
+  Role role = Role::kBasic;
+  Lamports initial_balance;
+  TimePoint now{};
+};
+
+/// A known token (the seed's solana_tokens row).
+struct TokenRecord {
+  Mint mint;
+  std::string symbol;
+  std::string name;
+  std::uint8_t decimals = 0;
+  bool is_active = true;
+  TimePoint updated_at{};
+};
+
+/// A stored price observation (token_prices).
+struct PriceRecord {
+  Mint mint;
+  Price price;
+  std::uint8_t decimals = 0;
+  std::optional<double> usd_per_token;
+  std::string source;
+  TimePoint observed_at{};
+};
+
+/// Work done under one database transaction. Methods fail with a retryable "E-STORAGE" error when
+/// the database is unreachable; the transaction is then rolled back and nothing was changed.
+class Transaction {
+ public:
+  virtual ~Transaction() = default;
+
+  // --- exactly-once ---------------------------------------------------------------------------
+  /// Records that `update_id` is being applied in this transaction; false if it already was
+  /// (the caller then changes nothing). The row commits or rolls back with the effect.
+  virtual Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) = 0;
+  /// The highest update id ever claimed (the poller resumes after it), or nullopt if none.
+  virtual Result<std::optional<std::int64_t>> last_update_id() = 0;
+
+  // --- users ----------------------------------------------------------------------------------
+  /// Inserts the user and their wallet (balance = initial) in this transaction.
+  virtual Result<User> insert_user(const NewUser& user) = 0;
+  virtual Result<std::optional<User>> find_user(UserId id) = 0;
+  virtual Result<std::optional<User>> find_user_by_telegram_id(TelegramUserId telegram_id) = 0;
+  /// Case-insensitive match on username (without '@').
+  virtual Result<std::optional<User>> find_user_by_username(const std::string& username) = 0;
+  virtual Result<void> set_role(UserId id, Role role) = 0;
+  virtual Result<void> touch_user(UserId id, const std::string& username, TimePoint now) = 0;
+  /// Users ordered by id, `limit` at most, starting after `after`.
+  virtual Result<std::vector<User>> list_users(std::int64_t after, int limit) = 0;
+  virtual Result<std::int64_t> count_users() = 0;
+
+  // --- wallets and ledger ---------------------------------------------------------------------
+  /// Reads the wallet and locks it for the rest of the transaction (FOR UPDATE / the SQLite
+  /// write lock), so concurrent money changes of the same user serialize. NotFound if no wallet.
+  virtual Result<Wallet> lock_wallet(UserId user) = 0;
+  /// Reads without locking.
+  virtual Result<Wallet> get_wallet(UserId user) = 0;
+  /// Appends `entry` (its id is ignored) and sets the wallet's balance to entry.balance_after.
+  /// The backend refuses (E-STORAGE, rejected) a negative balance_after; callers check first.
+  virtual Result<std::int64_t> append_ledger(const LedgerEntry& entry) = 0;
+  /// Entries newest first, at most `limit`, optionally only since `since`.
+  virtual Result<std::vector<LedgerEntry>> ledger(UserId user, int limit, std::optional<TimePoint> since) = 0;
+  /// Σ amounts of the user's ledger (for the conservation check).
+  virtual Result<Lamports> ledger_sum(UserId user) = 0;
+
+  // --- positions ------------------------------------------------------------------------------
+  /// Inserts a new position; returns it with its id.
+  virtual Result<Position> insert_position(const Position& position) = 0;
+  /// Stores qty, cost, notional, realized PnL, status, closed_at and exit price of an existing position.
+  virtual Result<void> update_position(const Position& position) = 0;
+  /// Reads a position and locks it; NotFound if absent. Callers check ownership themselves.
+  virtual Result<Position> lock_position(PositionId id) = 0;
+  virtual Result<std::vector<Position>> open_positions(UserId user) = 0;
+  virtual Result<std::int64_t> count_open_positions(UserId user) = 0;
+  /// Closed and liquidated positions, most recently closed first.
+  virtual Result<std::vector<Position>> closed_positions(UserId user, int limit) = 0;
+  /// Distinct mints with at least one open position (the tracker's working set).
+  virtual Result<std::vector<Mint>> mints_with_open_positions() = 0;
+
+  // --- tokens and prices ----------------------------------------------------------------------
+  /// Inserts or updates by mint.
+  virtual Result<void> upsert_token(const TokenRecord& token) = 0;
+  virtual Result<std::optional<TokenRecord>> find_token(const Mint& mint) = 0;
+  /// Active tokens whose symbol equals `symbol` case-insensitively.
+  virtual Result<std::vector<TokenRecord>> find_tokens_by_symbol(const std::string& symbol) = 0;
+  virtual Result<void> set_token_active(const Mint& mint, bool active) = 0;
+  virtual Result<void> insert_price(const PriceRecord& price) = 0;
+  /// The newest stored observation of a mint, if any.
+  virtual Result<std::optional<PriceRecord>> latest_price(const Mint& mint) = 0;
+  /// Observations of a mint with observed_at in [from, to], oldest first.
+  virtual Result<std::vector<PriceRecord>> price_history(const Mint& mint, TimePoint from, TimePoint to) = 0;
+};
+
+/// A database. `write` runs `work` in one read-write transaction that takes the write lock up front
+/// (SQLite BEGIN IMMEDIATE; PostgreSQL READ COMMITTED + row locks): commit if `work` returns ok,
+/// roll back otherwise and return its error. `read` runs a read-only transaction.
+class Repository {
+ public:
+  virtual ~Repository() = default;
+
+  /// Applies pending migrations (idempotent; safe when several processes start together).
+  virtual Result<void> migrate() = 0;
+  /// Versions applied, ascending.
+  virtual Result<std::vector<int>> applied_migrations() = 0;
+
+  virtual Result<void> write(const std::function<Result<void>(Transaction&)>& work) = 0;
+  virtual Result<void> read(const std::function<Result<void>(Transaction&)>& work) = 0;
+
+  /// "sqlite" or "postgresql".
+  virtual std::string backend_name() const = 0;
+};
+
+/// Opens a repository from a URL: `sqlite://path/to/file.db`, `sqlite::memory:`, or
+/// `postgresql://user:pass@host:port/db`. Does not migrate.
+Result<std::unique_ptr<Repository>> open_repository(const std::string& url, int pool_size = 4);
+
+}  // namespace kt::storage
