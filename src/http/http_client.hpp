@@ -1,0 +1,52 @@
+#pragma once
+// Outbound HTTP port. The libcurl implementation keeps connections alive; tests use loopback fakes.
+#include <chrono>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "core/result.hpp"
+
+namespace kt::http {
+
+/// A part of a multipart/form-data body (sendPhoto uploads).
+struct FormPart {
+  std::string name;
+  std::string value;      ///< the field's content (bytes for a file)
+  std::string filename;   ///< non-empty: sent as a file part
+  std::string content_type;
+};
+
+struct Request {
+  std::string method = "GET";  ///< GET or POST
+  std::string url;
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;                ///< sent as is (set a Content-Type header)
+  std::vector<FormPart> form;      ///< non-empty: multipart/form-data body instead of `body`
+  std::chrono::milliseconds timeout{10'000};
+};
+
+struct Response {
+  long status = 0;
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  ///< names lower-cased
+
+  /// First header with this lower-case name, or "".
+  std::string header(std::string_view lower_name) const;
+};
+
+/// Performs one request. Transport failures (DNS, connect, timeout, TLS) are retryable errors with
+/// code "E-NETWORK" whose message never contains the URL's path or query (they can hold secrets);
+/// any HTTP status, 4xx and 5xx included, is a Response.
+class Client {
+ public:
+  virtual ~Client() = default;
+  virtual Result<Response> perform(const Request& request) = 0;
+};
+
+/// libcurl with a per-thread connection cache (keep-alive). Thread-safe.
+std::unique_ptr<Client> make_curl_client();
+
+}  // namespace kt::http
