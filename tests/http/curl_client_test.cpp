@@ -1,0 +1,201 @@
+// The libcurl client against a cpp-httplib server on loopback.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <mutex>
+#include <set>
+#include <thread>
+
+#include "http/http_client.hpp"
+
+namespace kt::http {
+namespace {
+
+Request get(std::string url) {
+  Request req;
+  req.url = std::move(url);
+  return req;
+}
+
+/// Runs `fn` on a fresh thread: its libcurl handle (and connection) closes when the thread ends, so
+/// the server's keep-alive wait does not delay its shutdown.
+template <class Fn>
+void on_thread(Fn fn) {
+  std::thread t(fn);
+  t.join();
+}
+
+class LoopbackServer {
+ public:
+  LoopbackServer() {
+    server_.Get("/hello", [this](const httplib::Request& req, httplib::Response& res) {
+      note(req);
+      res.set_header("X-Answer", "42");
+      res.set_content("hello " + req.get_header_value("X-Who"), "text/plain");
+    });
+    server_.Post("/echo", [this](const httplib::Request& req, httplib::Response& res) {
+      note(req);
+      res.set_content(req.get_header_value("Content-Type") + "|" + req.body, "text/plain");
+    });
+    server_.Post("/upload", [this](const httplib::Request& req, httplib::Response& res) {
+      note(req);
+      std::string out;
+      for (const auto& [name, file] : req.files) {
+        out += name + "=" + file.content + ";" + file.filename + ";" + file.content_type + "\n";
+      }
+      res.set_content(out, "text/plain");
+    });
+    server_.Get("/slow", [this](const httplib::Request& req, httplib::Response& res) {
+      note(req);
+      std::this_thread::sleep_for(std::chrono::milliseconds(400));
+      res.set_content("late", "text/plain");
+    });
+    server_.Get("/missing", [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
+    port_ = server_.bind_to_any_port("127.0.0.1");
+    thread_ = std::thread([this] { server_.listen_after_bind(); });
+    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  }
+  ~LoopbackServer() { stop(); }
+  void stop() {
+    server_.stop();
+    if (thread_.joinable()) thread_.join();
+  }
+  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
+  /// Distinct client ports seen: one per TCP connection the client opened.
+  std::size_t connections() {
+    std::lock_guard lock(mutex_);
+    return client_ports_.size();
+  }
+
+ private:
+  void note(const httplib::Request& req) {
+    std::lock_guard lock(mutex_);
+    client_ports_.insert(req.remote_port);
+  }
+  httplib::Server server_;
+  int port_ = 0;
+  std::thread thread_;
+  std::mutex mutex_;
+  std::set<int> client_ports_;
+};
+
+TEST(CurlClient, get_returns_status_body_and_lower_cased_headers) {
+  LoopbackServer server;
+  auto client = make_curl_client();
+  Request req;
+  req.url = server.url("/hello");
+  req.headers.emplace_back("X-Who", "kit");
+  Result<Response> res = Error{};
+  on_thread([&] { res = client->perform(req); });
+  ASSERT_TRUE(res.ok()) << res.error().message;
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->body, "hello kit");
+  EXPECT_EQ(res->header("x-answer"), "42");
+  EXPECT_EQ(res->header("content-type"), "text/plain");
+  EXPECT_EQ(res->header("X-Answer"), "");  // lookups take the lower-case name
+}
+
+TEST(CurlClient, post_sends_raw_body_with_its_content_type) {
+  LoopbackServer server;
+  auto client = make_curl_client();
+  Request req;
+  req.method = "POST";
+  req.url = server.url("/echo");
+  req.headers.emplace_back("Content-Type", "application/json");
+  req.body = R"({"a":1})";
+  Result<Response> res = Error{};
+  on_thread([&] { res = client->perform(req); });
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->body, R"(application/json|{"a":1})");
+}
+
+TEST(CurlClient, multipart_post_carries_fields_and_binary_file) {
+  LoopbackServer server;
+  auto client = make_curl_client();
+  Request req;
+  req.method = "POST";
+  req.url = server.url("/upload");
+  std::string png("\x89PNG\r\n\x1a\n\0\x01", 10);
+  req.form.push_back({"chat_id", "77", "", ""});
+  req.form.push_back({"photo", png, "chart.png", "image/png"});
+  Result<Response> res = Error{};
+  on_thread([&] { res = client->perform(req); });
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->body, "chat_id=77;;\nphoto=" + png + ";chart.png;image/png\n");
+}
+
+TEST(CurlClient, http_error_status_is_a_response_not_an_error) {
+  LoopbackServer server;
+  Result<Response> res = Error{};
+  on_thread([&] { res = make_curl_client()->perform(get(server.url("/missing"))); });
+  ASSERT_TRUE(res.ok());
+  EXPECT_EQ(res->status, 404);
+}
+
+TEST(CurlClient, timeout_is_a_retryable_network_error_without_the_path) {
+  LoopbackServer server;
+  Request req;
+  req.url = server.url("/slow?token=SECRET123");
+  req.timeout = std::chrono::milliseconds(150);
+  auto started = std::chrono::steady_clock::now();
+  Result<Response> res = Error{};
+  on_thread([&] { res = make_curl_client()->perform(req); });
+  auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().code, "E-NETWORK");
+  EXPECT_TRUE(res.error().retryable());
+  EXPECT_LT(took, std::chrono::milliseconds(380));
+  EXPECT_EQ(res.error().message.find("SECRET123"), std::string::npos) << res.error().message;
+  EXPECT_EQ(res.error().message.find("/slow"), std::string::npos) << res.error().message;
+  EXPECT_NE(res.error().message.find("127.0.0.1"), std::string::npos) << res.error().message;
+}
+
+TEST(CurlClient, connection_refused_is_retryable_and_hides_the_token_path) {
+  std::string url;
+  {
+    LoopbackServer server;
+    url = server.url("/bot123456:ABC-secret/getMe");
+  }  // the port is closed now
+  auto res = make_curl_client()->perform(get(url));
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().code, "E-NETWORK");
+  EXPECT_TRUE(res.error().retryable());
+  EXPECT_EQ(res.error().message.find("ABC-secret"), std::string::npos) << res.error().message;
+  EXPECT_EQ(res.error().message.find("getMe"), std::string::npos) << res.error().message;
+}
+
+TEST(CurlClient, keeps_the_connection_alive_across_requests_on_one_thread) {
+  LoopbackServer server;
+  auto client = make_curl_client();
+  int ok = 0;
+  on_thread([&] {
+    for (int i = 0; i < 4; ++i) {
+      auto res = client->perform(get(server.url("/hello")));
+      if (res.ok() && res->status == 200) ++ok;
+    }
+  });
+  EXPECT_EQ(ok, 4);
+  EXPECT_EQ(server.connections(), 1u);
+}
+
+TEST(CurlClient, threads_use_their_own_connections_concurrently) {
+  LoopbackServer server;
+  auto client = make_curl_client();
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 3; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 3; ++i) {
+        auto res = client->perform(get(server.url("/hello")));
+        if (res.ok() && res->status == 200) ++ok;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 9);
+  EXPECT_EQ(server.connections(), 3u);
+}
+
+}  // namespace
+}  // namespace kt::http
