@@ -1,0 +1,139 @@
+#include "storage/sqlite/rows.hpp"
+
+#include <charconv>
+#include <string>
+
+#include "core/checked_math.hpp"
+#include "storage/sqlite/errors.hpp"
+
+namespace kt::storage::sqlite {
+
+Error corrupt_row(std::string_view table, std::string_view what) {
+  return fatal(kStorageCode, "database file is corrupt: " + std::string(table) + " has " + std::string(what));
+}
+
+std::string u64_text(std::uint64_t value) { return std::to_string(value); }
+
+Result<std::uint64_t> parse_u64(std::string_view text, std::string_view table) {
+  std::uint64_t value = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (ec != std::errc{} || end != text.data() + text.size() || text.empty()) {
+    return corrupt_row(table, "a quantity that is not a u64: '" + std::string(text) + "'");
+  }
+  return value;
+}
+
+Result<Price> parse_price(std::string_view num, std::string_view den, std::string_view table) {
+  const auto n = u128_from_string(num);
+  const auto d = u128_from_string(den);
+  if (!n || !d) return corrupt_row(table, "a price term that is not a u128");
+  if (*n == 0) return Price{};
+  auto price = Price::from_ratio(*n, *d);
+  if (!price) return corrupt_row(table, "an invalid price " + std::string(num) + "/" + std::string(den));
+  return std::move(price).value();
+}
+
+Result<Mint> parse_mint(std::string_view text, std::string_view table) {
+  auto mint = Mint::parse(text);
+  if (!mint) return corrupt_row(table, "an invalid token address '" + std::string(text) + "'");
+  return std::move(mint).value();
+}
+
+Result<User> read_user(const Statement& row) {
+  User user;
+  user.id = UserId{row.column_int64(0)};
+  user.telegram_id = TelegramUserId{row.column_int64(1)};
+  user.username = std::string(row.column_text(2));
+  const auto role = parse_role(row.column_text(3));
+  if (!role) return corrupt_row("users", "an unknown role");
+  user.role = *role;
+  user.created_at = from_unix_millis(row.column_int64(4));
+  user.last_active_at = from_unix_millis(row.column_int64(5));
+  return user;
+}
+
+Result<Wallet> read_wallet(const Statement& row) {
+  return Wallet{UserId{row.column_int64(0)}, Lamports{row.column_int64(1)}, Lamports{row.column_int64(2)},
+                from_unix_millis(row.column_int64(3))};
+}
+
+Result<LedgerEntry> read_ledger_entry(const Statement& row) {
+  constexpr std::string_view kTable = "wallet_ledger";
+  LedgerEntry entry;
+  entry.id = row.column_int64(0);
+  entry.user = UserId{row.column_int64(1)};
+  const auto kind = parse_ledger_kind(row.column_text(2));
+  if (!kind) return corrupt_row(kTable, "an unknown kind");
+  entry.kind = *kind;
+  entry.amount = Lamports{row.column_int64(3)};
+  entry.balance_after = Lamports{row.column_int64(4)};
+  if (!row.column_is_null(5)) entry.position = PositionId{row.column_int64(5)};
+  if (!row.column_is_null(6)) {
+    KT_TRY(entry.mint, parse_mint(row.column_text(6), kTable));
+  }
+  KT_TRY(entry.qty_raw, parse_u64(row.column_text(7), kTable));
+  if (!row.column_is_null(8)) {
+    KT_TRY(entry.price, parse_price(row.column_text(8), row.column_text(9), kTable));
+  }
+  entry.fee = Lamports{row.column_int64(10)};
+  entry.pnl = Lamports{row.column_int64(11)};
+  if (!row.column_is_null(12)) entry.update_id = row.column_int64(12);
+  entry.note = std::string(row.column_text(13));
+  entry.created_at = from_unix_millis(row.column_int64(14));
+  return entry;
+}
+
+Result<Position> read_position(const Statement& row) {
+  constexpr std::string_view kTable = "positions";
+  Position p;
+  p.id = PositionId{row.column_int64(0)};
+  p.user = UserId{row.column_int64(1)};
+  KT_TRY(p.mint, parse_mint(row.column_text(2), kTable));
+  p.symbol = std::string(row.column_text(3));
+  p.decimals = static_cast<std::uint8_t>(row.column_int64(4));
+  const auto side = parse_side(row.column_text(5));
+  const auto status = parse_position_status(row.column_text(6));
+  if (!side || !status) return corrupt_row(kTable, "an unknown side or status");
+  p.side = *side;
+  p.status = *status;
+  KT_TRY(p.qty_raw, parse_u64(row.column_text(7), kTable));
+  KT_TRY(p.initial_qty_raw, parse_u64(row.column_text(8), kTable));
+  p.cost = Lamports{row.column_int64(9)};
+  p.initial_cost = Lamports{row.column_int64(10)};
+  p.entry_notional = Lamports{row.column_int64(11)};
+  KT_TRY(p.entry_price, parse_price(row.column_text(12), row.column_text(13), kTable));
+  p.realized_pnl = Lamports{row.column_int64(14)};
+  if (!row.column_is_null(15)) {
+    KT_TRY(p.exit_price, parse_price(row.column_text(15), row.column_text(16), kTable));
+  }
+  p.source = std::string(row.column_text(17));
+  p.simulated = row.column_int64(18) != 0;
+  p.opened_at = from_unix_millis(row.column_int64(19));
+  if (!row.column_is_null(20)) p.closed_at = from_unix_millis(row.column_int64(20));
+  return p;
+}
+
+Result<TokenRecord> read_token(const Statement& row) {
+  TokenRecord token;
+  KT_TRY(token.mint, parse_mint(row.column_text(0), "solana_tokens"));
+  token.symbol = std::string(row.column_text(1));
+  token.name = std::string(row.column_text(2));
+  token.decimals = static_cast<std::uint8_t>(row.column_int64(3));
+  token.is_active = row.column_int64(4) != 0;
+  token.updated_at = from_unix_millis(row.column_int64(5));
+  return token;
+}
+
+Result<PriceRecord> read_price(const Statement& row) {
+  constexpr std::string_view kTable = "token_prices";
+  PriceRecord price;
+  KT_TRY(price.mint, parse_mint(row.column_text(0), kTable));
+  KT_TRY(price.price, parse_price(row.column_text(1), row.column_text(2), kTable));
+  price.decimals = static_cast<std::uint8_t>(row.column_int64(3));
+  if (!row.column_is_null(4)) price.usd_per_token = row.column_double(4);
+  price.source = std::string(row.column_text(5));
+  price.observed_at = from_unix_millis(row.column_int64(6));
+  return price;
+}
+
+}  // namespace kt::storage::sqlite

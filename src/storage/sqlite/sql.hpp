@@ -1,0 +1,119 @@
+#pragma once
+// Every SQL statement the SQLite backend runs, as named constants. Statements are cached per
+// connection by the address of these constants, so they are prepared once.
+namespace kt::storage::sqlite::sql {
+
+// --- transactions -----------------------------------------------------------------------------
+inline constexpr char kBeginImmediate[] = "BEGIN IMMEDIATE";
+inline constexpr char kBeginDeferred[] = "BEGIN DEFERRED";
+inline constexpr char kCommit[] = "COMMIT";
+inline constexpr char kRollback[] = "ROLLBACK";
+
+// --- migrations -------------------------------------------------------------------------------
+inline constexpr char kCreateSchemaMigrations[] =
+    "CREATE TABLE IF NOT EXISTS schema_migrations ("
+    " version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL) STRICT";
+inline constexpr char kSchemaMigrationsExists[] =
+    "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'";
+inline constexpr char kAppliedVersions[] = "SELECT version FROM schema_migrations ORDER BY version";
+inline constexpr char kMigrationApplied[] = "SELECT 1 FROM schema_migrations WHERE version = ?1";
+// The database's own clock stamps applied_at: migrate() takes no `now`.
+inline constexpr char kRecordMigration[] =
+    "INSERT INTO schema_migrations(version, name, applied_at)"
+    " VALUES(?1, ?2, CAST((julianday('now') - 2440587.5) * 86400000.0 AS INTEGER))";
+
+// --- exactly-once -----------------------------------------------------------------------------
+inline constexpr char kClaimUpdate[] =
+    "INSERT INTO processed_updates(update_id, user_id, processed_at) VALUES(?1, ?2, ?3)"
+    " ON CONFLICT(update_id) DO NOTHING";
+inline constexpr char kLastUpdateId[] = "SELECT MAX(update_id) FROM processed_updates";
+
+// --- users ------------------------------------------------------------------------------------
+#define KT_USER_COLUMNS "id, telegram_id, username, role, created_at, last_active_at"
+inline constexpr char kInsertUser[] =
+    "INSERT INTO users(telegram_id, username, role, created_at, last_active_at) VALUES(?1, ?2, ?3, ?4, ?4)";
+inline constexpr char kInsertWallet[] =
+    "INSERT INTO virtual_wallets(user_id, balance_lamports, initial_lamports, updated_at) VALUES(?1, ?2, ?2, ?3)";
+inline constexpr char kFindUser[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE id = ?1";
+inline constexpr char kFindUserByTelegramId[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE telegram_id = ?1";
+// Uses the lower(username) index; the most recently active holder wins if a name moved.
+inline constexpr char kFindUserByUsername[] =
+    "SELECT " KT_USER_COLUMNS " FROM users WHERE lower(username) = lower(?1)"
+    " ORDER BY last_active_at DESC, id DESC LIMIT 1";
+inline constexpr char kSetRole[] = "UPDATE users SET role = ?2 WHERE id = ?1";
+inline constexpr char kTouchUser[] = "UPDATE users SET username = ?2, last_active_at = ?3 WHERE id = ?1";
+inline constexpr char kListUsers[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2";
+inline constexpr char kCountUsers[] = "SELECT COUNT(*) FROM users";
+#undef KT_USER_COLUMNS
+
+// --- wallets and ledger -----------------------------------------------------------------------
+inline constexpr char kGetWallet[] =
+    "SELECT user_id, balance_lamports, initial_lamports, updated_at FROM virtual_wallets WHERE user_id = ?1";
+// Sets the balance only if the entry adds up (old balance + amount == balance_after), so the
+// ledger invariant is checked inside the same statement, without an extra read.
+inline constexpr char kApplyLedgerToWallet[] =
+    "UPDATE virtual_wallets SET balance_lamports = ?2, updated_at = ?3"
+    " WHERE user_id = ?1 AND balance_lamports + ?4 = ?2";
+inline constexpr char kWalletBalance[] = "SELECT balance_lamports FROM virtual_wallets WHERE user_id = ?1";
+#define KT_LEDGER_COLUMNS                                                                       \
+  "id, user_id, kind, amount_lamports, balance_after_lamports, position_id, token_address,"   \
+  " qty_raw, price_num, price_den, fee_lamports, pnl_lamports, update_id, note, created_at"
+inline constexpr char kInsertLedger[] =
+    "INSERT INTO wallet_ledger(user_id, kind, amount_lamports, balance_after_lamports, position_id,"
+    " token_address, qty_raw, price_num, price_den, fee_lamports, pnl_lamports, update_id, note, created_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
+inline constexpr char kLedger[] =
+    "SELECT " KT_LEDGER_COLUMNS " FROM wallet_ledger WHERE user_id = ?1 AND created_at >= ?2"
+    " ORDER BY created_at DESC, id DESC LIMIT ?3";
+inline constexpr char kLedgerSum[] = "SELECT COALESCE(SUM(amount_lamports), 0) FROM wallet_ledger WHERE user_id = ?1";
+#undef KT_LEDGER_COLUMNS
+
+// --- positions --------------------------------------------------------------------------------
+#define KT_POSITION_COLUMNS                                                                        \
+  "id, user_id, token_address, symbol, decimals, side, status, qty_raw, initial_qty_raw,"        \
+  " cost_lamports, initial_cost_lamports, entry_notional_lamports, entry_price_num, entry_price_den," \
+  " realized_pnl_lamports, exit_price_num, exit_price_den, source, simulated, opened_at, closed_at"
+inline constexpr char kInsertPosition[] =
+    "INSERT INTO positions(user_id, token_address, symbol, decimals, side, status, qty_raw, initial_qty_raw,"
+    " cost_lamports, initial_cost_lamports, entry_notional_lamports, entry_price_num, entry_price_den,"
+    " realized_pnl_lamports, exit_price_num, exit_price_den, source, simulated, opened_at, closed_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+inline constexpr char kUpdatePosition[] =
+    "UPDATE positions SET qty_raw = ?2, cost_lamports = ?3, entry_notional_lamports = ?4,"
+    " realized_pnl_lamports = ?5, status = ?6, closed_at = ?7, exit_price_num = ?8, exit_price_den = ?9"
+    " WHERE id = ?1";
+inline constexpr char kFindPosition[] = "SELECT " KT_POSITION_COLUMNS " FROM positions WHERE id = ?1";
+inline constexpr char kOpenPositions[] =
+    "SELECT " KT_POSITION_COLUMNS " FROM positions WHERE user_id = ?1 AND status = 'open' ORDER BY id";
+inline constexpr char kCountOpenPositions[] = "SELECT COUNT(*) FROM positions WHERE user_id = ?1 AND status = 'open'";
+inline constexpr char kClosedPositions[] =
+    "SELECT " KT_POSITION_COLUMNS " FROM positions WHERE user_id = ?1 AND status <> 'open'"
+    " ORDER BY closed_at DESC, id DESC LIMIT ?2";
+inline constexpr char kMintsWithOpenPositions[] =
+    "SELECT DISTINCT token_address FROM positions WHERE status = 'open' ORDER BY token_address";
+#undef KT_POSITION_COLUMNS
+
+// --- tokens and prices ------------------------------------------------------------------------
+#define KT_TOKEN_COLUMNS "token_address, symbol, name, decimals, is_active, updated_at"
+inline constexpr char kUpsertToken[] =
+    "INSERT INTO solana_tokens(token_address, symbol, name, decimals, is_active, created_at, updated_at)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?6) ON CONFLICT(token_address) DO UPDATE SET symbol = excluded.symbol,"
+    " name = excluded.name, decimals = excluded.decimals, is_active = excluded.is_active,"
+    " updated_at = excluded.updated_at";
+inline constexpr char kFindToken[] = "SELECT " KT_TOKEN_COLUMNS " FROM solana_tokens WHERE token_address = ?1";
+inline constexpr char kFindTokensBySymbol[] =
+    "SELECT " KT_TOKEN_COLUMNS " FROM solana_tokens WHERE lower(symbol) = lower(?1) AND is_active ORDER BY id";
+inline constexpr char kSetTokenActive[] = "UPDATE solana_tokens SET is_active = ?2 WHERE token_address = ?1";
+#undef KT_TOKEN_COLUMNS
+#define KT_PRICE_COLUMNS "token_address, price_num, price_den, decimals, price_usd, source, observed_at"
+inline constexpr char kInsertPrice[] =
+    "INSERT INTO token_prices(token_address, price_num, price_den, decimals, price_sol, price_usd, source,"
+    " observed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr char kLatestPrice[] =
+    "SELECT " KT_PRICE_COLUMNS " FROM token_prices WHERE token_address = ?1 ORDER BY observed_at DESC, id DESC LIMIT 1";
+inline constexpr char kPriceHistory[] =
+    "SELECT " KT_PRICE_COLUMNS " FROM token_prices WHERE token_address = ?1 AND observed_at BETWEEN ?2 AND ?3"
+    " ORDER BY observed_at, id";
+#undef KT_PRICE_COLUMNS
+
+}  // namespace kt::storage::sqlite::sql

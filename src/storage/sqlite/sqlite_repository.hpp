@@ -1,0 +1,25 @@
+#pragma once
+// The embedded SQLite backend of the storage port (WAL, one writer under BEGIN IMMEDIATE, a small
+// pool of readers). The rest of the program sees only kt::storage::Repository.
+#include <chrono>
+#include <memory>
+#include <string>
+
+#include "core/result.hpp"
+#include "storage/repository.hpp"
+
+namespace kt::storage::sqlite {
+
+/// Tuning of an SQLite repository; the defaults suit the bot.
+struct SqliteOptions {
+  int readers = 4;                               ///< reader connections for read(); 0 = read on the writer
+  std::chrono::milliseconds busy_timeout{5000};  ///< wait for another writer before E-STORAGE (retryable)
+};
+
+/// Opens (does not migrate) a database at `path`: a file path (parent directories are created),
+/// a `file:` URI, or ":memory:" (a database private to this repository, shared by its connections,
+/// gone when the repository is destroyed).
+Result<std::unique_ptr<Repository>> open_sqlite_repository(const std::string& path);
+Result<std::unique_ptr<Repository>> open_sqlite_repository(const std::string& path, const SqliteOptions& options);
+
+}  // namespace kt::storage::sqlite

@@ -1,0 +1,52 @@
+#pragma once
+// The Transaction of the SQLite backend: runs cached statements on the connection that holds the
+// open transaction (the writer under BEGIN IMMEDIATE, or a reader under BEGIN DEFERRED).
+#include "storage/repository.hpp"
+#include "storage/sqlite/connection.hpp"
+
+namespace kt::storage::sqlite {
+
+/// Valid only inside Repository::write/read; the repository begins and ends the transaction.
+class SqliteTransaction final : public Transaction {
+ public:
+  explicit SqliteTransaction(Connection& connection) : db_(connection) {}
+
+  Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) override;
+  Result<std::optional<std::int64_t>> last_update_id() override;
+
+  Result<User> insert_user(const NewUser& user) override;
+  Result<std::optional<User>> find_user(UserId id) override;
+  Result<std::optional<User>> find_user_by_telegram_id(TelegramUserId telegram_id) override;
+  Result<std::optional<User>> find_user_by_username(const std::string& username) override;
+  Result<void> set_role(UserId id, Role role) override;
+  Result<void> touch_user(UserId id, const std::string& username, TimePoint now) override;
+  Result<std::vector<User>> list_users(std::int64_t after, int limit) override;
+  Result<std::int64_t> count_users() override;
+
+  Result<Wallet> lock_wallet(UserId user) override;
+  Result<Wallet> get_wallet(UserId user) override;
+  Result<std::int64_t> append_ledger(const LedgerEntry& entry) override;
+  Result<std::vector<LedgerEntry>> ledger(UserId user, int limit, std::optional<TimePoint> since) override;
+  Result<Lamports> ledger_sum(UserId user) override;
+
+  Result<Position> insert_position(const Position& position) override;
+  Result<void> update_position(const Position& position) override;
+  Result<Position> lock_position(PositionId id) override;
+  Result<std::vector<Position>> open_positions(UserId user) override;
+  Result<std::int64_t> count_open_positions(UserId user) override;
+  Result<std::vector<Position>> closed_positions(UserId user, int limit) override;
+  Result<std::vector<Mint>> mints_with_open_positions() override;
+
+  Result<void> upsert_token(const TokenRecord& token) override;
+  Result<std::optional<TokenRecord>> find_token(const Mint& mint) override;
+  Result<std::vector<TokenRecord>> find_tokens_by_symbol(const std::string& symbol) override;
+  Result<void> set_token_active(const Mint& mint, bool active) override;
+  Result<void> insert_price(const PriceRecord& price) override;
+  Result<std::optional<PriceRecord>> latest_price(const Mint& mint) override;
+  Result<std::vector<PriceRecord>> price_history(const Mint& mint, TimePoint from, TimePoint to) override;
+
+ private:
+  Connection& db_;
+};
+
+}  // namespace kt::storage::sqlite
