@@ -1,0 +1,93 @@
+#pragma once
+// Telegram Bot API client over the HTTP port. Error texts are built from the method name only:
+// the token (part of every URL) never reaches a message, a log line or an exception.
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "bot/conversation.hpp"
+#include "core/result.hpp"
+#include "http/http_client.hpp"
+
+namespace kt::telegram {
+
+/// Where and as whom the client talks.
+struct BotApiOptions {
+  std::string api_url = "https://api.telegram.org";  ///< any http/https base URL (tests: loopback)
+  std::string token;
+  std::chrono::milliseconds request_timeout{15'000};  ///< getUpdates adds its long-poll time
+};
+
+/// The bot's own account (getMe).
+struct BotIdentity {
+  std::int64_t id = 0;
+  std::string username;  ///< without '@'
+  std::string first_name;
+};
+
+/// One entry of the command menu (setMyCommands).
+struct BotCommand {
+  std::string command;  ///< without '/'
+  std::string description;
+};
+
+using Keyboard = std::vector<std::vector<bot::Button>>;
+
+/// Decodes a Bot API answer: the `result` of {ok:true}, or an Error. Codes: "E-TG-429" (retryable,
+/// retry_after from parameters.retry_after), "E-TG-409" (retryable: webhook active or another
+/// poller), "E-TG-401"/"E-TG-404" (fatal: token rejected), "E-TG-5XX" (retryable), "E-TG-400",
+/// "E-TG-403" (rejected; the message carries Telegram's description), "E-TG-BAD-RESPONSE".
+Result<nlohmann::json> parse_api_response(std::string_view method, long http_status, std::string_view body);
+
+/// Telegram refused the HTML (400 "can't parse entities").
+bool is_parse_entities_error(const Error& error);
+/// An edit that changed nothing (400 "message is not modified"): success for our purposes.
+bool is_not_modified_error(const Error& error);
+
+class BotApi {
+ public:
+  /// Registers the token as a secret for log redaction.
+  BotApi(http::Client& client, BotApiOptions options);
+
+  /// Calls `method` with JSON `params`; the `result` field or an Error.
+  Result<nlohmann::json> call(const std::string& method, const nlohmann::json& params,
+                              std::chrono::milliseconds extra_timeout = std::chrono::milliseconds{0});
+
+  /// Errors: fatal "E-TG-401" with message "the bot token was rejected (401 Unauthorized)".
+  Result<BotIdentity> get_me();
+  /// Long poll: updates with id ≥ offset, as raw JSON objects.
+  Result<std::vector<nlohmann::json>> get_updates(std::int64_t offset, int timeout_seconds = 50, int limit = 100);
+  /// The new message's id.
+  Result<std::int64_t> send_message(std::int64_t chat_id, const std::string& text, bool html,
+                                    const Keyboard& keyboard = {});
+  Result<void> edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text,
+                                 bool html, const Keyboard& keyboard = {});
+  Result<void> edit_message_reply_markup(std::int64_t chat_id, std::int64_t message_id, const Keyboard& keyboard);
+  Result<void> answer_callback_query(const std::string& callback_query_id, const std::string& text = "");
+  /// Multipart upload of PNG bytes; the new message's id.
+  Result<std::int64_t> send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption,
+                                  bool html, const Keyboard& keyboard = {});
+  Result<void> set_my_commands(const std::vector<BotCommand>& commands);
+  Result<void> set_webhook(const std::string& url, const std::string& secret_token,
+                           const std::vector<std::string>& allowed_updates = {"message", "callback_query"});
+  Result<void> delete_webhook(bool drop_pending_updates = false);
+
+  /// `text` with the token replaced (defence in depth for anything echoed back by a server).
+  std::string redact(std::string text) const;
+
+ private:
+  Result<nlohmann::json> finish(const std::string& method, Result<http::Response> response);
+  std::string method_url(const std::string& method) const;
+
+  http::Client& client_;
+  BotApiOptions options_;
+};
+
+/// inline_keyboard reply markup for `keyboard`.
+nlohmann::json keyboard_markup(const Keyboard& keyboard);
+
+}  // namespace kt::telegram
