@@ -84,6 +84,11 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   return size * count;
 }
 
+int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
+  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
+  return cancel->load() ? 1 : 0;  // non-zero aborts the transfer
+}
+
 struct SlistDeleter {
   void operator()(curl_slist* list) const { curl_slist_free_all(list); }
 };
@@ -114,6 +119,12 @@ class CurlClient final : public Client {
     curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
     curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
     curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
+
+    if (request.cancel != nullptr) {
+      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
+      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
+      curl_easy_setopt(h, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(request.cancel));
+    }
 
     std::unique_ptr<curl_slist, SlistDeleter> headers;
     auto add_header = [&](const std::string& line) {
@@ -154,6 +165,9 @@ class CurlClient final : public Client {
     curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
     curl_easy_setopt(h, CURLOPT_MIMEPOST, nullptr);
     curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
+    if (code == CURLE_ABORTED_BY_CALLBACK) {
+      return retryable("E-CANCELLED", fmt::format("{} {} cancelled", request.method, url_origin(request.url)));
+    }
     if (code != CURLE_OK) {
       std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
       return retryable("E-NETWORK", scrub(fmt::format("{} {} failed: {}", request.method,

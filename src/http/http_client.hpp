@@ -1,5 +1,6 @@
 #pragma once
 // Outbound HTTP port. The libcurl implementation keeps connections alive; tests use loopback fakes.
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <memory>
@@ -26,6 +27,8 @@ struct Request {
   std::string body;                ///< sent as is (set a Content-Type header)
   std::vector<FormPart> form;      ///< non-empty: multipart/form-data body instead of `body`
   std::chrono::milliseconds timeout{10'000};
+  /// When set and it becomes true, the transfer is aborted (within about a second; long polls).
+  const std::atomic<bool>* cancel = nullptr;
 };
 
 struct Response {
@@ -39,7 +42,8 @@ struct Response {
 
 /// Performs one request. Transport failures (DNS, connect, timeout, TLS) are retryable errors with
 /// code "E-NETWORK" whose message never contains the URL's path or query (they can hold secrets);
-/// any HTTP status, 4xx and 5xx included, is a Response.
+/// any HTTP status, 4xx and 5xx included, is a Response. A transfer aborted through
+/// Request::cancel is a retryable "E-CANCELLED".
 class Client {
  public:
   virtual ~Client() = default;

@@ -84,13 +84,15 @@ Result<json> BotApi::finish(const std::string& method, Result<http::Response> re
   return result;
 }
 
-Result<json> BotApi::call(const std::string& method, const json& params, std::chrono::milliseconds extra_timeout) {
+Result<json> BotApi::call(const std::string& method, const json& params, std::chrono::milliseconds extra_timeout,
+                          const std::atomic<bool>* cancel) {
   http::Request request;
   request.method = "POST";
   request.url = method_url(method);
   request.headers.emplace_back("Content-Type", "application/json");
   request.body = params.dump(-1, ' ', false, json::error_handler_t::replace);
   request.timeout = options_.request_timeout + extra_timeout;
+  request.cancel = cancel;
   return finish(method, client_.perform(request));
 }
 
@@ -104,12 +106,13 @@ Result<BotIdentity> BotApi::get_me() {
   return identity;
 }
 
-Result<std::vector<json>> BotApi::get_updates(std::int64_t offset, int timeout_seconds, int limit) {
+Result<std::vector<json>> BotApi::get_updates(std::int64_t offset, int timeout_seconds, int limit,
+                                              const std::atomic<bool>* cancel) {
   json params = {{"offset", offset},
                  {"timeout", timeout_seconds},
                  {"limit", limit},
                  {"allowed_updates", {"message", "callback_query"}}};
-  KT_TRY(json result, call("getUpdates", params, std::chrono::seconds(timeout_seconds)));
+  KT_TRY(json result, call("getUpdates", params, std::chrono::seconds(timeout_seconds), cancel));
   if (!result.is_array()) return rejected("E-TG-BAD-RESPONSE", "telegram getUpdates: the result is not an array");
   return result.get<std::vector<json>>();
 }

@@ -3,6 +3,7 @@
 // the token (part of every URL) never reaches a message, a log line or an exception.
 #include <nlohmann/json.hpp>
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <string>
@@ -55,12 +56,15 @@ class BotApi {
 
   /// Calls `method` with JSON `params`; the `result` field or an Error.
   Result<nlohmann::json> call(const std::string& method, const nlohmann::json& params,
-                              std::chrono::milliseconds extra_timeout = std::chrono::milliseconds{0});
+                              std::chrono::milliseconds extra_timeout = std::chrono::milliseconds{0},
+                              const std::atomic<bool>* cancel = nullptr);
 
   /// Errors: fatal "E-TG-401" with message "the bot token was rejected (401 Unauthorized)".
   Result<BotIdentity> get_me();
   /// Long poll: updates with id ≥ offset, as raw JSON objects.
-  Result<std::vector<nlohmann::json>> get_updates(std::int64_t offset, int timeout_seconds = 50, int limit = 100);
+  /// `cancel` (optional) aborts the wait, for a quick shutdown.
+  Result<std::vector<nlohmann::json>> get_updates(std::int64_t offset, int timeout_seconds = 50, int limit = 100,
+                                                  const std::atomic<bool>* cancel = nullptr);
   /// The new message's id.
   Result<std::int64_t> send_message(std::int64_t chat_id, const std::string& text, bool html,
                                     const Keyboard& keyboard = {});

@@ -1,1 +1,79 @@
-// placeholder
+#include "telegram/front_end.hpp"
+
+#include "telegram/log.hpp"
+
+namespace kt::telegram {
+
+TelegramFrontEnd::TelegramFrontEnd(http::Client& client, const Clock& clock, FrontEndOptions options,
+                                   UpdateHandler handler,
+                                   std::function<std::optional<std::int64_t>()> last_processed_update_id,
+                                   OutboundQueue::WaitUntil queue_wait)
+    : clock_(clock),
+      options_(std::move(options)),
+      handler_(std::move(handler)),
+      last_processed_(std::move(last_processed_update_id)),
+      api_(client, options_.api),
+      queue_(api_, clock, options_.outbound, std::move(queue_wait)) {}
+
+TelegramFrontEnd::~TelegramFrontEnd() {
+  if (started_) stop(std::chrono::milliseconds(0));
+}
+
+Result<void> TelegramFrontEnd::start() {
+  auto me = api_.get_me();
+  if (!me.ok()) {
+    if (me.error().code == "E-TG-404") return fatal("E-TG-401", "the bot token was rejected (404 Not Found)");
+    return me.error();
+  }
+  identity_ = *me;
+  log(LogLevel::kInfo, "signed in as @{} (id {})", identity_.username, identity_.id);
+
+  if (!options_.commands.empty()) {
+    if (auto r = api_.set_my_commands(options_.commands); !r.ok()) {
+      log(LogLevel::kWarn, "setMyCommands failed, continuing without a command menu: {}", r.error().message);
+    }
+  }
+
+  ReplySink sink;
+  sink.send = [this](const bot::Reply& reply) { queue_.push(reply); };
+  sink.answer_callback = [this](const std::string& id, const std::string& text) {
+    if (auto r = api_.answer_callback_query(id, text); !r.ok()) {
+      log(LogLevel::kWarn, "answerCallbackQuery failed: {}", r.error().message);
+    }
+  };
+  dispatcher_ = std::make_unique<UpdateDispatcher>(options_.shards, handler_, std::move(sink));
+  queue_.start();
+  dispatcher_->start();
+  auto dispatch = [this](ParsedUpdate update) { return dispatcher_->dispatch(std::move(update)); };
+
+  if (options_.mode == ReceiveMode::kWebhook) {
+    webhook_ = std::make_unique<WebhookServer>(options_.webhook, identity_.username, dispatch);
+    if (auto r = webhook_->start(); !r.ok()) return r;
+    if (auto r = api_.set_webhook(options_.webhook.public_url, options_.webhook.secret); !r.ok()) {
+      webhook_->stop();
+      return r;
+    }
+  } else {
+    std::optional<std::int64_t> last = last_processed_ ? last_processed_() : std::nullopt;
+    poller_ = std::make_unique<Poller>(api_, clock_, options_.poller, identity_.username, dispatch, last);
+    poller_->start();
+  }
+  started_ = true;
+  return ok_result();
+}
+
+void TelegramFrontEnd::stop(std::chrono::milliseconds drain_budget) {
+  auto started = std::chrono::steady_clock::now();
+  if (poller_) poller_->stop();
+  if (webhook_) webhook_->stop();
+  auto remaining = [&] {
+    auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+    return std::max(std::chrono::milliseconds(0), drain_budget - spent);
+  };
+  if (dispatcher_) dispatcher_->stop(remaining());
+  queue_.flush(remaining());
+  queue_.stop();
+  started_ = false;
+}
+
+}  // namespace kt::telegram

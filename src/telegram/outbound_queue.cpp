@@ -1,1 +1,230 @@
-// placeholder
+#include "telegram/outbound_queue.hpp"
+
+#include <algorithm>
+
+#include "telegram/html_text.hpp"
+#include "telegram/log.hpp"
+
+namespace kt::telegram {
+
+using std::chrono::milliseconds;
+
+OutboundQueue::OutboundQueue(BotApi& api, const Clock& clock, OutboundOptions options, WaitUntil wait_until)
+    : api_(api), clock_(clock), options_(options), wait_until_(std::move(wait_until)) {
+  tokens_ = std::max(1.0, options_.global_per_second);
+  refilled_at_ = clock_.now();
+}
+
+OutboundQueue::~OutboundQueue() { stop(); }
+
+void OutboundQueue::start() {
+  std::lock_guard lock(mutex_);
+  if (started_) return;
+  started_ = true;
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.sender_threads); ++i) {
+    senders_.emplace_back([this] { run_sender(); });
+  }
+}
+
+void OutboundQueue::push(const bot::Reply& reply) {
+  std::vector<Item> items;
+  const Keyboard& keyboard = reply.buttons;
+  if (reply.photo_png) {
+    Item photo{Item::kPhoto, reply.chat_id, 0, "", *reply.photo_png, {}, false, 0};
+    bool caption_fits = utf16_length(reply.html) <= kMaxCaptionLength;
+    if (caption_fits) {
+      photo.text = reply.html;
+      photo.keyboard = keyboard;
+    }
+    items.push_back(std::move(photo));
+    if (!caption_fits) {
+      for (auto& piece : split_html(reply.html)) items.push_back({Item::kText, reply.chat_id, 0, std::move(piece), "", {}, false, 0});
+      items.back().keyboard = keyboard;
+    }
+  } else if (!reply.html.empty()) {
+    auto pieces = split_html(reply.html);
+    for (std::size_t i = 0; i < pieces.size(); ++i) {
+      bool edit = i == 0 && reply.edit_message_id.has_value();
+      items.push_back({edit ? Item::kEdit : Item::kText, reply.chat_id, edit ? *reply.edit_message_id : 0,
+                       std::move(pieces[i]), "", {}, false, 0});
+    }
+    items.back().keyboard = keyboard;
+  } else {
+    return;  // nothing to show (a bare callback answer is sent by the dispatcher)
+  }
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;
+  auto& chat = chats_[reply.chat_id];
+  for (auto& item : items) chat.items.push_back(std::move(item));
+  pending_ += items.size();
+  changed_.notify_all();
+}
+
+std::size_t OutboundQueue::depth() const {
+  std::lock_guard lock(mutex_);
+  return pending_;
+}
+
+OutboundCounters OutboundQueue::counters() const {
+  std::lock_guard lock(mutex_);
+  return counters_;
+}
+
+milliseconds OutboundQueue::interval_for(std::int64_t chat_id) const {
+  return chat_id < 0 ? options_.group_interval : options_.private_interval;
+}
+
+void OutboundQueue::refill(TimePoint now) {
+  if (now <= refilled_at_) return;
+  double seconds = std::chrono::duration<double>(now - refilled_at_).count();
+  tokens_ = std::min(std::max(1.0, options_.global_per_second), tokens_ + seconds * options_.global_per_second);
+  refilled_at_ = now;
+}
+
+OutboundQueue::ChatQueue* OutboundQueue::pick(std::int64_t& chat_id, TimePoint& when, TimePoint now) {
+  ChatQueue* best = nullptr;
+  for (auto& [id, chat] : chats_) {
+    if (chat.items.empty() || chat.in_flight) continue;
+    TimePoint ready = std::max(chat.next_allowed, now);
+    if (best == nullptr || ready < when) {
+      best = &chat;
+      chat_id = id;
+      when = ready;
+    }
+  }
+  if (best != nullptr && options_.pacing_enabled && tokens_ < 1.0) {
+    auto missing = std::chrono::duration<double>((1.0 - tokens_) / options_.global_per_second);
+    when = std::max(when, now + std::chrono::ceil<milliseconds>(missing));
+  }
+  return best;
+}
+
+void OutboundQueue::wait_locked(std::unique_lock<std::mutex>& lock, TimePoint until) {
+  if (wait_until_) {
+    lock.unlock();
+    wait_until_(until);
+    lock.lock();
+    return;
+  }
+  changed_.wait_for(lock, until - clock_.now());
+}
+
+void OutboundQueue::run_sender() {
+  std::unique_lock lock(mutex_);
+  while (true) {
+    if (stopping_) return;
+    TimePoint now = clock_.now();
+    refill(now);
+    std::int64_t chat_id = 0;
+    TimePoint when{};
+    ChatQueue* chat = pick(chat_id, when, now);
+    if (chat == nullptr) {
+      changed_.wait(lock);
+      continue;
+    }
+    if (when > now) {
+      wait_locked(lock, when);
+      continue;  // the picture may have changed meanwhile
+    }
+    if (options_.pacing_enabled) tokens_ -= 1.0;
+    chat->in_flight = true;
+    Item item = chat->items.front();
+    lock.unlock();
+    Result<void> result = send(item);
+    lock.lock();
+    on_result(chat_id, std::move(result), clock_.now());
+    changed_.notify_all();
+  }
+}
+
+Result<void> OutboundQueue::send(const Item& item) {
+  bool html = !item.plain;
+  switch (item.kind) {
+    case Item::kText: {
+      auto r = api_.send_message(item.chat_id, item.text, html, item.keyboard);
+      if (!r.ok()) return std::move(r).error();
+      return ok_result();
+    }
+    case Item::kEdit: {
+      auto r = api_.edit_message_text(item.chat_id, item.message_id, item.text, html, item.keyboard);
+      if (!r.ok() && is_not_modified_error(r.error())) return ok_result();
+      return r;
+    }
+    case Item::kPhoto: {
+      auto r = api_.send_photo(item.chat_id, item.png, item.text, html, item.keyboard);
+      if (!r.ok()) return std::move(r).error();
+      return ok_result();
+    }
+  }
+  return ok_result();
+}
+
+void OutboundQueue::on_result(std::int64_t chat_id, Result<void> result, TimePoint now) {
+  ChatQueue& chat = chats_[chat_id];
+  chat.in_flight = false;
+  Item& item = chat.items.front();
+  auto done = [&] {
+    chat.items.pop_front();
+    --pending_;
+  };
+  if (result.ok()) {
+    ++counters_.sent;
+    done();
+    if (options_.pacing_enabled) chat.next_allowed = now + interval_for(chat_id);
+    return;
+  }
+  const Error& error = result.error();
+  if (error.code == "E-TG-429") {
+    ++counters_.retried_429;
+    chat.next_allowed = now + std::max(error.retry_after, milliseconds(1'000));
+    log(LogLevel::kWarn, "Telegram asked to slow down for chat {}: retrying in {} s", chat_id,
+        std::chrono::duration_cast<std::chrono::seconds>(error.retry_after).count());
+    return;
+  }
+  if (is_parse_entities_error(error) && !item.plain) {
+    ++counters_.plain_text_fallbacks;
+    log(LogLevel::kWarn, "Telegram refused our HTML ({}); re-sending as plain text", error.message);
+    item.text = html_to_plain(item.text);
+    item.plain = true;
+    return;
+  }
+  if (error.retryable() && ++item.attempts < options_.max_attempts) {
+    chat.next_allowed = now + options_.retry_backoff * (1 << std::min(item.attempts - 1, 5));
+    log(LogLevel::kWarn, "sending to chat {} failed ({}); attempt {} of {}", chat_id, error.message, item.attempts,
+        options_.max_attempts);
+    return;
+  }
+  ++counters_.failed;
+  log(LogLevel::kError, "giving up on a message to chat {}: {}", chat_id, error.message);
+  done();
+}
+
+bool OutboundQueue::flush(milliseconds budget) {
+  TimePoint deadline = clock_.now() + budget;
+  // Also bounded in real time, in case the queue's clock is a test clock that stands still.
+  auto real_deadline = std::chrono::steady_clock::now() + budget;
+  std::unique_lock lock(mutex_);
+  while (pending_ > 0) {
+    if (clock_.now() >= deadline || std::chrono::steady_clock::now() >= real_deadline) return false;
+    // Short real waits: the clock may be a test clock moved by the senders.
+    changed_.wait_for(lock, milliseconds(10));
+  }
+  return true;
+}
+
+void OutboundQueue::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && senders_.empty()) return;
+    stopping_ = true;
+    changed_.notify_all();
+  }
+  for (auto& t : senders_) {
+    if (t.joinable()) t.join();
+  }
+  senders_.clear();
+  std::lock_guard lock(mutex_);
+  if (pending_ > 0) log(LogLevel::kWarn, "outbound queue stopped with {} unsent messages", pending_);
+}
+
+}  // namespace kt::telegram

@@ -1,0 +1,106 @@
+#pragma once
+// Paced sending: a global token bucket plus per-chat pacing; 429 pauses only that chat and the
+// message is re-sent (nothing dropped, order per chat kept); HTML Telegram refuses is re-sent once
+// as plain text; long texts are split. Time comes from a Clock and an injectable wait.
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "bot/conversation.hpp"
+#include "core/clock.hpp"
+#include "telegram/bot_api.hpp"
+
+namespace kt::telegram {
+
+struct OutboundOptions {
+  double global_per_second = 30;                      ///< token bucket over all chats
+  std::chrono::milliseconds private_interval{1'000};  ///< 1 message/s per private chat
+  std::chrono::milliseconds group_interval{3'000};    ///< 20 messages/min per group (chat id < 0)
+  bool pacing_enabled = true;                         ///< false: no bucket, no per-chat pacing (benchmarks)
+  int max_attempts = 5;                               ///< for network errors and 5xx (429 retries forever)
+  std::chrono::milliseconds retry_backoff{1'000};     ///< doubled per failed attempt
+  std::size_t sender_threads = 2;
+};
+
+/// Counters for metrics.
+struct OutboundCounters {
+  std::uint64_t sent = 0;
+  std::uint64_t retried_429 = 0;
+  std::uint64_t plain_text_fallbacks = 0;
+  std::uint64_t failed = 0;  ///< given up (rejected by Telegram, or retries exhausted)
+};
+
+class OutboundQueue {
+ public:
+  /// Blocks until `t` on the queue's clock. Default: a real wait that a push or stop interrupts.
+  using WaitUntil = std::function<void(TimePoint t)>;
+
+  OutboundQueue(BotApi& api, const Clock& clock, OutboundOptions options = {}, WaitUntil wait_until = nullptr);
+  ~OutboundQueue();
+  OutboundQueue(const OutboundQueue&) = delete;
+  OutboundQueue& operator=(const OutboundQueue&) = delete;
+
+  void start();
+  /// Queues a reply (split into API calls). Ignored after stop().
+  void push(const bot::Reply& reply);
+  /// Waits until everything queued is sent or `budget` (on the queue's clock) has passed; true if empty.
+  bool flush(std::chrono::milliseconds budget);
+  /// Stops the senders; what is still queued is logged and dropped.
+  void stop();
+
+  /// API calls waiting or in flight.
+  std::size_t depth() const;
+  OutboundCounters counters() const;
+
+ private:
+  /// One API call.
+  struct Item {
+    enum Kind { kText, kEdit, kPhoto } kind = kText;
+    std::int64_t chat_id = 0;
+    std::int64_t message_id = 0;  // kEdit
+    std::string text;             // HTML unless `plain`
+    std::string png;              // kPhoto
+    Keyboard keyboard;
+    bool plain = false;
+    int attempts = 0;
+  };
+  struct ChatQueue {
+    std::deque<Item> items;
+    TimePoint next_allowed{};
+    bool in_flight = false;
+  };
+
+  void run_sender();
+  Result<void> send(const Item& item);
+  /// The chat to serve next and when it may be served; nullptr if nothing is ready to take.
+  ChatQueue* pick(std::int64_t& chat_id, TimePoint& when, TimePoint now);
+  void refill(TimePoint now);
+  void wait_locked(std::unique_lock<std::mutex>& lock, TimePoint until);
+  void on_result(std::int64_t chat_id, Result<void> result, TimePoint now);
+  std::chrono::milliseconds interval_for(std::int64_t chat_id) const;
+
+  BotApi& api_;
+  const Clock& clock_;
+  OutboundOptions options_;
+  WaitUntil wait_until_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable changed_;
+  std::map<std::int64_t, ChatQueue> chats_;
+  std::size_t pending_ = 0;
+  double tokens_ = 0;
+  TimePoint refilled_at_{};
+  bool stopping_ = false;
+  bool started_ = false;
+  OutboundCounters counters_;
+  std::vector<std::thread> senders_;
+};
+
+}  // namespace kt::telegram

@@ -1,0 +1,154 @@
+// The Bot API client: error envelopes (recorded bodies), requests against the fake server, secrecy.
+#include <gtest/gtest.h>
+
+#include "telegram/bot_api.hpp"
+#include "telegram/fake_bot_api.hpp"
+#include "test_support.hpp"
+
+namespace kt::telegram {
+namespace {
+
+using test::read_fixture;
+using namespace std::chrono_literals;
+
+TEST(ApiResponse, error_429_carries_retry_after_from_parameters) {
+  auto r = parse_api_response("sendMessage", 429, read_fixture("telegram_error_429_retry_after.json"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "E-TG-429");
+  EXPECT_TRUE(r.error().retryable());
+  EXPECT_EQ(r.error().retry_after, 5s);
+  EXPECT_EQ(r.error().message, "telegram sendMessage: 429 Too Many Requests: retry after 5");
+}
+
+TEST(ApiResponse, error_401_is_fatal_with_the_token_rejected_sentence) {
+  auto r = parse_api_response("getMe", 401, read_fixture("telegram_error_401_unauthorized.json"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "E-TG-401");
+  EXPECT_EQ(r.error().kind, ErrorKind::kFatal);
+  EXPECT_EQ(r.error().message, "the bot token was rejected (401 Unauthorized)");
+}
+
+TEST(ApiResponse, both_409_conflicts_are_retryable) {
+  for (const char* f : {"telegram_error_409_conflict_other_getupdates.json", "telegram_error_409_conflict_webhook_active.json"}) {
+    auto r = parse_api_response("getUpdates", 409, read_fixture(f));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error().code, "E-TG-409") << f;
+    EXPECT_TRUE(r.error().retryable());
+  }
+  auto webhook = parse_api_response("getUpdates", 409, read_fixture("telegram_error_409_conflict_webhook_active.json"));
+  EXPECT_NE(webhook.error().message.find("webhook is active"), std::string::npos);
+}
+
+TEST(ApiResponse, cant_parse_entities_is_recognised) {
+  auto r = parse_api_response("sendMessage", 400, read_fixture("telegram_error_400_cant_parse_entities.json"));
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "E-TG-400");
+  EXPECT_TRUE(is_parse_entities_error(r.error()));
+  EXPECT_FALSE(is_not_modified_error(r.error()));
+  EXPECT_NE(r.error().message.find("Bad Request: can't parse entities:"), std::string::npos);
+}
+
+TEST(ApiResponse, ok_result_and_non_json_bodies) {
+  auto ok = parse_api_response("getMe", 200, R"({"ok":true,"result":{"id":1,"future":[1,2]}})");
+  ASSERT_TRUE(ok.ok());
+  EXPECT_EQ((*ok)["id"], 1);
+  auto gateway = parse_api_response("getUpdates", 502, "<html>Bad Gateway</html>");
+  ASSERT_FALSE(gateway.ok());
+  EXPECT_EQ(gateway.error().code, "E-TG-5XX");
+  EXPECT_TRUE(gateway.error().retryable());
+  EXPECT_EQ(parse_api_response("x", 200, "").error().code, "E-TG-BAD-RESPONSE");
+}
+
+TEST(Redact, replaces_the_token_wherever_it_appears) {
+  auto client = http::make_curl_client();
+  BotApi api(*client, {"http://127.0.0.1:1", "42:SeCrEt-token", 1s});
+  EXPECT_EQ(api.redact("GET /bot42:SeCrEt-token/getMe and 42:SeCrEt-token"), "GET /bot<redacted>/getMe and <redacted>");
+  EXPECT_EQ(redact("x 42:SeCrEt-token y"), "x <redacted> y");  // registered globally too
+}
+
+class BotApiAgainstFake : public ::testing::Test {
+ protected:
+  kt::testing::FakeBotApi fake;
+  std::unique_ptr<http::Client> client = http::make_curl_client();
+  BotApi api{*client, {fake.api_url(), fake.token(), 2s}};
+};
+
+TEST_F(BotApiAgainstFake, get_me_returns_the_bot_identity) {
+  auto me = api.get_me();
+  ASSERT_TRUE(me.ok());
+  EXPECT_EQ(me->username, "KiTraderBot");
+  EXPECT_EQ(me->id, 900'000'001);
+}
+
+TEST_F(BotApiAgainstFake, a_rejected_token_gives_the_401_sentence_without_the_token) {
+  BotApi wrong(*client, {fake.api_url(), "999:not-the-right-token", 2s});
+  auto me = wrong.get_me();
+  ASSERT_FALSE(me.ok());
+  EXPECT_EQ(me.error().message, "the bot token was rejected (401 Unauthorized)");
+}
+
+TEST_F(BotApiAgainstFake, send_message_posts_html_with_an_inline_keyboard) {
+  Keyboard keyboard = {{{"Buy 0.1", "b:0.1"}, {"Buy 1", "b:1"}}, {{"Refresh", "r"}}};
+  auto id = api.send_message(77, "<b>BONK</b>", true, keyboard);
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  EXPECT_EQ(*id, 500);
+  auto calls = fake.calls("sendMessage");
+  ASSERT_EQ(calls.size(), 1u);
+  const auto& p = calls[0].params;
+  EXPECT_EQ(p["chat_id"], 77);
+  EXPECT_EQ(p["text"], "<b>BONK</b>");
+  EXPECT_EQ(p["parse_mode"], "HTML");
+  EXPECT_EQ(p["reply_markup"]["inline_keyboard"][0][1]["callback_data"], "b:1");
+  EXPECT_EQ(p["reply_markup"]["inline_keyboard"][1][0]["text"], "Refresh");
+}
+
+TEST_F(BotApiAgainstFake, send_photo_uploads_png_bytes_as_multipart) {
+  std::string png("\x89PNG\r\n\x1a\n\0\0", 10);
+  auto id = api.send_photo(-100, png, "<i>chart</i>", true, {{{"Close", "c"}}});
+  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto calls = fake.calls("sendPhoto");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].files.at("photo").content, png);
+  EXPECT_EQ(calls[0].files.at("photo").content_type, "image/png");
+  EXPECT_EQ(calls[0].params["chat_id"], "-100");
+  EXPECT_EQ(calls[0].params["caption"], "<i>chart</i>");
+  EXPECT_EQ(calls[0].params["parse_mode"], "HTML");
+  EXPECT_EQ(calls[0].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "c");
+}
+
+TEST_F(BotApiAgainstFake, get_updates_sends_offset_timeout_limit_and_allowed_updates) {
+  fake.push_text(1, 1, "/start");
+  auto updates = api.get_updates(0, 1, 100);
+  ASSERT_TRUE(updates.ok());
+  ASSERT_EQ(updates->size(), 1u);
+  auto p = fake.calls("getUpdates").at(0).params;
+  EXPECT_EQ(p["offset"], 0);
+  EXPECT_EQ(p["timeout"], 1);
+  EXPECT_EQ(p["limit"], 100);
+  EXPECT_EQ(p["allowed_updates"], nlohmann::json::array({"message", "callback_query"}));
+}
+
+TEST_F(BotApiAgainstFake, set_webhook_sends_url_secret_and_allowed_updates) {
+  ASSERT_TRUE(api.set_webhook("https://bot.example/tg", "s3cret-value").ok());
+  auto hook = fake.webhook();
+  ASSERT_TRUE(hook.has_value());
+  EXPECT_EQ((*hook)["url"], "https://bot.example/tg");
+  EXPECT_EQ((*hook)["secret_token"], "s3cret-value");
+  EXPECT_EQ((*hook)["allowed_updates"], nlohmann::json::array({"message", "callback_query"}));
+  ASSERT_TRUE(api.delete_webhook().ok());
+  EXPECT_FALSE(fake.webhook().has_value());
+}
+
+TEST_F(BotApiAgainstFake, transport_errors_never_name_the_token) {
+  std::string url = fake.api_url();
+  auto dead_client = http::make_curl_client();
+  BotApi dead(*dead_client, {"http://127.0.0.1:1", fake.token(), 1s});
+  auto r = dead.get_me();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "E-NETWORK");
+  EXPECT_EQ(r.error().message.find(fake.token()), std::string::npos) << r.error().message;
+  EXPECT_NE(r.error().message.find("telegram getMe"), std::string::npos) << r.error().message;
+}
+
+}  // namespace
+}  // namespace kt::telegram
