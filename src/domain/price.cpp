@@ -39,6 +39,11 @@ Result<Price> Price::from_ratio(u128 lamports, u128 raw_units) {
   return reduced(lamports, raw_units);
 }
 
+Result<Price> Price::from_terms(u128 num, u128 den) {
+  if (den == 0 || num >= kLimit || den >= kLimit) return rejected("E-PRICE", "not the terms of a stored price");
+  return Price(num, den);
+}
+
 Result<Price> Price::from_sol_per_token(std::string_view text, std::uint8_t decimals) {
   // Split an optional exponent: mantissa[e|E][+|-]digits.
   int exponent = 0;

@@ -20,6 +20,9 @@ class Price {
 
   /// lamports / raw_units; both must be positive. Reduced by their gcd.
   static Result<Price> from_ratio(u128 lamports, u128 raw_units);
+  /// Rebuilds a price from the num()/den() of an existing Price (e.g. a stored row) without
+  /// reducing, so the terms round-trip exactly; refuses den == 0 or a term >= 2^100.
+  static Result<Price> from_terms(u128 num, u128 den);
   /// Parses a decimal SOL-per-whole-token string as price APIs send it ("84.1844", "0.00000002966",
   /// "2.966e-8"); exact for plain decimals, exponents shift the scale exactly.
   static Result<Price> from_sol_per_token(std::string_view decimal, std::uint8_t decimals);
