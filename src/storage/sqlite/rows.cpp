@@ -27,8 +27,8 @@ Result<Price> parse_price(std::string_view num, std::string_view den, std::strin
   const auto n = u128_from_string(num);
   const auto d = u128_from_string(den);
   if (!n || !d) return corrupt_row(table, "a price term that is not a u128");
-  if (*n == 0) return Price{};
-  auto price = Price::from_ratio(*n, *d);
+  // from_terms, not from_ratio: a stored price keeps its exact terms (no re-reduction).
+  auto price = Price::from_terms(*n, *d);
   if (!price) return corrupt_row(table, "an invalid price " + std::string(num) + "/" + std::string(den));
   return std::move(price).value();
 }

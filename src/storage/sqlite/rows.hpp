@@ -19,7 +19,7 @@ Error corrupt_row(std::string_view table, std::string_view what);
 
 std::string u64_text(std::uint64_t value);
 Result<std::uint64_t> parse_u64(std::string_view text, std::string_view table);
-/// A price stored as num/den text; num == 0 decodes to the zero Price.
+/// A price stored as num/den text, with exactly those terms.
 Result<Price> parse_price(std::string_view num, std::string_view den, std::string_view table);
 Result<Mint> parse_mint(std::string_view text, std::string_view table);
 

@@ -1,0 +1,210 @@
+// Repository contract, transactional half: exactly-once claims, rollback, concurrency and the
+// conservation property. Compiled together with contract_suite.cpp into each backend's binary.
+#include <rapidcheck.h>
+
+#include <atomic>
+#include <stdexcept>
+#include <thread>
+#include <vector>
+
+#include "storage/contract_helpers.hpp"
+#include "storage/contract_suite.hpp"
+
+namespace kt::storage::contract {
+namespace {
+
+// --- exactly-once -----------------------------------------------------------------------------
+
+TEST_P(RepositoryContract, claim_update_is_true_once_then_false) {
+  const User u = add_user(repo(), 1001, 100);
+  auto first = write_result(repo(), [&](Transaction& tx) -> Result<std::pair<bool, bool>> {
+    KT_TRY(const bool claimed, tx.claim_update(500, u.id, at(1)));
+    KT_TRY(const bool again_same_tx, tx.claim_update(500, u.id, at(1)));
+    return std::pair{claimed, again_same_tx};
+  });
+  ASSERT_TRUE(first.ok()) << why(first);
+  EXPECT_TRUE(first->first);
+  EXPECT_FALSE(first->second);
+  auto redelivered = write_result(repo(), [](Transaction& tx) { return tx.claim_update(500, std::nullopt, at(2)); });
+  ASSERT_TRUE(redelivered.ok()) << why(redelivered);
+  EXPECT_FALSE(*redelivered);
+}
+
+TEST_P(RepositoryContract, rolled_back_claim_can_be_claimed_again) {
+  auto failed = repo().write([](Transaction& tx) -> Result<void> {
+    KT_TRY(const bool claimed, tx.claim_update(600, std::nullopt, at(1)));
+    EXPECT_TRUE(claimed);
+    return retryable("E-TEST", "price source down");
+  });
+  ASSERT_FALSE(failed.ok());
+  auto retried = write_result(repo(), [](Transaction& tx) { return tx.claim_update(600, std::nullopt, at(2)); });
+  ASSERT_TRUE(retried.ok()) << why(retried);
+  EXPECT_TRUE(*retried);
+}
+
+TEST_P(RepositoryContract, last_update_id_is_the_highest_claimed) {
+  auto empty = read_result(repo(), [](Transaction& tx) { return tx.last_update_id(); });
+  ASSERT_TRUE(empty.ok()) << why(empty);
+  EXPECT_FALSE(empty->has_value());
+  const User u = add_user(repo(), 1001, 100);
+  for (std::int64_t id : {10, 30, 20}) {
+    ASSERT_TRUE(write_result(repo(), [&](Transaction& tx) { return tx.claim_update(id, u.id, at(id)); }).ok());
+  }
+  auto last = read_result(repo(), [](Transaction& tx) { return tx.last_update_id(); });
+  ASSERT_TRUE(last.ok()) << why(last);
+  EXPECT_EQ(*last, std::optional<std::int64_t>{30});
+}
+
+// --- rollback ---------------------------------------------------------------------------------
+
+TEST_P(RepositoryContract, rolls_back_everything_when_work_fails) {
+  const User existing = add_user(repo(), 1, 1000);
+  auto failed = repo().write([&](Transaction& tx) -> Result<void> {
+    KT_TRY(const User fresh, tx.insert_user(NewUser{TelegramUserId{2}, "ghost", Role::kBasic, Lamports{500}, at(1)}));
+    KT_TRY_VOID(tx.append_ledger(entry(fresh.id, LedgerKind::kOpen, -100, 400, at(1))));
+    KT_TRY_VOID(tx.append_ledger(entry(existing.id, LedgerKind::kOpen, -300, 700, at(1))));
+    KT_TRY_VOID(tx.claim_update(900, existing.id, at(1)));
+    KT_TRY_VOID(tx.insert_position(sample_position(existing.id, bonk(), at(1))));
+    KT_TRY_VOID(tx.upsert_token(TokenRecord{bonk(), "BONK", "Bonk", 5, true, at(1)}));
+    KT_TRY_VOID(tx.insert_price(PriceRecord{bonk(), huge_price(), 5, std::nullopt, "demo", at(1)}));
+    KT_TRY_VOID(tx.set_role(existing.id, Role::kAdmin));
+    return rejected("E-TEST", "position limit reached");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(failed.error().kind, ErrorKind::kRejected);
+  EXPECT_EQ(failed.error().code, "E-TEST");
+  EXPECT_EQ(failed.error().message, "position limit reached");
+  auto check = read_result(repo(), [&](Transaction& tx) -> Result<void> {
+    KT_TRY(auto users, tx.count_users());
+    KT_TRY(auto ghost, tx.find_user_by_telegram_id(TelegramUserId{2}));
+    KT_TRY(auto wallet, tx.get_wallet(existing.id));
+    KT_TRY(auto entries, tx.ledger(existing.id, 10, std::nullopt));
+    KT_TRY(auto last, tx.last_update_id());
+    KT_TRY(auto mints, tx.mints_with_open_positions());
+    KT_TRY(auto open, tx.count_open_positions(existing.id));
+    KT_TRY(auto token, tx.find_token(bonk()));
+    KT_TRY(auto price, tx.latest_price(bonk()));
+    KT_TRY(auto user, tx.find_user(existing.id));
+    EXPECT_EQ(users, 1);
+    EXPECT_FALSE(ghost.has_value());
+    EXPECT_EQ(wallet.balance.value, 1000);
+    EXPECT_TRUE(entries.empty());
+    EXPECT_FALSE(last.has_value());
+    EXPECT_TRUE(mints.empty());
+    EXPECT_EQ(open, 0);
+    EXPECT_FALSE(token.has_value());
+    EXPECT_FALSE(price.has_value());
+    EXPECT_EQ(user ? user->role : Role::kAdmin, Role::kBasic);
+    return ok_result();
+  });
+  EXPECT_TRUE(check.ok()) << why(check);
+  auto reclaimed = write_result(repo(), [](Transaction& tx) { return tx.claim_update(900, std::nullopt, at(2)); });
+  EXPECT_TRUE(reclaimed.ok() && *reclaimed);
+}
+
+TEST_P(RepositoryContract, rolls_back_everything_when_work_throws) {
+  EXPECT_THROW((void)repo().write([](Transaction& tx) -> Result<void> {
+    auto user = tx.insert_user(NewUser{TelegramUserId{3}, "thrower", Role::kBasic, Lamports{1}, at(1)});
+    EXPECT_TRUE(user.ok());
+    throw std::logic_error("bug in the caller");
+  }), std::logic_error);
+  auto count = read_result(repo(), [](Transaction& tx) { return tx.count_users(); });
+  EXPECT_EQ(count.value_or(-1), 0);
+  const User later = add_user(repo(), 3, 1);  // the repository is still usable
+  EXPECT_GT(later.id.value, 0);
+}
+
+// --- concurrency ------------------------------------------------------------------------------
+
+TEST_P(RepositoryContract, concurrent_debits_of_one_user_are_exact) {
+  constexpr int kThreads = 8;
+  constexpr int kWritesPerThread = 50;
+  const User u = add_user(repo(), 1001, 1'000'000);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kWritesPerThread; ++i) {
+        if (!move_money(repo(), u.id, -1, at(t * 1000 + i)).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto state = read_result(repo(), [&](Transaction& tx) -> Result<std::tuple<Wallet, Lamports, std::size_t>> {
+    KT_TRY(auto wallet, tx.get_wallet(u.id));
+    KT_TRY(auto sum, tx.ledger_sum(u.id));
+    KT_TRY(auto entries, tx.ledger(u.id, 1000, std::nullopt));
+    return std::tuple{wallet, sum, entries.size()};
+  });
+  ASSERT_TRUE(state.ok()) << why(state);
+  EXPECT_EQ(std::get<0>(*state).balance.value, 999'600);
+  EXPECT_EQ(std::get<1>(*state).value, -400);
+  EXPECT_EQ(std::get<2>(*state), 400u);
+}
+
+TEST_P(RepositoryContract, reads_during_concurrent_writes_see_balances_that_add_up) {
+  const User u = add_user(repo(), 1001, 1'000'000);
+  std::atomic<int> failures{0};
+  std::atomic<int> inconsistent{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 2; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < 50; ++i) {
+        if (!move_money(repo(), u.id, -(t + 1), at(i)).ok()) ++failures;
+      }
+    });
+    threads.emplace_back([&] {
+      for (int i = 0; i < 50; ++i) {
+        auto consistent = read_result(repo(), [&](Transaction& tx) -> Result<bool> {
+          KT_TRY(auto wallet, tx.get_wallet(u.id));
+          KT_TRY(auto sum, tx.ledger_sum(u.id));
+          return wallet.balance.value == wallet.initial.value + sum.value;
+        });
+        if (!consistent.ok()) ++failures;
+        else if (!*consistent) ++inconsistent;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(inconsistent.load(), 0);
+  auto wallet = read_result(repo(), [&](Transaction& tx) { return tx.get_wallet(u.id); });
+  EXPECT_EQ(wallet.ok() ? wallet->balance.value : -1, 1'000'000 - 50 * 1 - 50 * 2);
+}
+
+// --- property ---------------------------------------------------------------------------------
+
+TEST_P(RepositoryContract, random_debits_and_credits_conserve_the_balance) {
+  std::int64_t next_telegram_id = 1;
+  const bool passed = rc::check("balance == initial + Σ ledger, never negative", [&] {
+    auto amounts = *rc::gen::container<std::vector<std::int64_t>>(rc::gen::inRange<std::int64_t>(-5000, 5001));
+    if (amounts.size() > 40) amounts.resize(40);
+    const std::int64_t initial = 10'000;
+    const User u = add_user(repo(), next_telegram_id++, initial);
+    std::int64_t model = initial;
+    for (std::size_t i = 0; i < amounts.size(); ++i) {
+      const std::int64_t amount = amounts[i];
+      auto appended = move_money(repo(), u.id, amount, at(static_cast<std::int64_t>(i)));
+      if (model + amount < 0) {
+        RC_ASSERT(!appended.ok());
+        RC_ASSERT(appended.error().kind == ErrorKind::kRejected);
+      } else {
+        RC_ASSERT(appended.ok());
+        model += amount;
+      }
+    }
+    auto state = read_result(repo(), [&](Transaction& tx) -> Result<std::pair<Wallet, Lamports>> {
+      KT_TRY(auto wallet, tx.get_wallet(u.id));
+      KT_TRY(auto sum, tx.ledger_sum(u.id));
+      return std::pair{wallet, sum};
+    });
+    RC_ASSERT(state.ok());
+    RC_ASSERT(state->first.balance.value == model);
+    RC_ASSERT(state->first.balance.value == initial + state->second.value);
+  });
+  EXPECT_TRUE(passed);
+}
+
+}  // namespace
+}  // namespace kt::storage::contract
