@@ -1,0 +1,312 @@
+#include "storage/postgres/pg_transaction.hpp"
+
+#include <limits>
+
+#include <fmt/format.h>
+
+#include "storage/postgres/pg_rows.hpp"
+#include "storage/postgres/pg_statements.hpp"
+
+namespace kt::storage::postgres {
+
+namespace {
+
+std::int64_t ms(TimePoint t) { return to_unix_millis(t); }
+
+/// LIMIT parameter: a negative limit means "no limit" (LIMIT NULL), as in SQLite.
+std::optional<std::int64_t> limit_param(int limit) {
+  if (limit < 0) return std::nullopt;
+  return limit;
+}
+
+template <class T>
+Result<std::vector<T>> decode_all(const PgResult& r, Result<T> (*decode)(const PgResult&, int)) {
+  std::vector<T> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    KT_TRY(T value, decode(r, i));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
+
+}  // namespace
+
+Result<PgResult> PgTransaction::run(const Statement& statement, const PgParams& params) {
+  if (failed_) return *failed_;
+  // Refused before sending: the server transaction is unaffected.
+  if (params.has_nul()) return rejected(kStorageCode, "text contains a NUL byte, which PostgreSQL cannot store");
+  const char* prefix = begun_ ? nullptr : begin_sql_;
+  auto result = conn_.execute(statement, params, prefix);
+  begun_ = true;
+  if (!result.ok()) failed_ = result.error();
+  return result;
+}
+
+Result<void> PgTransaction::commit() {
+  if (failed_) {
+    rollback();
+    return *failed_;
+  }
+  if (!begun_) return {};
+  auto result = conn_.exec("COMMIT");
+  begun_ = false;
+  if (!result.ok()) {
+    Error e = std::move(result).error();
+    if (e.retryable()) {
+      // The COMMIT may or may not have reached the server before the connection dropped.
+      conn_.discard();
+      e.message = "storage connection lost during commit; the change may or may not have been applied";
+    }
+    return e;
+  }
+  return {};
+}
+
+void PgTransaction::rollback() {
+  if (!begun_) return;
+  begun_ = false;
+  if (!conn_.usable()) return;  // the server rolls back a dropped session itself
+  auto result = conn_.exec("ROLLBACK");
+  if (!result.ok()) conn_.discard();
+}
+
+// --- exactly-once ----------------------------------------------------------------------------
+
+Result<bool> PgTransaction::claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) {
+  PgParams p;
+  p.add(update_id);
+  if (user) p.add(user->value); else p.add_null();
+  p.add(ms(now));
+  KT_TRY(PgResult r, run(sql::kClaimUpdate, p));
+  return r.rows() == 1;
+}
+
+Result<std::optional<std::int64_t>> PgTransaction::last_update_id() {
+  KT_TRY(PgResult r, run(sql::kLastUpdateId, PgParams{}));
+  if (r.rows() == 0 || r.is_null(0, 0)) return std::optional<std::int64_t>{};
+  return std::optional<std::int64_t>{r.int64(0, 0)};
+}
+
+// --- users -----------------------------------------------------------------------------------
+
+Result<User> PgTransaction::insert_user(const NewUser& user) {
+  if (user.initial_balance.value < 0) return rejected(kStorageCode, "initial balance must not be negative");
+  PgParams p;
+  p.add(user.telegram_id.value).add(user.username).add(to_string(user.role)).add(ms(user.now));
+  p.add(user.initial_balance.value);
+  KT_TRY(PgResult r, run(sql::kInsertUser, p));
+  if (r.rows() == 0) {
+    return rejected(kStorageCode,
+                    fmt::format("constraint violated: a user with telegram id {} already exists", user.telegram_id.value));
+  }
+  return decode_user(r, 0);
+}
+
+Result<std::optional<User>> PgTransaction::optional_user(const Statement& statement, const PgParams& params) {
+  KT_TRY(PgResult r, run(statement, params));
+  if (r.rows() == 0) return std::optional<User>{};
+  KT_TRY(User u, decode_user(r, 0));
+  return std::optional<User>{std::move(u)};
+}
+
+Result<std::optional<User>> PgTransaction::find_user(UserId id) {
+  return optional_user(sql::kFindUser, PgParams{}.add(id.value));
+}
+
+Result<std::optional<User>> PgTransaction::find_user_by_telegram_id(TelegramUserId telegram_id) {
+  return optional_user(sql::kFindUserByTelegramId, PgParams{}.add(telegram_id.value));
+}
+
+Result<std::optional<User>> PgTransaction::find_user_by_username(const std::string& username) {
+  if (username.empty()) return std::optional<User>{};
+  return optional_user(sql::kFindUserByUsername, PgParams{}.add(username));
+}
+
+Result<void> PgTransaction::set_role(UserId id, Role role) {
+  KT_TRY(PgResult r, run(sql::kSetRole, PgParams{}.add(id.value).add(to_string(role))));
+  if (r.affected() == 0) return not_found(kNotFoundCode, fmt::format("no user {}", id.value));
+  return {};
+}
+
+Result<void> PgTransaction::touch_user(UserId id, const std::string& username, TimePoint now) {
+  KT_TRY(PgResult r, run(sql::kTouchUser, PgParams{}.add(id.value).add(username).add(ms(now))));
+  if (r.affected() == 0) return not_found(kNotFoundCode, fmt::format("no user {}", id.value));
+  return {};
+}
+
+Result<std::vector<User>> PgTransaction::list_users(std::int64_t after, int limit) {
+  PgParams p;
+  p.add(after).add(limit_param(limit));
+  KT_TRY(PgResult r, run(sql::kListUsers, p));
+  return decode_all<User>(r, &decode_user);
+}
+
+Result<std::int64_t> PgTransaction::count_users() {
+  KT_TRY(PgResult r, run(sql::kCountUsers, PgParams{}));
+  return r.int64(0, 0);
+}
+
+// --- wallets and ledger ----------------------------------------------------------------------
+
+Result<Wallet> PgTransaction::lock_wallet(UserId user) {
+  KT_TRY(PgResult r, run(read_only_ ? sql::kGetWallet : sql::kLockWallet, PgParams{}.add(user.value)));
+  if (r.rows() == 0) return not_found(kNotFoundCode, fmt::format("no wallet for user {}", user.value));
+  return decode_wallet(r, 0);
+}
+
+Result<Wallet> PgTransaction::get_wallet(UserId user) {
+  KT_TRY(PgResult r, run(sql::kGetWallet, PgParams{}.add(user.value)));
+  if (r.rows() == 0) return not_found(kNotFoundCode, fmt::format("no wallet for user {}", user.value));
+  return decode_wallet(r, 0);
+}
+
+Result<std::int64_t> PgTransaction::append_ledger(const LedgerEntry& e) {
+  if (e.balance_after.value < 0) {
+    return rejected(kStorageCode, fmt::format("balance would become negative ({} lamports)", e.balance_after.value));
+  }
+  PgParams p;
+  p.add(e.user.value).add(to_string(e.kind)).add(e.amount.value).add(e.balance_after.value);
+  if (e.position) p.add(e.position->value); else p.add_null();
+  if (e.mint) p.add(e.mint->to_string()); else p.add_null();
+  p.add(numeric_text(e.qty_raw));
+  if (e.price) p.add(numeric_text(e.price->num())).add(numeric_text(e.price->den()));
+  else p.add_null().add_null();
+  p.add(e.fee.value).add(e.pnl.value).add(e.update_id).add(e.note).add(ms(e.created_at));
+  KT_TRY(PgResult r, run(sql::kAppendLedger, p));
+  if (!r.is_null(0, 0)) return r.int64(0, 0);
+  if (r.is_null(0, 1)) return not_found(kNotFoundCode, fmt::format("no wallet for user {}", e.user.value));
+  return rejected(kStorageCode, fmt::format("ledger entry does not add up: balance {} + amount {} != {}",
+                                            r.int64(0, 1), e.amount.value, e.balance_after.value));
+}
+
+Result<std::vector<LedgerEntry>> PgTransaction::ledger(UserId user, int limit, std::optional<TimePoint> since) {
+  PgParams p;
+  p.add(user.value).add(since ? ms(*since) : std::numeric_limits<std::int64_t>::min()).add(limit_param(limit));
+  KT_TRY(PgResult r, run(sql::kLedger, p));
+  return decode_all<LedgerEntry>(r, &decode_ledger);
+}
+
+Result<Lamports> PgTransaction::ledger_sum(UserId user) {
+  KT_TRY(PgResult r, run(sql::kLedgerSum, PgParams{}.add(user.value)));
+  return Lamports{r.int64(0, 0)};
+}
+
+// --- positions -------------------------------------------------------------------------------
+
+Result<Position> PgTransaction::insert_position(const Position& pos) {
+  PgParams p;
+  p.add(pos.user.value).add(pos.mint.to_string()).add(pos.symbol).add(static_cast<int>(pos.decimals));
+  p.add(to_string(pos.side)).add(to_string(pos.status));
+  p.add(numeric_text(pos.qty_raw)).add(numeric_text(pos.initial_qty_raw));
+  p.add(pos.cost.value).add(pos.initial_cost.value).add(pos.entry_notional.value);
+  p.add(numeric_text(pos.entry_price.num())).add(numeric_text(pos.entry_price.den()));
+  p.add(pos.realized_pnl.value);
+  if (pos.exit_price) p.add(numeric_text(pos.exit_price->num())).add(numeric_text(pos.exit_price->den()));
+  else p.add_null().add_null();
+  p.add(pos.source).add(pos.simulated).add(ms(pos.opened_at));
+  if (pos.closed_at) p.add(ms(*pos.closed_at)); else p.add_null();
+  KT_TRY(PgResult r, run(sql::kInsertPosition, p));
+  Position out = pos;
+  out.id = PositionId{r.int64(0, 0)};
+  return out;
+}
+
+Result<void> PgTransaction::update_position(const Position& pos) {
+  PgParams p;
+  p.add(pos.id.value).add(numeric_text(pos.qty_raw)).add(pos.cost.value).add(pos.entry_notional.value);
+  p.add(pos.realized_pnl.value).add(to_string(pos.status));
+  if (pos.closed_at) p.add(ms(*pos.closed_at)); else p.add_null();
+  if (pos.exit_price) p.add(numeric_text(pos.exit_price->num())).add(numeric_text(pos.exit_price->den()));
+  else p.add_null().add_null();
+  KT_TRY(PgResult r, run(sql::kUpdatePosition, p));
+  if (r.affected() == 0) return not_found(kNotFoundCode, fmt::format("no position {}", pos.id.value));
+  return {};
+}
+
+Result<Position> PgTransaction::lock_position(PositionId id) {
+  KT_TRY(PgResult r, run(read_only_ ? sql::kGetPosition : sql::kLockPosition, PgParams{}.add(id.value)));
+  if (r.rows() == 0) return not_found(kNotFoundCode, fmt::format("no position {}", id.value));
+  return decode_position(r, 0);
+}
+
+Result<std::vector<Position>> PgTransaction::open_positions(UserId user) {
+  KT_TRY(PgResult r, run(sql::kOpenPositions, PgParams{}.add(user.value)));
+  return decode_all<Position>(r, &decode_position);
+}
+
+Result<std::int64_t> PgTransaction::count_open_positions(UserId user) {
+  KT_TRY(PgResult r, run(sql::kCountOpenPositions, PgParams{}.add(user.value)));
+  return r.int64(0, 0);
+}
+
+Result<std::vector<Position>> PgTransaction::closed_positions(UserId user, int limit) {
+  KT_TRY(PgResult r, run(sql::kClosedPositions, PgParams{}.add(user.value).add(limit_param(limit))));
+  return decode_all<Position>(r, &decode_position);
+}
+
+Result<std::vector<Mint>> PgTransaction::mints_with_open_positions() {
+  KT_TRY(PgResult r, run(sql::kMintsWithOpenPositions, PgParams{}));
+  std::vector<Mint> out;
+  for (int i = 0; i < r.rows(); ++i) {
+    auto mint = Mint::parse(r.text(i, 0));
+    if (!mint.ok()) return fatal(kStorageCode, fmt::format("stored mint is invalid: '{}'", r.text(i, 0)));
+    out.push_back(*mint);
+  }
+  return out;
+}
+
+// --- tokens and prices -----------------------------------------------------------------------
+
+Result<void> PgTransaction::upsert_token(const TokenRecord& t) {
+  PgParams p;
+  p.add(t.mint.to_string()).add(t.symbol).add(t.name).add(static_cast<int>(t.decimals)).add(t.is_active);
+  p.add(ms(t.updated_at));
+  KT_TRY(PgResult r, run(sql::kUpsertToken, p));
+  return {};
+}
+
+Result<std::optional<TokenRecord>> PgTransaction::find_token(const Mint& mint) {
+  KT_TRY(PgResult r, run(sql::kFindToken, PgParams{}.add(mint.to_string())));
+  if (r.rows() == 0) return std::optional<TokenRecord>{};
+  KT_TRY(TokenRecord t, decode_token(r, 0));
+  return std::optional<TokenRecord>{std::move(t)};
+}
+
+Result<std::vector<TokenRecord>> PgTransaction::find_tokens_by_symbol(const std::string& symbol) {
+  KT_TRY(PgResult r, run(sql::kFindTokensBySymbol, PgParams{}.add(symbol)));
+  return decode_all<TokenRecord>(r, &decode_token);
+}
+
+Result<void> PgTransaction::set_token_active(const Mint& mint, bool active) {
+  const Statement& statement = active ? sql::kActivateToken : sql::kDeactivateToken;
+  KT_TRY(PgResult r, run(statement, PgParams{}.add(mint.to_string())));
+  if (r.affected() > 0) return {};
+  KT_TRY(std::optional<TokenRecord> existing, find_token(mint));  // already in that state?
+  if (!existing) return not_found(kNotFoundCode, fmt::format("unknown token {}", mint.to_string()));
+  return {};
+}
+
+Result<void> PgTransaction::insert_price(const PriceRecord& price) {
+  PgParams p;
+  p.add(price.mint.to_string()).add(numeric_text(price.price.num())).add(numeric_text(price.price.den()));
+  p.add(static_cast<int>(price.decimals)).add(float_text(price.price.sol_per_token(price.decimals)));
+  if (price.usd_per_token) p.add(float_text(*price.usd_per_token)); else p.add_null();
+  p.add(price.source).add(ms(price.observed_at));
+  KT_TRY(PgResult r, run(sql::kInsertPrice, p));
+  return {};
+}
+
+Result<std::optional<PriceRecord>> PgTransaction::latest_price(const Mint& mint) {
+  KT_TRY(PgResult r, run(sql::kLatestPrice, PgParams{}.add(mint.to_string())));
+  if (r.rows() == 0) return std::optional<PriceRecord>{};
+  KT_TRY(PriceRecord p, decode_price(r, 0));
+  return std::optional<PriceRecord>{std::move(p)};
+}
+
+Result<std::vector<PriceRecord>> PgTransaction::price_history(const Mint& mint, TimePoint from, TimePoint to) {
+  KT_TRY(PgResult r, run(sql::kPriceHistory, PgParams{}.add(mint.to_string()).add(ms(from)).add(ms(to))));
+  return decode_all<PriceRecord>(r, &decode_price);
+}
+
+}  // namespace kt::storage::postgres

@@ -1,0 +1,76 @@
+#pragma once
+// The PostgreSQL Transaction: every method is one prepared statement. BEGIN is sent lazily, in the
+// same pipeline (round trip) as the first statement.
+#include <optional>
+
+#include "storage/postgres/pg_connection.hpp"
+#include "storage/repository.hpp"
+
+namespace kt::storage::postgres {
+
+/// One open transaction on a borrowed connection. Once a statement fails, PostgreSQL has aborted
+/// the transaction; every later call returns that first error without a round trip.
+class PgTransaction final : public Transaction {
+ public:
+  /// `begin_sql` e.g. "BEGIN ISOLATION LEVEL READ COMMITTED".
+  /// `read_only`: lock_wallet/lock_position read without FOR UPDATE (refused in a read-only
+  /// transaction, and there is nothing to protect).
+  PgTransaction(PgConnection& conn, const char* begin_sql, bool read_only)
+      : conn_(conn), begin_sql_(begin_sql), read_only_(read_only) {}
+  /// Rolls back a transaction left open (e.g. `work` threw).
+  ~PgTransaction() override { rollback(); }
+  PgTransaction(const PgTransaction&) = delete;
+  PgTransaction& operator=(const PgTransaction&) = delete;
+
+  /// COMMIT if anything was sent; the first statement error instead if one happened.
+  Result<void> commit();
+  /// ROLLBACK if anything was sent; a failure only discards the connection.
+  void rollback();
+
+  Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) override;
+  Result<std::optional<std::int64_t>> last_update_id() override;
+
+  Result<User> insert_user(const NewUser& user) override;
+  Result<std::optional<User>> find_user(UserId id) override;
+  Result<std::optional<User>> find_user_by_telegram_id(TelegramUserId telegram_id) override;
+  Result<std::optional<User>> find_user_by_username(const std::string& username) override;
+  Result<void> set_role(UserId id, Role role) override;
+  Result<void> touch_user(UserId id, const std::string& username, TimePoint now) override;
+  Result<std::vector<User>> list_users(std::int64_t after, int limit) override;
+  Result<std::int64_t> count_users() override;
+
+  Result<Wallet> lock_wallet(UserId user) override;
+  Result<Wallet> get_wallet(UserId user) override;
+  Result<std::int64_t> append_ledger(const LedgerEntry& entry) override;
+  Result<std::vector<LedgerEntry>> ledger(UserId user, int limit, std::optional<TimePoint> since) override;
+  Result<Lamports> ledger_sum(UserId user) override;
+
+  Result<Position> insert_position(const Position& position) override;
+  Result<void> update_position(const Position& position) override;
+  Result<Position> lock_position(PositionId id) override;
+  Result<std::vector<Position>> open_positions(UserId user) override;
+  Result<std::int64_t> count_open_positions(UserId user) override;
+  Result<std::vector<Position>> closed_positions(UserId user, int limit) override;
+  Result<std::vector<Mint>> mints_with_open_positions() override;
+
+  Result<void> upsert_token(const TokenRecord& token) override;
+  Result<std::optional<TokenRecord>> find_token(const Mint& mint) override;
+  Result<std::vector<TokenRecord>> find_tokens_by_symbol(const std::string& symbol) override;
+  Result<void> set_token_active(const Mint& mint, bool active) override;
+  Result<void> insert_price(const PriceRecord& price) override;
+  Result<std::optional<PriceRecord>> latest_price(const Mint& mint) override;
+  Result<std::vector<PriceRecord>> price_history(const Mint& mint, TimePoint from, TimePoint to) override;
+
+ private:
+  /// Runs a statement, piggy-backing BEGIN on the first one.
+  Result<PgResult> run(const Statement& statement, const PgParams& params);
+  Result<std::optional<User>> optional_user(const Statement& statement, const PgParams& params);
+
+  PgConnection& conn_;
+  const char* begin_sql_;
+  bool read_only_;
+  bool begun_ = false;
+  std::optional<Error> failed_;
+};
+
+}  // namespace kt::storage::postgres
