@@ -91,6 +91,9 @@ class Transaction {
   virtual Result<void> update_position(const Position& position) = 0;
   /// Reads a position and locks it; NotFound if absent. Callers check ownership themselves.
   virtual Result<Position> lock_position(PositionId id) = 0;
+  /// Reads a position without locking (usable in read()); NotFound if absent. Backends whose
+  /// read transactions allow it may rely on this default.
+  virtual Result<Position> get_position(PositionId id) { return lock_position(id); }
   virtual Result<std::vector<Position>> open_positions(UserId user) = 0;
   virtual Result<std::int64_t> count_open_positions(UserId user) = 0;
   /// Closed and liquidated positions, most recently closed first.

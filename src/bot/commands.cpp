@@ -1,0 +1,200 @@
+#include "bot/commands.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+
+#include "domain/token_input.hpp"
+
+namespace kt::bot {
+namespace {
+
+std::vector<std::string_view> split_words(std::string_view text) {
+  std::vector<std::string_view> words;
+  std::size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && std::isspace(static_cast<unsigned char>(text[i]))) ++i;
+    std::size_t j = i;
+    while (j < text.size() && !std::isspace(static_cast<unsigned char>(text[j]))) ++j;
+    if (j > i) words.push_back(text.substr(i, j - i));
+    i = j;
+  }
+  return words;
+}
+
+std::string lower(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+const CommandSpec* find_spec(std::string_view name) {
+  for (const auto& spec : command_table()) {
+    if (spec.name == name) return &spec;
+  }
+  return nullptr;
+}
+
+Error usage(std::string_view name, std::string_view problem = {}) {
+  const CommandSpec* spec = find_spec(name);
+  std::string text;
+  if (!problem.empty()) text = std::string(problem) + ". ";
+  text += "Usage: /" + std::string(name);
+  if (spec && !spec->args.empty()) text += " " + std::string(spec->args);
+  if (spec && !spec->example.empty()) text += " — e.g. " + std::string(spec->example);
+  return rejected("E-USAGE", text);
+}
+
+Result<PositionId> parse_position_id(std::string_view name, std::string_view word) {
+  if (!word.empty() && word.front() == '#') word.remove_prefix(1);
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
+  if (word.empty() || ec != std::errc() || end != word.data() + word.size() || id <= 0) {
+    return usage(name, "'" + std::string(word.substr(0, 24)) + "' is not a position id (see /positions)");
+  }
+  return PositionId{id};
+}
+
+Result<int> parse_percent(std::string_view word) {
+  if (!word.empty() && word.back() == '%') word.remove_suffix(1);
+  int pct = 0;
+  const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), pct);
+  if (word.empty() || ec != std::errc() || end != word.data() + word.size() || pct < 1 || pct > 100) {
+    return usage("close", "'" + std::string(word.substr(0, 24)) + "' is not a percentage from 1 to 100");
+  }
+  return pct;
+}
+
+Result<Command> parse_command(std::string_view name, const std::vector<std::string_view>& args) {
+  auto arity = [&](std::size_t min, std::size_t max) -> Result<void> {
+    if (args.size() < min) return usage(name, "Missing arguments");
+    if (args.size() > max) return usage(name, "Too many arguments");
+    return {};
+  };
+  if (name == "start") return Command{StartCommand{}};
+  if (name == "help") return Command{HelpCommand{}};
+  if (name == "wallet" || name == "balance") return Command{WalletCommand{}};
+  if (name == "history") return Command{HistoryCommand{}};
+  if (name == "users") return Command{UsersCommand{}};
+  if (name == "open" || name == "buy" || name == "long" || name == "short") {
+    KT_TRY_VOID(arity(2, 3));
+    OpenCommand cmd{std::string(args[0]), Lamports{}, name == "short" ? Side::kShort : Side::kLong};
+    auto size = parse_sol(args[1]);
+    if (!size) return usage("open", size.error().message);
+    cmd.size = *size;
+    if (args.size() == 3) {
+      auto side = parse_side(lower(args[2]));
+      if (!side) return usage("open", "'" + std::string(args[2].substr(0, 24)) + "' is not a side: use long or short");
+      cmd.side = *side;
+    }
+    return Command{cmd};
+  }
+  if (name == "close" || name == "sell") {
+    KT_TRY_VOID(arity(1, 2));
+    KT_TRY(const PositionId id, parse_position_id("close", args[0]));
+    int pct = 100;
+    if (args.size() == 2) {
+      KT_TRY(pct, parse_percent(args[1]));
+    }
+    return Command{CloseCommand{id, pct}};
+  }
+  if (name == "positions") {
+    KT_TRY_VOID(arity(0, 1));
+    if (args.size() == 1 && lower(args[0]) != "closed" && lower(args[0]) != "open") {
+      return usage(name, "Say /positions or /positions closed");
+    }
+    return Command{PositionsCommand{args.size() == 1 && lower(args[0]) == "closed"}};
+  }
+  if (name == "price" || name == "info") {
+    KT_TRY_VOID(arity(1, 1));
+    if (name == "price") return Command{PriceCommand{std::string(args[0])}};
+    return Command{InfoCommand{std::string(args[0])}};
+  }
+  if (name == "setrole") {
+    KT_TRY_VOID(arity(2, 2));
+    auto role = parse_role(lower(args[1]));
+    if (!role) return usage(name, "'" + std::string(args[1].substr(0, 24)) + "' is not a role: use basic, premium or admin");
+    return Command{SetRoleCommand{std::string(args[0]), *role}};
+  }
+  return rejected("E-UNKNOWN-COMMAND", "Unknown command /" + std::string(name.substr(0, 32)) + ". Send /help for the list.");
+}
+
+}  // namespace
+
+const std::vector<CommandSpec>& command_table() {
+  static const std::vector<CommandSpec> table = {
+      {"start", "", "Create your paper wallet", "/start", false},
+      {"help", "", "List the commands", "/help", false},
+      {"wallet", "", "Balance, equity and PnL", "/wallet", false},
+      {"open", "<token> <size_sol> [long|short]", "Open a position (size = SOL spent, fees included)", "/open BONK 0.5", false},
+      {"close", "<position_id> [percent]", "Close a position, fully or in part", "/close 12 50", false},
+      {"positions", "[closed]", "Your open (or closed) positions", "/positions", false},
+      {"price", "<token>", "Current price, source and age", "/price BONK", false},
+      {"info", "<token>", "Token details and safety flags", "/info BONK", false},
+      {"history", "", "Your latest trades", "/history", false},
+      {"setrole", "<telegram_id|@username> <basic|premium|admin>", "Change a user's role (admins)", "/setrole @alice premium", true},
+      {"users", "", "List users (admins)", "/users", true},
+  };
+  return table;
+}
+
+std::optional<Result<Command>> parse_message(std::string_view text) {
+  const auto words = split_words(text);
+  if (words.empty()) return std::nullopt;
+  if (words.front().front() != '/') {
+    // A pasted mint or token link alone shows the token card; other chat text is not for us.
+    if (words.size() == 1) {
+      auto ref = parse_token_input(words.front());
+      if (ref.ok() && ref->mint) return Result<Command>(Command{InfoCommand{std::string(words.front())}});
+    }
+    return std::nullopt;
+  }
+  std::string name = lower(words.front().substr(1));
+  if (name.empty()) return std::nullopt;
+  return parse_command(name, std::vector<std::string_view>(words.begin() + 1, words.end()));
+}
+
+Result<Command> parse_callback(std::string_view data) {
+  const auto bad = rejected("E-BUTTON", "That button is no longer valid");
+  if (data.size() > 64 || data.size() < 3 || data[1] != ':') return bad;
+  const char kind = data[0];
+  std::string_view rest = data.substr(2);
+  const auto colon = rest.find(':');
+  const std::string_view first = rest.substr(0, colon);
+  const std::string_view second = colon == std::string_view::npos ? std::string_view{} : rest.substr(colon + 1);
+  switch (kind) {
+    case 'c': {
+      auto id = parse_position_id("close", first);
+      auto pct = parse_percent(second);
+      if (!id || !pct) return bad;
+      return Command{CloseCommand{*id, *pct}};
+    }
+    case 'r':
+    case 'p': {
+      auto id = parse_position_id("close", first);
+      if (!id) return bad;
+      return Command{PositionCommand{*id, kind == 'r'}};
+    }
+    case 'b': {
+      auto size = parse_sol(second);
+      if (!size) return bad;
+      return Command{OpenCommand{std::string(first), *size, Side::kLong}};
+    }
+    case 'x': return Command{AskAmountCommand{std::string(first)}};
+    default: return bad;
+  }
+}
+
+std::string encode_close_button(PositionId id, int percent) { return "c:" + std::to_string(id.value) + ":" + std::to_string(percent); }
+std::string encode_refresh_button(PositionId id) { return "r:" + std::to_string(id.value); }
+std::string encode_show_button(PositionId id) { return "p:" + std::to_string(id.value); }
+std::string encode_buy_button(std::string_view mint, std::string_view sol) { return "b:" + std::string(mint) + ":" + std::string(sol); }
+std::string encode_ask_amount_button(std::string_view mint) { return "x:" + std::string(mint); }
+
+std::string_view command_name(const Command& command) {
+  static constexpr std::string_view kNames[] = {"start", "help", "wallet", "open", "close", "positions", "position",
+                                                "price", "info", "history", "setrole", "users", "ask_amount"};
+  return kNames[command.index()];
+}
+
+}  // namespace kt::bot

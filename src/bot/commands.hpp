@@ -1,0 +1,82 @@
+#pragma once
+// The command grammar: text and button data → typed, validated commands.
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/result.hpp"
+#include "domain/enums.hpp"
+#include "domain/ids.hpp"
+#include "domain/money.hpp"
+
+namespace kt::bot {
+
+struct StartCommand {};
+struct HelpCommand {};
+struct WalletCommand {};
+struct OpenCommand {
+  std::string token;  ///< as typed: mint, link or symbol
+  Lamports size;
+  Side side = Side::kLong;
+};
+struct CloseCommand {
+  PositionId position;
+  int percent = 100;
+};
+struct PositionsCommand {
+  bool closed = false;
+};
+struct PositionCommand {  ///< one position's card (the /positions and Refresh buttons)
+  PositionId position;
+  bool refresh = false;  ///< edit the message the button sits on instead of sending a new one
+};
+struct PriceCommand {
+  std::string token;
+};
+struct InfoCommand {
+  std::string token;
+};
+struct HistoryCommand {};
+struct SetRoleCommand {
+  std::string target;  ///< numeric Telegram id or @username
+  Role role = Role::kBasic;
+};
+struct UsersCommand {};
+struct AskAmountCommand {  ///< the "X SOL" button: tell the user how to give an amount
+  std::string token;
+};
+
+using Command = std::variant<StartCommand, HelpCommand, WalletCommand, OpenCommand, CloseCommand, PositionsCommand,
+                             PositionCommand, PriceCommand, InfoCommand, HistoryCommand, SetRoleCommand, UsersCommand,
+                             AskAmountCommand>;
+
+/// One row of the command table that /help and Telegram's setMyCommands share.
+struct CommandSpec {
+  std::string_view name;  ///< without '/'
+  std::string_view args;
+  std::string_view description;
+  std::string_view example;
+  bool admin_only = false;
+};
+const std::vector<CommandSpec>& command_table();
+
+/// Parses a message. `/cmd@bot` must already be stripped by the front end. A bare mint or token
+/// link becomes an InfoCommand (the token card). Errors carry a hint with an example (E-USAGE).
+/// nullopt: not addressed to the bot (plain chat text).
+std::optional<Result<Command>> parse_message(std::string_view text);
+
+/// Parses inline-button data (≤ 64 bytes, see the encode_* functions).
+Result<Command> parse_callback(std::string_view data);
+
+std::string encode_close_button(PositionId id, int percent);
+std::string encode_refresh_button(PositionId id);
+std::string encode_show_button(PositionId id);
+std::string encode_buy_button(std::string_view mint, std::string_view sol);
+std::string encode_ask_amount_button(std::string_view mint);
+
+/// The command's name for metrics and logs ("open", "close", ...).
+std::string_view command_name(const Command& command);
+
+}  // namespace kt::bot

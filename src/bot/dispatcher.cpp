@@ -1,0 +1,249 @@
+#include "bot/dispatcher.hpp"
+
+#include <chrono>
+
+#include "bot/views.hpp"
+#include "domain/token_input.hpp"
+
+namespace kt::bot {
+namespace {
+
+template <class... Ts>
+struct Overloaded : Ts... {
+  using Ts::operator()...;
+};
+template <class... Ts>
+Overloaded(Ts...) -> Overloaded<Ts...>;
+
+std::vector<Reply> one(Reply r) { return {std::move(r)}; }
+
+}  // namespace
+
+bool claims_inside_engine(const Command& command) {
+  return std::holds_alternative<StartCommand>(command) || std::holds_alternative<OpenCommand>(command) ||
+         std::holds_alternative<CloseCommand>(command) || std::holds_alternative<SetRoleCommand>(command);
+}
+
+Dispatcher::Dispatcher(BotServices services, CommandObserver observer) : s_(services), observer_(std::move(observer)) {}
+
+std::vector<Reply> Dispatcher::handle(const Incoming& in) {
+  const auto started = std::chrono::steady_clock::now();
+  std::optional<Result<Command>> parsed;
+  if (in.callback_data) {
+    parsed = parse_callback(*in.callback_data);
+  } else {
+    parsed = parse_message(in.text);
+  }
+  std::vector<Reply> replies;
+  std::string_view name = "unparsed";
+  std::string outcome = "ok";
+  if (!parsed) {
+    if (in.chat_kind == ChatKind::kGroup || in.text.empty()) return {};
+    parsed = Result<Command>(rejected("E-USAGE", "I understand commands and token addresses or links. Send /help for the list."));
+  }
+  Result<std::vector<Reply>> result = rejected("E-INTERNAL", "unhandled");
+  if (!parsed->ok()) {
+    auto claimed = claim(in);
+    if (claimed.ok() && !*claimed) return {};
+    result = parsed->error();
+  } else {
+    const Command& command = parsed->value();
+    name = command_name(command);
+    if (!claims_inside_engine(command)) {
+      auto claimed = claim(in);
+      if (!claimed.ok()) {
+        result = claimed.error();
+      } else if (!*claimed) {
+        return {};
+      } else {
+        result = execute(command, in);
+      }
+    } else {
+      result = execute(command, in);
+    }
+  }
+  if (result.ok()) {
+    replies = std::move(result).value();
+  } else {
+    const Error& error = result.error();
+    if (error.code == engine::kDuplicateUpdate) return {};
+    outcome = error.code;
+    replies = one(render_error(error));
+    if (in.callback_query_id) replies.front().callback_answer = error.message.substr(0, 190);
+  }
+  for (auto& r : replies) {
+    r.chat_id = in.chat_id;
+    if (in.callback_query_id && !r.callback_answer) r.callback_answer = "";
+  }
+  if (observer_) {
+    observer_(name, outcome, std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started));
+  }
+  return replies;
+}
+
+Result<bool> Dispatcher::claim(const Incoming& in) {
+  if (!in.update_id) return true;
+  bool fresh = false;
+  KT_TRY_VOID(s_.repository.write([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(fresh, tx.claim_update(*in.update_id, std::nullopt, s_.clock.now()));
+    return {};
+  }));
+  return fresh;
+}
+
+Result<User> Dispatcher::require_user(const Incoming& in) {
+  KT_TRY(const auto user, s_.accounts.find(TelegramUserId{in.telegram_user_id}));
+  if (!user) return not_found("E-NO-USER", "Send /start first to get your paper wallet");
+  return *user;
+}
+
+Result<Mint> Dispatcher::resolve_token(const std::string& text) {
+  KT_TRY(const TokenRef ref, parse_token_input(text));
+  if (ref.mint) return *ref.mint;
+  if (auto mint = s_.quotes.resolve_symbol(ref.symbol)) return *mint;
+  std::vector<storage::TokenRecord> known;
+  KT_TRY_VOID(s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(known, tx.find_tokens_by_symbol(ref.symbol));
+    return {};
+  }));
+  if (known.size() == 1) return known.front().mint;
+  if (known.size() > 1) {
+    std::string list;
+    for (std::size_t i = 0; i < known.size() && i < 5; ++i) list += (i ? ", " : "") + known[i].mint.to_string();
+    return rejected("E-AMBIGUOUS", "Several tokens are called " + ref.symbol + " (" + list + "); use the mint address");
+  }
+  return not_found("E-UNKNOWN-TOKEN", "Unknown symbol " + ref.symbol + ". " + std::string(kTokenInputHint));
+}
+
+std::string Dispatcher::symbol_of(const Mint& mint) {
+  auto info = s_.quotes.token_info(mint, s_.clock.now());
+  return info.ok() ? info->symbol : std::string();
+}
+
+void Dispatcher::remember_token(const TokenInfo& info) {
+  if (info.symbol.empty()) return;
+  // Best effort: a token the bot has seen becomes addressable by its symbol.
+  (void)s_.repository.write([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(const auto known, tx.find_token(info.mint));
+    if (known && known->symbol == info.symbol && known->is_active) return {};
+    return tx.upsert_token({info.mint, info.symbol, info.name, info.decimals, true, s_.clock.now()});
+  });
+}
+
+Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Incoming& in) {
+  return std::visit(
+      Overloaded{
+          [&](const StartCommand&) -> Result<std::vector<Reply>> {
+            KT_TRY(const auto r, s_.accounts.register_user(TelegramUserId{in.telegram_user_id}, in.username, in.update_id));
+            return one(render_welcome(r));
+          },
+          [&](const HelpCommand&) -> Result<std::vector<Reply>> {
+            auto user = s_.accounts.find(TelegramUserId{in.telegram_user_id});
+            const bool admin = user.ok() && *user && (*user)->role == Role::kAdmin;
+            return one(render_help(admin));
+          },
+          [&](const WalletCommand&) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            KT_TRY(const auto summary, s_.portfolio.summary(user.id));
+            return one(render_wallet(summary));
+          },
+          [&](const OpenCommand& c) { return do_open(c, in); },
+          [&](const CloseCommand& c) { return do_close(c, in); },
+          [&](const PositionsCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            if (c.closed) {
+              KT_TRY(const auto closed, s_.portfolio.closed_positions(user.id, 20));
+              return one(render_closed_positions(closed));
+            }
+            KT_TRY(const auto open, s_.portfolio.open_positions(user.id));
+            return one(render_positions(open));
+          },
+          [&](const PositionCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            KT_TRY(const auto marked, s_.portfolio.position(user.id, c.position));
+            Reply r = render_position(marked, s_.clock.now());
+            if (c.refresh && in.message_id) {
+              r.edit_message_id = in.message_id;
+              r.callback_answer = "Refreshed";
+            }
+            return one(std::move(r));
+          },
+          [&](const PriceCommand& c) { return do_price(c.token, false, in); },
+          [&](const InfoCommand& c) { return do_price(c.token, true, in); },
+          [&](const HistoryCommand&) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_history(user);
+          },
+          [&](const SetRoleCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User actor, require_user(in));
+            KT_TRY(const User target, s_.accounts.set_role(actor, c.target, c.role, in.update_id));
+            return one(render_role_set(target));
+          },
+          [&](const UsersCommand&) -> Result<std::vector<Reply>> {
+            KT_TRY(const User actor, require_user(in));
+            KT_TRY(const auto users, s_.accounts.list_users(actor, 50));
+            KT_TRY(const auto total, s_.accounts.count_users());
+            return one(render_users(users, total));
+          },
+          [&](const AskAmountCommand& c) -> Result<std::vector<Reply>> {
+            Reply r;
+            r.html = "How much SOL? Send <code>/open " + c.token + " &lt;amount&gt;</code>, e.g. <code>/open " + c.token + " 2</code>";
+            return one(std::move(r));
+          },
+      },
+      command);
+}
+
+Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incoming& in) {
+  KT_TRY(const User user, require_user(in));
+  KT_TRY(const Mint mint, resolve_token(c.token));
+  auto info = s_.quotes.token_info(mint, s_.clock.now());
+  if (info.ok()) remember_token(*info);
+  KT_TRY(const auto opened, s_.trading.open_position({user.id, mint, c.size, c.side, in.update_id}));
+  Reply r = render_opened(opened, info.ok() ? info->symbol : opened.position.symbol);
+  if (in.callback_query_id) r.callback_answer = "Opened #" + std::to_string(opened.position.id.value);
+  return one(std::move(r));
+}
+
+Result<std::vector<Reply>> Dispatcher::do_close(const CloseCommand& c, const Incoming& in) {
+  KT_TRY(const User user, require_user(in));
+  KT_TRY(const auto closed, s_.trading.close_position({user.id, c.position, c.percent, in.update_id}));
+  const std::string symbol = closed.position.symbol.empty() ? symbol_of(closed.position.mint) : closed.position.symbol;
+  Reply r = render_closed(closed, symbol);
+  if (in.callback_query_id) r.callback_answer = "Closed " + std::to_string(c.percent) + "% of #" + std::to_string(c.position.value);
+  return one(std::move(r));
+}
+
+Result<std::vector<Reply>> Dispatcher::do_price(const std::string& token, bool card, const Incoming& in) {
+  (void)in;
+  KT_TRY(const Mint mint, resolve_token(token));
+  const TimePoint now = s_.clock.now();
+  auto quote = s_.quotes.quote(mint, now);
+  auto info = s_.quotes.token_info(mint, now);
+  if (info.ok()) remember_token(*info);
+  if (!card) {
+    if (!quote.ok()) return std::move(quote).error();
+    return one(render_price(*quote, info.ok() ? std::optional<TokenInfo>(*info) : std::nullopt, now));
+  }
+  if (!info.ok() && !quote.ok()) return std::move(quote).error();
+  TokenInfo shown = info.ok() ? *info : TokenInfo{};
+  if (!info.ok()) {
+    shown.mint = mint;
+    shown.decimals = quote->decimals;
+  }
+  return one(render_token_card(shown, quote.ok() ? std::optional<Quote>(*quote) : std::nullopt, now, true));
+}
+
+Result<std::vector<Reply>> Dispatcher::do_history(const User& user) {
+  KT_TRY(const auto entries, s_.portfolio.history(user.id, 20));
+  std::vector<std::pair<Mint, std::string>> symbols;
+  for (const auto& e : entries) {
+    if (!e.mint) continue;
+    bool seen = false;
+    for (const auto& [m, _] : symbols) seen = seen || m == *e.mint;
+    if (!seen) symbols.emplace_back(*e.mint, symbol_of(*e.mint));
+  }
+  return one(render_history(entries, symbols));
+}
+
+}  // namespace kt::bot

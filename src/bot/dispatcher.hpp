@@ -1,0 +1,63 @@
+#pragma once
+// Turns what a user sent into engine calls and replies. Front-end neutral and thread-safe: the
+// Telegram workers call it concurrently (one user's messages in order), the console serially.
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bot/commands.hpp"
+#include "bot/conversation.hpp"
+#include "core/clock.hpp"
+#include "engine/accounts.hpp"
+#include "engine/portfolio.hpp"
+#include "engine/ports.hpp"
+#include "engine/trading_engine.hpp"
+#include "storage/repository.hpp"
+
+namespace kt::bot {
+
+struct BotServices {
+  storage::Repository& repository;
+  engine::Accounts& accounts;
+  engine::TradingEngine& trading;
+  engine::Portfolio& portfolio;
+  engine::QuoteProvider& quotes;
+  const Clock& clock;
+};
+
+/// Called once per handled command with its name, outcome code ("ok" or an error code) and
+/// duration, for metrics and logs.
+using CommandObserver = std::function<void(std::string_view name, std::string_view outcome, Millis duration)>;
+
+class Dispatcher {
+ public:
+  explicit Dispatcher(BotServices services, CommandObserver observer = {});
+
+  /// Handles one message or button press. Returns no replies for an update already processed.
+  std::vector<Reply> handle(const Incoming& incoming);
+
+  /// Mint of a token typed by a user: address, link, or a symbol known to a source or the store.
+  Result<Mint> resolve_token(const std::string& text);
+
+ private:
+  Result<std::vector<Reply>> execute(const Command& command, const Incoming& in);
+  Result<User> require_user(const Incoming& in);
+  Result<bool> claim(const Incoming& in);
+  std::string symbol_of(const Mint& mint);
+  void remember_token(const TokenInfo& info);
+
+  Result<std::vector<Reply>> do_open(const OpenCommand& c, const Incoming& in);
+  Result<std::vector<Reply>> do_close(const CloseCommand& c, const Incoming& in);
+  Result<std::vector<Reply>> do_price(const std::string& token, bool card, const Incoming& in);
+  Result<std::vector<Reply>> do_history(const User& user);
+
+  BotServices s_;
+  CommandObserver observer_;
+};
+
+/// True for commands whose engine call stores the update id itself (in the same transaction as
+/// the effect); for the others the dispatcher claims it first.
+bool claims_inside_engine(const Command& command);
+
+}  // namespace kt::bot

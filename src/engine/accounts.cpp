@@ -1,0 +1,100 @@
+#include "engine/accounts.hpp"
+
+#include <algorithm>
+#include <charconv>
+
+namespace kt::engine {
+
+Accounts::Accounts(storage::Repository& repository, const Clock& clock, EngineConfig config)
+    : repository_(repository), clock_(clock), config_(std::move(config)) {}
+
+Result<Registration> Accounts::register_user(TelegramUserId telegram_id, const std::string& username,
+                                             std::optional<std::int64_t> update_id) {
+  const TimePoint now = clock_.now();
+  const bool admin = std::find(config_.admin_telegram_ids.begin(), config_.admin_telegram_ids.end(), telegram_id.value) !=
+                     config_.admin_telegram_ids.end();
+  Registration out;
+  KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
+    if (update_id) {
+      KT_TRY(const bool fresh, tx.claim_update(*update_id, std::nullopt, now));
+      if (!fresh) return rejected("E-DUPLICATE", "this update was already processed");
+    }
+    KT_TRY(auto existing, tx.find_user_by_telegram_id(telegram_id));
+    if (existing) {
+      KT_TRY_VOID(tx.touch_user(existing->id, username, now));
+      if (admin && existing->role != Role::kAdmin) {
+        KT_TRY_VOID(tx.set_role(existing->id, Role::kAdmin));
+        existing->role = Role::kAdmin;
+      }
+      out.user = *existing;
+      KT_TRY(out.wallet, tx.get_wallet(existing->id));
+      return {};
+    }
+    storage::NewUser fresh{telegram_id, username, admin ? Role::kAdmin : Role::kBasic, config_.initial_balance, now};
+    KT_TRY(out.user, tx.insert_user(fresh));
+    KT_TRY(out.wallet, tx.get_wallet(out.user.id));
+    out.created = true;
+    return {};
+  }));
+  return out;
+}
+
+Result<std::optional<User>> Accounts::find(TelegramUserId telegram_id) {
+  std::optional<User> user;
+  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(user, tx.find_user_by_telegram_id(telegram_id));
+    return {};
+  }));
+  return user;
+}
+
+Result<User> Accounts::set_role(const User& actor, const std::string& target, Role role, std::optional<std::int64_t> update_id) {
+  if (actor.role != Role::kAdmin) return rejected("E-NOT-ALLOWED", "Not allowed: only admins can change roles");
+  std::optional<User> found;
+  KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
+    if (update_id) {
+      KT_TRY(const bool fresh, tx.claim_update(*update_id, actor.id, clock_.now()));
+      if (!fresh) return rejected("E-DUPLICATE", "this update was already processed");
+    }
+    if (!target.empty() && target.front() == '@') {
+      KT_TRY(found, tx.find_user_by_username(target.substr(1)));
+    } else {
+      std::int64_t id = 0;
+      const auto [end, ec] = std::from_chars(target.data(), target.data() + target.size(), id);
+      if (ec != std::errc() || end != target.data() + target.size()) {
+        return rejected("E-ARGS", "Give the user as a numeric Telegram id or @username, e.g. /setrole @alice premium");
+      }
+      KT_TRY(found, tx.find_user_by_telegram_id(TelegramUserId{id}));
+    }
+    if (!found) return not_found("E-NO-USER", "No registered user " + target + " (they must send /start first)");
+    KT_TRY_VOID(tx.set_role(found->id, role));
+    found->role = role;
+    return {};
+  }));
+  return *found;
+}
+
+Result<std::vector<std::pair<User, Wallet>>> Accounts::list_users(const User& actor, int limit) {
+  if (actor.role != Role::kAdmin) return rejected("E-NOT-ALLOWED", "Not allowed: only admins can list users");
+  std::vector<std::pair<User, Wallet>> out;
+  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(const auto users, tx.list_users(0, limit));
+    for (const auto& u : users) {
+      KT_TRY(const Wallet w, tx.get_wallet(u.id));
+      out.emplace_back(u, w);
+    }
+    return {};
+  }));
+  return out;
+}
+
+Result<std::int64_t> Accounts::count_users() {
+  std::int64_t n = 0;
+  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(n, tx.count_users());
+    return {};
+  }));
+  return n;
+}
+
+}  // namespace kt::engine

@@ -1,0 +1,77 @@
+#pragma once
+// Opening and closing positions: quote → fill model → risk rules → one storage transaction.
+#include <cstdint>
+#include <optional>
+
+#include "core/clock.hpp"
+#include "core/result.hpp"
+#include "domain/fill.hpp"
+#include "domain/records.hpp"
+#include "engine/engine_config.hpp"
+#include "engine/ports.hpp"
+#include "engine/risk_policy.hpp"
+#include "storage/repository.hpp"
+
+namespace kt::engine {
+
+/// Open `size` (SOL spent, trading fee included) of `mint` on `side`.
+struct OpenPosition {
+  UserId user;
+  Mint mint;
+  Lamports size;
+  Side side = Side::kLong;
+  std::optional<std::int64_t> update_id;  ///< exactly-once key (Telegram update id)
+};
+
+/// Close `percent` (1–100) of a position.
+struct ClosePosition {
+  UserId user;
+  PositionId position;
+  int percent = 100;
+  std::optional<std::int64_t> update_id;
+};
+
+struct PositionOpened {
+  Position position;
+  OpenFill fill;
+  Quote quote;
+  Lamports balance_after;
+};
+
+struct PositionClosed {
+  Position position;  ///< after the close (qty left, status)
+  CloseFill fill;
+  Quote quote;
+  Lamports credited;  ///< net change of the balance (proceeds − network fee)
+  Lamports pnl;       ///< realized by this close: credited − cost released
+  Lamports balance_after;
+};
+
+/// Error code returned when an update id was already applied: the caller replies nothing.
+inline constexpr const char* kDuplicateUpdate = "E-DUPLICATE";
+
+class TradingEngine {
+ public:
+  TradingEngine(storage::Repository& repository, QuoteProvider& quotes, const Clock& clock, EngineConfig config);
+
+  Result<PositionOpened> open_position(const OpenPosition& command);
+  Result<PositionClosed> close_position(const ClosePosition& command);
+
+  const EngineConfig& config() const { return config_; }
+  const RiskPolicy& risk() const { return risk_; }
+
+ private:
+  Result<Quote> fresh_quote(const Mint& mint, TimePoint now);
+
+  storage::Repository& repository_;
+  QuoteProvider& quotes_;
+  const Clock& clock_;
+  EngineConfig config_;
+  RiskPolicy risk_;
+};
+
+/// Finds the caller's position or says it does not exist (the same answer for another user's id).
+/// `lock` takes the row lock (inside write()); otherwise a plain read.
+Result<Position> owned_position(storage::Transaction& tx, UserId user, PositionId id, bool lock);
+
+}  // namespace kt::engine
