@@ -51,8 +51,14 @@ FreshSchema fresh_schema() {
 }
 
 std::unique_ptr<Repository> fresh_repository(int pool_size, FreshSchema* schema_out) {
+  postgres::PostgresOptions options;
+  options.pool_size = pool_size;
+  return fresh_repository(options, schema_out);
+}
+
+std::unique_ptr<Repository> fresh_repository(const postgres::PostgresOptions& options, FreshSchema* schema_out) {
   FreshSchema schema = fresh_schema();
-  auto repo = postgres::open_postgres_repository(schema.url, pool_size);
+  auto repo = postgres::open_postgres_repository(schema.url, options);
   EXPECT_TRUE(repo.ok()) << (repo.ok() ? "" : repo.error().message);
   if (!repo.ok()) return nullptr;
   auto migrated = (*repo)->migrate();

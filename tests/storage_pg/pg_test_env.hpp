@@ -8,6 +8,7 @@
 #include <string>
 
 #include "storage/postgres/pg_connection.hpp"
+#include "storage/postgres/postgres_repository.hpp"
 #include "storage/repository.hpp"
 
 namespace kt::storage::pgtest {
@@ -35,6 +36,7 @@ std::unique_ptr<postgres::PgConnection> admin_connection(const std::string& url)
 
 /// Opens and migrates a repository on a fresh schema; nullptr (with a test failure) on error.
 std::unique_ptr<Repository> fresh_repository(int pool_size = 4, FreshSchema* schema_out = nullptr);
+std::unique_ptr<Repository> fresh_repository(const postgres::PostgresOptions& options, FreshSchema* schema_out);
 
 }  // namespace kt::storage::pgtest
 

@@ -137,10 +137,18 @@ class PostgresRepository final : public Repository {
 }  // namespace
 
 Result<std::unique_ptr<Repository>> open_postgres_repository(const std::string& url, int pool_size) {
+  PostgresOptions options;
+  options.pool_size = pool_size;
+  return open_postgres_repository(url, options);
+}
+
+Result<std::unique_ptr<Repository>> open_postgres_repository(const std::string& url, const PostgresOptions& options) {
   if (url.empty()) return fatal(kStorageCode, "empty PostgreSQL URL");
-  PgConnectOptions options;
-  options.conninfo = url;
-  auto repo = std::make_unique<PostgresRepository>(options, pool_size);
+  PgConnectOptions connect;
+  connect.conninfo = url;
+  connect.statement_timeout = options.statement_timeout;
+  connect.connect_timeout = options.connect_timeout;
+  auto repo = std::make_unique<PostgresRepository>(connect, options.pool_size);
   // Check the URL and credentials now; the connection stays in the pool.
   KT_TRY_VOID(repo->applied_migrations());
   return std::unique_ptr<Repository>(std::move(repo));
