@@ -27,7 +27,9 @@ Fault Fault::slow(std::chrono::milliseconds delay) { return {0, "", {}, delay}; 
 
 FakeBotApi::FakeBotApi(std::string token, std::string bot_username)
     : token_(std::move(token)), bot_username_(std::move(bot_username)), server_(std::make_unique<httplib::Server>()) {
-  server_->set_keep_alive_timeout(1);
+  // Idle keep-alive connections close after ~10 ms, so stopping the server never waits for a
+  // client (a test's main thread) that still holds one open.
+  server_->set_keep_alive_timeout(0);
   server_->Post(R"(/bot([^/]*)/([A-Za-z]+))", [this](const httplib::Request& req, httplib::Response& res) {
     json params = json::object();
     std::map<std::string, FilePart> files;

@@ -1,1 +1,250 @@
+// The whole front end against the fake Bot API: start-up, polling, buttons, groups, webhook,
+// shards, shutdown, and the token never showing in a log line.
+#include <gtest/gtest.h>
 
+#include <atomic>
+#include <future>
+
+#include "telegram/fake_bot_api.hpp"
+#include "telegram/front_end.hpp"
+#include "test_support.hpp"
+
+namespace kt::telegram {
+namespace {
+
+using namespace std::chrono_literals;
+using kt::testing::Fault;
+
+/// A thread-safe handler that records what it saw and echoes text back.
+struct EchoBot {
+  std::mutex mutex;
+  std::vector<bot::Incoming> seen;
+  std::optional<std::string> callback_answer;
+
+  UpdateHandler handler() {
+    return [this](const bot::Incoming& in) {
+      std::lock_guard lock(mutex);
+      seen.push_back(in);
+      bot::Reply r;
+      r.chat_id = in.chat_id;
+      r.html = in.callback_data ? "pressed " + *in.callback_data : "echo: " + in.text;
+      if (in.callback_data) r.callback_answer = callback_answer;
+      return std::vector<bot::Reply>{r};
+    };
+  }
+  std::vector<std::string> texts() {
+    std::lock_guard lock(mutex);
+    std::vector<std::string> out;
+    for (const auto& in : seen) out.push_back(in.text);
+    return out;
+  }
+};
+
+class FrontEndTest : public ::testing::Test {
+ protected:
+  FrontEndOptions options(ReceiveMode mode = ReceiveMode::kPolling) {
+    FrontEndOptions o;
+    o.api = {fake.api_url(), fake.token(), 2s};
+    o.mode = mode;
+    o.poller.long_poll_seconds = 1;
+    o.poller.min_empty_poll_interval = 20ms;
+    o.poller.backoff_initial = 50ms;
+    o.outbound.pacing_enabled = false;
+    o.shards = 3;
+    o.commands = {{"start", "open your paper wallet"}, {"help", "what I can do"}};
+    o.webhook.listen_host = "127.0.0.1";
+    o.webhook.listen_port = 0;
+    o.webhook.path = "/tg";
+    o.webhook.secret = "wh-secret-0123456789";
+    o.webhook.public_url = "https://bot.example/tg";
+    return o;
+  }
+  std::unique_ptr<TelegramFrontEnd> make(FrontEndOptions o, std::optional<std::int64_t> last = std::nullopt) {
+    return std::make_unique<TelegramFrontEnd>(*curl, clock, std::move(o), bot.handler(), [last] { return last; });
+  }
+
+  test::LogCapture logs;
+  kt::testing::FakeBotApi fake;
+  SystemClock clock;
+  std::unique_ptr<http::Client> curl = http::make_curl_client();
+  EchoBot bot;
+};
+
+TEST_F(FrontEndTest, rejected_token_at_start_up_is_the_401_error) {
+  auto o = options();
+  o.api.token = "111:wrong-token-value";
+  auto fe = make(o);
+  auto r = fe->start();
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().code, "E-TG-401");
+  EXPECT_EQ(r.error().message, "the bot token was rejected (401 Unauthorized)");
+}
+
+TEST_F(FrontEndTest, polls_dispatches_and_sends_the_replies) {
+  auto fe = make(options());
+  ASSERT_TRUE(fe->start().ok());
+  EXPECT_EQ(fe->bot_username(), "KiTraderBot");
+  fake.push_text(1, 1, "/start");
+  fake.push_text(2, 2, "/help");
+  ASSERT_TRUE(fake.wait_for("sendMessage", 2, 5s));
+  fe->stop(2s);
+  std::set<std::string> sent;
+  for (const auto& c : fake.calls("sendMessage")) sent.insert(c.params["text"].get<std::string>());
+  EXPECT_EQ(sent, (std::set<std::string>{"echo: /start", "echo: /help"}));
+  auto commands = fake.calls("setMyCommands");
+  ASSERT_EQ(commands.size(), 1u);
+  EXPECT_EQ(commands[0].params["commands"][0]["command"], "start");
+  EXPECT_EQ(fe->queue().counters().sent, 2u);
+}
+
+TEST_F(FrontEndTest, resumes_polling_after_the_stored_update_id) {
+  fake.push_update({{"update_id", 700}, {"message", {{"message_id", 1}, {"from", {{"id", 1}}}, {"chat", {{"id", 1}, {"type", "private"}}}, {"text", "done before"}}}});
+  fake.push_update({{"update_id", 701}, {"message", {{"message_id", 2}, {"from", {{"id", 1}}}, {"chat", {{"id", 1}, {"type", "private"}}}, {"text", "new"}}}});
+  auto fe = make(options(), 700);
+  ASSERT_TRUE(fe->start().ok());
+  ASSERT_TRUE(fake.wait_for("sendMessage", 1, 5s));
+  fe->stop(2s);
+  EXPECT_EQ(bot.texts(), std::vector<std::string>{"new"});
+  EXPECT_EQ(fake.calls("getUpdates").at(0).params["offset"], 701);
+}
+
+TEST_F(FrontEndTest, every_button_press_is_answered) {
+  auto fe = make(options());
+  ASSERT_TRUE(fe->start().ok());
+  bot.callback_answer = "Closed 25%";
+  fake.push_callback(1, 1, 42, "close:7:25", "cb-a");
+  ASSERT_TRUE(fake.wait_for("answerCallbackQuery", 1, 5s));
+  {
+    std::lock_guard lock(bot.mutex);
+    bot.callback_answer.reset();  // the handler gives no toast: still answered, with no text
+  }
+  fake.push_callback(1, 1, 42, "refresh:7", "cb-b");
+  ASSERT_TRUE(fake.wait_for("answerCallbackQuery", 2, 5s));
+  // An update the bot ignores (no data) is answered too.
+  fake.push_update({{"callback_query", {{"id", "cb-c"}, {"from", {{"id", 1}, {"is_bot", false}}}, {"game_short_name", "g"}}}});
+  ASSERT_TRUE(fake.wait_for("answerCallbackQuery", 3, 5s));
+  fe->stop(2s);
+  auto answers = fake.calls("answerCallbackQuery");
+  EXPECT_EQ(answers[0].params["callback_query_id"], "cb-a");
+  EXPECT_EQ(answers[0].params["text"], "Closed 25%");
+  EXPECT_EQ(answers[1].params["callback_query_id"], "cb-b");
+  EXPECT_FALSE(answers[1].params.contains("text"));
+  EXPECT_EQ(answers[2].params["callback_query_id"], "cb-c");
+  std::lock_guard lock(bot.mutex);
+  ASSERT_EQ(bot.seen.size(), 2u);
+  EXPECT_EQ(bot.seen[0].callback_data, "close:7:25");
+  EXPECT_EQ(bot.seen[0].message_id, 42);
+}
+
+TEST_F(FrontEndTest, group_commands_for_other_bots_are_ignored_and_ours_stripped) {
+  auto fe = make(options());
+  ASSERT_TRUE(fe->start().ok());
+  fake.push_text(5, -1001, "/price@OtherBot BONK");
+  fake.push_text(5, -1001, "/price@KiTraderBot BONK");
+  ASSERT_TRUE(fake.wait_for("sendMessage", 1, 5s));
+  fe->stop(2s);
+  EXPECT_EQ(bot.texts(), std::vector<std::string>{"/price BONK"});
+  EXPECT_EQ(fake.calls("sendMessage").at(0).params["chat_id"], -1001);
+}
+
+TEST_F(FrontEndTest, optional_method_failure_is_logged_once_and_tolerated) {
+  fake.inject("setMyCommands", {400, "Bad Request: method not supported", {}, {}});
+  auto fe = make(options());
+  ASSERT_TRUE(fe->start().ok());
+  fe->stop(1s);
+  EXPECT_EQ(logs.count("setMyCommands failed, continuing"), 1u);
+}
+
+TEST_F(FrontEndTest, webhook_accepts_the_right_secret_only) {
+  auto fe = make(options(ReceiveMode::kWebhook));
+  ASSERT_TRUE(fe->start().ok());
+  auto hook = fake.webhook();
+  ASSERT_TRUE(hook.has_value());
+  EXPECT_EQ((*hook)["url"], "https://bot.example/tg");
+  EXPECT_EQ((*hook)["secret_token"], "wh-secret-0123456789");
+  nlohmann::json update = {{"update_id", 9001},
+                           {"message", {{"message_id", 3}, {"from", {{"id", 8}, {"is_bot", false}}},
+                                        {"chat", {{"id", 8}, {"type", "private"}}}, {"text", "/balance"}}}};
+  int port = fe->webhook_port();
+  EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", update, "wrong-secret"), 401);
+  EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", update, std::nullopt), 401);
+  EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", update, "wh-secret-0123456789"), 200);
+  ASSERT_TRUE(fake.wait_for("sendMessage", 1, 5s));
+  fe->stop(2s);
+  EXPECT_EQ(bot.texts(), std::vector<std::string>{"/balance"});
+  EXPECT_EQ(fake.count("getUpdates"), 0u);
+  EXPECT_FALSE(logs.contains("wh-secret-0123456789"));
+}
+
+TEST_F(FrontEndTest, stop_drains_in_flight_updates_and_the_queue) {
+  auto fe = make(options());
+  ASSERT_TRUE(fe->start().ok());
+  for (int i = 0; i < 5; ++i) fake.push_text(1, 1, "m" + std::to_string(i));
+  ASSERT_TRUE(fake.wait_for("getUpdates", 2, 5s));  // the batch was fetched
+  fe->stop(5s);
+  EXPECT_EQ(fake.count("sendMessage"), 5u);
+  EXPECT_EQ(bot.texts(), (std::vector<std::string>{"m0", "m1", "m2", "m3", "m4"}));  // one user: in order
+}
+
+TEST_F(FrontEndTest, the_token_never_appears_in_a_log_line) {
+  fake.inject("getUpdates", Fault::conflict_webhook_active(), 2);
+  fake.inject("getUpdates", Fault::server_error(), 1);
+  fake.inject("sendMessage", Fault::too_many_requests(1), 1);
+  fake.inject("sendMessage", Fault::cant_parse_entities(), 1);
+  fake.inject("setMyCommands", Fault::server_error(), 1);
+  auto fe = make(options());
+  ASSERT_TRUE(fe->start().ok());
+  fake.push_text(1, 1, "/start " + fake.token());  // even a user pasting it
+  ASSERT_TRUE(fake.wait_for("sendMessage", 3, 10s));
+  fe->stop(2s);
+  // And a dead server: transport errors.
+  auto o = options();
+  o.api.api_url = "http://127.0.0.1:1";
+  EXPECT_FALSE(make(o)->start().ok());
+  auto lines = logs.lines();
+  EXPECT_GE(lines.size(), 5u);
+  EXPECT_TRUE(logs.contains("409"));
+  EXPECT_TRUE(logs.contains("re-sending as plain text"));
+  for (const auto& line : lines) EXPECT_EQ(line.find(fake.token()), std::string::npos) << line;
+  for (const auto& line : lines) EXPECT_EQ(line.find("AAF-fake-token"), std::string::npos) << line;
+}
+
+TEST(UpdateDispatcher, one_user_in_order_different_users_in_parallel) {
+  std::promise<void> second_user_done;
+  auto second_done = second_user_done.get_future().share();
+  std::mutex mutex;
+  std::vector<std::string> order;
+  std::atomic<bool> overlapped{false};
+  UpdateHandler handler = [&](const bot::Incoming& in) {
+    if (in.telegram_user_id == 1 && in.text == "a1") {
+      // Blocks until user 2 was served: only possible if the shards run in parallel.
+      overlapped = second_done.wait_for(5s) == std::future_status::ready;
+    }
+    {
+      std::lock_guard lock(mutex);
+      order.push_back(in.text);
+    }
+    if (in.telegram_user_id == 2) second_user_done.set_value();
+    return std::vector<bot::Reply>{};
+  };
+  UpdateDispatcher dispatcher(2, handler, {});
+  dispatcher.start();
+  auto update = [](std::int64_t user, std::string text) {
+    ParsedUpdate p;
+    p.shard_key = user;
+    p.incoming = bot::Incoming{};
+    p.incoming->telegram_user_id = user;
+    p.incoming->text = std::move(text);
+    return p;
+  };
+  dispatcher.dispatch(update(1, "a1"));
+  dispatcher.dispatch(update(1, "a2"));
+  dispatcher.dispatch(update(2, "b1"));
+  EXPECT_EQ(dispatcher.stop(5s), 0u);
+  EXPECT_TRUE(overlapped.load());
+  EXPECT_EQ(order, (std::vector<std::string>{"b1", "a1", "a2"}));
+  EXPECT_EQ(dispatcher.processed(), 3u);
+}
+
+}  // namespace
+}  // namespace kt::telegram

@@ -1,1 +1,197 @@
+// The outbound queue against the fake Bot API, on a manual clock that the queue's waits move:
+// pacing and retry_after are asserted in clock time, with no real sleeping.
+#include <gtest/gtest.h>
 
+#include "telegram/fake_bot_api.hpp"
+#include "telegram/outbound_queue.hpp"
+#include "test_support.hpp"
+
+namespace kt::telegram {
+namespace {
+
+using namespace std::chrono_literals;
+using kt::testing::Fault;
+
+class QueueTest : public ::testing::Test {
+ protected:
+  OutboundQueue& make_queue(OutboundOptions options = {}) {
+    options.sender_threads = 1;  // deterministic order of clock jumps
+    queue = std::make_unique<OutboundQueue>(api, clock, options, [this](TimePoint t) {
+      if (t > clock.now()) clock.set(t);
+    });
+    return *queue;  // started by the test after its pushes, so the order of events is fixed
+  }
+  bot::Reply text(std::int64_t chat, std::string html) {
+    bot::Reply r;
+    r.chat_id = chat;
+    r.html = std::move(html);
+    return r;
+  }
+  Millis since_start(TimePoint t) const { return std::chrono::duration_cast<Millis>(t - start); }
+
+  kt::testing::FakeBotApi fake;
+  ManualClock clock;
+  TimePoint start = clock.now();
+  std::unique_ptr<http::Client> curl = http::make_curl_client();
+  test::TimedClient timed{*curl, clock};
+  BotApi api{timed, {fake.api_url(), fake.token(), 2s}};
+  std::unique_ptr<OutboundQueue> queue;
+};
+
+TEST_F(QueueTest, private_chat_is_paced_at_one_message_per_second) {
+  auto& q = make_queue();
+  for (int i = 0; i < 3; ++i) q.push(text(77, "m" + std::to_string(i)));
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto times = timed.times("sendMessage");
+  ASSERT_EQ(times.size(), 3u);
+  EXPECT_EQ(since_start(times[0]), 0ms);
+  EXPECT_EQ(since_start(times[1]), 1000ms);
+  EXPECT_EQ(since_start(times[2]), 2000ms);
+  auto calls = fake.calls("sendMessage");
+  EXPECT_EQ(calls[0].params["text"], "m0");
+  EXPECT_EQ(calls[2].params["text"], "m2");
+  EXPECT_EQ(q.counters().sent, 3u);
+}
+
+TEST_F(QueueTest, group_is_paced_at_twenty_per_minute_and_chats_interleave) {
+  auto& q = make_queue();
+  q.push(text(-100, "g0"));
+  q.push(text(-100, "g1"));
+  q.push(text(5, "p0"));
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto times = timed.times("sendMessage");
+  ASSERT_EQ(times.size(), 3u);
+  auto calls = fake.calls("sendMessage");
+  EXPECT_EQ(calls[0].params["text"], "g0");
+  EXPECT_EQ(calls[1].params["text"], "p0");  // the private chat does not wait behind the group
+  EXPECT_EQ(calls[2].params["text"], "g1");
+  EXPECT_EQ(since_start(times[1]), 0ms);
+  EXPECT_EQ(since_start(times[2]), 3000ms);
+}
+
+TEST_F(QueueTest, global_bucket_limits_bursts_across_chats) {
+  OutboundOptions options;
+  options.global_per_second = 2;
+  auto& q = make_queue(options);
+  for (int chat = 1; chat <= 4; ++chat) q.push(text(chat, "x"));
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto times = timed.times("sendMessage");
+  ASSERT_EQ(times.size(), 4u);
+  EXPECT_EQ(since_start(times[0]), 0ms);
+  EXPECT_EQ(since_start(times[1]), 0ms);    // bucket holds 2
+  EXPECT_EQ(since_start(times[2]), 500ms);  // then one token every 500 ms
+  EXPECT_EQ(since_start(times[3]), 1000ms);
+}
+
+TEST_F(QueueTest, pacing_disabled_sends_back_to_back) {
+  OutboundOptions options;
+  options.pacing_enabled = false;
+  auto& q = make_queue(options);
+  for (int i = 0; i < 5; ++i) q.push(text(77, "x"));
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  for (auto t : timed.times("sendMessage")) EXPECT_EQ(since_start(t), 0ms);
+  EXPECT_EQ(fake.count("sendMessage"), 5u);
+}
+
+TEST_F(QueueTest, error_429_waits_retry_after_then_delivers_in_order) {
+  fake.inject("sendMessage", Fault::too_many_requests(5));
+  auto& q = make_queue();
+  q.push(text(77, "first"));
+  q.push(text(77, "second"));
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto calls = fake.calls("sendMessage");
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0].params["text"], "first");  // refused with 429
+  EXPECT_EQ(calls[1].params["text"], "first");  // re-sent
+  EXPECT_EQ(calls[2].params["text"], "second");
+  auto times = timed.times("sendMessage");
+  EXPECT_EQ(since_start(times[1]), 5000ms);
+  EXPECT_EQ(since_start(times[2]), 6000ms);
+  auto c = q.counters();
+  EXPECT_EQ(c.sent, 2u);
+  EXPECT_EQ(c.retried_429, 1u);
+  EXPECT_EQ(c.failed, 0u);
+}
+
+TEST_F(QueueTest, refused_html_is_resent_once_as_plain_text) {
+  fake.inject("sendMessage", Fault::cant_parse_entities());
+  auto& q = make_queue();
+  q.push(text(77, "<b>BONK</b> &lt;3 <i>moon"));
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto calls = fake.calls("sendMessage");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].params["parse_mode"], "HTML");
+  EXPECT_EQ(calls[1].params["text"], "BONK <3 moon");
+  EXPECT_FALSE(calls[1].params.contains("parse_mode"));
+  EXPECT_EQ(q.counters().plain_text_fallbacks, 1u);
+  EXPECT_EQ(q.counters().sent, 1u);
+}
+
+TEST_F(QueueTest, message_over_4096_characters_is_split_with_buttons_on_the_last_piece) {
+  auto& q = make_queue();
+  std::string html;
+  for (int i = 0; i < 100; ++i) html += std::string(99, 'a' + i % 26) + "\n";
+  bot::Reply r = text(77, html);
+  r.buttons = {{{"Refresh", "r"}}};
+  q.push(r);
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto calls = fake.calls("sendMessage");
+  ASSERT_EQ(calls.size(), 3u);
+  for (const auto& c : calls) EXPECT_LE(c.params["text"].get<std::string>().size(), 4096u);
+  EXPECT_FALSE(calls[0].params.contains("reply_markup"));
+  EXPECT_EQ(calls[2].params["reply_markup"]["inline_keyboard"][0][0]["callback_data"], "r");
+}
+
+TEST_F(QueueTest, edit_that_changes_nothing_counts_as_done) {
+  fake.inject("editMessageText", Fault::not_modified());
+  auto& q = make_queue();
+  bot::Reply r = text(77, "same");
+  r.edit_message_id = 42;
+  q.push(r);
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto calls = fake.calls("editMessageText");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].params["message_id"], 42);
+  EXPECT_EQ(q.counters().failed, 0u);
+  EXPECT_EQ(q.counters().sent, 1u);
+}
+
+TEST_F(QueueTest, server_errors_are_retried_with_backoff_then_given_up) {
+  fake.inject("sendMessage", Fault::server_error(), -1);
+  OutboundOptions options;
+  options.max_attempts = 3;
+  auto& q = make_queue(options);
+  q.push(text(77, "x"));
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto times = timed.times("sendMessage");
+  ASSERT_EQ(times.size(), 3u);
+  EXPECT_EQ(since_start(times[1]), 1000ms);
+  EXPECT_EQ(since_start(times[2]), 3000ms);
+  EXPECT_EQ(q.counters().failed, 1u);
+  EXPECT_EQ(q.depth(), 0u);
+}
+
+TEST_F(QueueTest, photo_is_uploaded_with_its_caption) {
+  auto& q = make_queue();
+  bot::Reply r = text(77, "<b>chart</b>");
+  r.photo_png = std::string("\x89PNG", 4);
+  q.push(r);
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto calls = fake.calls("sendPhoto");
+  ASSERT_EQ(calls.size(), 1u);
+  EXPECT_EQ(calls[0].params["caption"], "<b>chart</b>");
+  EXPECT_EQ(calls[0].files.at("photo").content, std::string("\x89PNG", 4));
+}
+
+}  // namespace
+}  // namespace kt::telegram
