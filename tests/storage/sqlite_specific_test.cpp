@@ -94,6 +94,21 @@ TEST(SqliteRepository, migrate_twice_is_a_no_op) {
   EXPECT_EQ(raw.rows("SELECT COUNT(*) FROM users"), std::vector<std::string>{"1"});
 }
 
+TEST(SqliteRepository, concurrent_migrate_from_two_repositories_applies_each_version_once) {
+  sqlite_test::TempDbPath path;
+  auto first = open_sqlite_repository(path.str());
+  auto second = open_sqlite_repository(path.str());
+  ASSERT_TRUE(first.ok() && second.ok());
+  Result<void> a, b;
+  std::thread other([&] { a = (*first)->migrate(); });
+  b = (*second)->migrate();
+  other.join();
+  EXPECT_TRUE(a.ok()) << why(a);
+  EXPECT_TRUE(b.ok()) << why(b);
+  EXPECT_EQ(RawDb(path.str()).rows("SELECT COUNT(*), MIN(version) FROM schema_migrations"),
+            std::vector<std::string>{"1|1"});
+}
+
 TEST(SqliteRepository, two_repositories_on_one_file_debit_exactly) {
   sqlite_test::TempDbPath path;
   auto first = open_migrated(path.str());
