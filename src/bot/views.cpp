@@ -84,11 +84,12 @@ Reply render_opened(const engine::PositionOpened& o, const std::string& symbol) 
   const auto& f = o.fill;
   Reply reply;
   reply.html = fmt::format(
-      "✅ Opened <b>#{}</b> {} {}{}\nSpent {} · got {} {}\nFill price {} (quote {}, {} impact/slippage {:.2f}%)\n"
+      "✅ Opened <b>#{}</b> {} {}{}\nSpent {} · {} {} {}\nFill price {} (quote {} from {}; {} {:.2f}%)\n"
       "Fees {} (trading {} + network {})\nBalance {}",
       p.id.value, to_string(p.side), token_label(symbol, p.mint), p.simulated ? std::string(kSimulated) : "",
-      sol(f.total_debit - f.network_fee), format_token_amount({p.qty_raw, p.decimals}), token_label(symbol, p.mint),
-      price_text(f.fill_price, p.decimals), price_text(o.quote.price, p.decimals), escape_html(o.quote.source),
+      sol(f.total_debit - f.network_fee), p.side == Side::kLong ? "bought" : "shorted",
+      format_token_amount({p.qty_raw, p.decimals}), token_label(symbol, p.mint), price_text(f.fill_price, p.decimals),
+      price_text(o.quote.price, p.decimals), escape_html(o.quote.source), f.used_reserves ? "price impact" : "slippage",
       static_cast<double>(f.impact_bps) / 100.0, sol(f.trading_fee + f.network_fee), sol(f.trading_fee), sol(f.network_fee),
       sol(o.balance_after));
   reply.buttons = position_buttons(p.id);
@@ -101,7 +102,7 @@ Reply render_closed(const engine::PositionClosed& c, const std::string& symbol) 
   Reply reply;
   std::string head = f.liquidated ? "💥 Liquidated" : (p.status == PositionStatus::kOpen ? "✂️ Partly closed" : "✅ Closed");
   reply.html = fmt::format(
-      "{} <b>#{}</b> {} {}{}\nSold {} at {}\nProceeds {} after fees {} (trading {} + network {})\nPnL <b>{}</b> ({})\nBalance {}",
+      "{} <b>#{}</b> {} {}{}\nClosed {} at {}\nProceeds {} after fees {} (trading {} + network {})\nPnL <b>{}</b> ({})\nBalance {}",
       head, p.id.value, to_string(p.side), token_label(symbol, p.mint), c.quote.simulated ? std::string(kSimulated) : "",
       format_token_amount({f.qty_raw, p.decimals}), price_text(f.exit_price, p.decimals), sol(c.credited),
       sol(f.trading_fee + f.network_fee), sol(f.trading_fee), sol(f.network_fee), signed_sol(c.pnl),

@@ -1,0 +1,60 @@
+#include "app/application.hpp"
+
+#include "market/demo_market.hpp"
+#include "market/replay_source.hpp"
+
+namespace kt::app {
+
+engine::EngineConfig engine_config_from(const ops::Config& config) {
+  engine::EngineConfig e;
+  const auto& t = config.trading;
+  e.fees.fee_ppm = static_cast<std::uint32_t>(t.fee_ppm);
+  e.fees.slippage_bps = static_cast<std::uint32_t>(t.slippage_bps);
+  e.fees.network_fee = t.network_fee;
+  e.limits.min_position = t.min_position;
+  e.limits.limit_basic = t.position_limit.basic;
+  e.limits.limit_premium = t.position_limit.premium;
+  e.limits.limit_admin = t.position_limit.admin;
+  e.limits.max_open_positions = t.max_open_positions;
+  e.initial_balance = t.initial_balance;
+  e.max_quote_age = std::chrono::duration_cast<Millis>(config.prices.max_age);
+  e.admin_telegram_ids = config.telegram.admins;
+  return e;
+}
+
+Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config, const Clock& clock) {
+  (void)clock;
+  std::vector<std::unique_ptr<market::PriceSource>> sources;
+  for (const auto& name : config.prices.sources) {
+    if (name == "demo") {
+      sources.push_back(std::make_unique<market::DemoMarket>());
+    } else if (name == "replay") {
+      auto replay = market::ReplaySource::open(config.prices.replay_file);
+      if (!replay) return std::move(replay).error();
+      sources.push_back(std::move(*replay));
+    } else {
+      return fatal("E-CONFIG", "prices.sources: the live source '" + name +
+                                   "' is not available in this build; use --demo or prices.sources = [\"replay\"]");
+    }
+  }
+  return sources;
+}
+
+Result<std::unique_ptr<Application>> Application::build(const ops::Config& config, const Clock& clock) {
+  std::unique_ptr<Application> app(new Application(config));
+  KT_TRY(app->repository_, storage::open_repository(config.database.url, config.database.pool_size));
+  KT_TRY_VOID(app->repository_->migrate());
+  KT_TRY(auto sources, make_price_sources(config, clock));
+  market::PriceServiceOptions price_options;
+  price_options.quote_reuse = config.trading.quote_reuse;
+  app->prices_ = std::make_unique<market::PriceService>(std::move(sources), price_options);
+  const engine::EngineConfig rules = engine_config_from(config);
+  app->trading_ = std::make_unique<engine::TradingEngine>(*app->repository_, *app->prices_, clock, rules);
+  app->accounts_ = std::make_unique<engine::Accounts>(*app->repository_, clock, rules);
+  app->portfolio_ = std::make_unique<engine::Portfolio>(*app->repository_, *app->prices_, clock, rules.fees);
+  app->dispatcher_ = std::make_unique<bot::Dispatcher>(
+      bot::BotServices{*app->repository_, *app->accounts_, *app->trading_, *app->portfolio_, *app->prices_, clock});
+  return app;
+}
+
+}  // namespace kt::app

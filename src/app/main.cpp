@@ -1,0 +1,111 @@
+// kitrader: the command-line entry point. Parses arguments, loads the configuration once, and
+// hands over to the chosen mode.
+#include <unistd.h>
+
+#include <CLI/CLI.hpp>
+#include <iostream>
+#include <map>
+#include <string>
+
+#include "app/application.hpp"
+#include "app/console.hpp"
+#include "app/run_telegram.hpp"
+#include "app/version.hpp"
+#include "ops/config.hpp"
+
+extern char** environ;
+
+namespace {
+
+std::map<std::string, std::string> process_environment() {
+  std::map<std::string, std::string> env;
+  for (char** e = environ; e && *e; ++e) {
+    const std::string entry(*e);
+    const auto eq = entry.find('=');
+    if (eq != std::string::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return env;
+}
+
+kt::Result<kt::ops::Config> load(const std::string& config_path, bool demo) {
+  const auto env = process_environment();
+  auto config = kt::ops::load_config(config_path.empty() ? std::nullopt : std::optional<std::string>(config_path), env);
+  if (!config) return config;
+  for (const auto& name : kt::ops::unknown_env_overrides(env)) {
+    std::cerr << "warning: " << name << " matches no configuration key and is ignored\n";
+  }
+  if (demo) kt::ops::apply_demo_mode(*config);
+  return config;
+}
+
+int fail(const kt::Error& error) {
+  std::cerr << "kitrader: " << error.message << "\n";
+  return error.kind == kt::ErrorKind::kFatal ? 2 : 1;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App cli{"KiTraderBot: paper trading of Solana tokens over Telegram, or in a local console."};
+  cli.require_subcommand(1);
+  std::string config_path;
+  cli.add_option("--config", config_path, "TOML configuration file (every key can be overridden by KITRADER_<SECTION>_<KEY>)")
+      ->check(CLI::ExistingFile);
+
+  auto* console = cli.add_subcommand("console", "Trade from this terminal (reads commands from stdin, a terminal or a pipe)");
+  bool demo = false;
+  std::int64_t as_user = 1;
+  std::string username = "console";
+  std::int64_t at_unix = 0;
+  console->add_flag("--demo", demo, "Use the deterministic simulated market (prices are labelled SIMULATED)");
+  console->add_option("--as", as_user, "Telegram user id to act as (admins come from telegram.admins)");
+  console->add_option("--username", username, "Username to act as");
+  console->add_option("--at", at_unix, "Freeze the clock at this Unix time (seconds): reproducible demos and tests");
+
+  auto* run = cli.add_subcommand("run", "Run the Telegram bot (needs TELEGRAM_BOT_TOKEN or telegram.token_file)");
+  auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
+  auto* version = cli.add_subcommand("version", "Print the version and exit");
+
+  CLI11_PARSE(cli, argc, argv);
+
+  if (*version) {
+    std::cout << "kitrader " << kt::app::kVersion << "\n";
+    return 0;
+  }
+  auto config = load(config_path, console->parsed() && demo);
+  if (!config) return fail(config.error());
+
+  if (*migrate) {
+    auto repository = kt::storage::open_repository(config->database.url, config->database.pool_size);
+    if (!repository) return fail(repository.error());
+    if (auto r = (*repository)->migrate(); !r) return fail(r.error());
+    auto versions = (*repository)->applied_migrations();
+    if (!versions) return fail(versions.error());
+    std::cout << "migrations applied: " << versions->size() << " (latest " << (versions->empty() ? 0 : versions->back())
+              << ") on " << (*repository)->backend_name() << "\n";
+    return 0;
+  }
+
+  kt::SystemClock system_clock;
+  kt::ManualClock frozen_clock(kt::from_unix_millis(at_unix * 1000));
+  const kt::Clock& clock = at_unix > 0 ? static_cast<const kt::Clock&>(frozen_clock) : system_clock;
+
+  if (*console) {
+    auto app = kt::app::Application::build(*config, clock);
+    if (!app) return fail(app.error());
+    kt::app::ConsoleOptions options;
+    options.telegram_id = as_user;
+    options.username = username;
+    options.interactive = isatty(STDIN_FILENO) != 0;
+    if (options.interactive) {
+      std::cout << "KiTraderBot console (" << (*app)->repository().backend_name() << ", prices: ";
+      for (std::size_t i = 0; i < config->prices.sources.size(); ++i) std::cout << (i ? ", " : "") << config->prices.sources[i];
+      std::cout << "). Type /help; Ctrl-D quits.\n";
+    }
+    return kt::app::run_console((*app)->dispatcher(), std::cin, std::cout, options);
+  }
+  if (*run) {
+    return kt::app::run_telegram(*config, clock);
+  }
+  return 0;
+}

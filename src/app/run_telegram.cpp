@@ -1,0 +1,110 @@
+#include "app/run_telegram.hpp"
+
+#include <signal.h>
+#include <sys/stat.h>
+
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include "app/application.hpp"
+#include "bot/commands.hpp"
+#include "telegram/front_end.hpp"
+
+namespace kt::app {
+namespace {
+
+/// The token from telegram.token (env TELEGRAM_BOT_TOKEN) or telegram.token_file.
+Result<std::string> bot_token(const ops::TelegramConfig& config) {
+  if (!config.token.empty()) return config.token;
+  if (config.token_file.empty()) {
+    return fatal("E-CONFIG", "no bot token: set TELEGRAM_BOT_TOKEN or telegram.token_file (or use `kitrader console --demo`)");
+  }
+  struct stat st {};
+  if (::stat(config.token_file.c_str(), &st) != 0) return fatal("E-CONFIG", "telegram.token_file: cannot read " + config.token_file);
+  KT_TRY_VOID(ops::check_secret_file_mode(st.st_mode, config.token_file));
+  std::ifstream in(config.token_file);
+  std::string token;
+  std::getline(in, token);
+  while (!token.empty() && (token.back() == '\r' || token.back() == ' ')) token.pop_back();
+  if (token.empty()) return fatal("E-CONFIG", "telegram.token_file: " + config.token_file + " is empty");
+  return token;
+}
+
+Result<std::pair<std::string, int>> split_listen(const std::string& listen) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos) return fatal("E-CONFIG", "telegram.webhook_listen: expected host:port, got " + listen);
+  return std::make_pair(listen.substr(0, colon), std::stoi(listen.substr(colon + 1)));
+}
+
+}  // namespace
+
+int run_telegram(const ops::Config& config, const Clock& clock) {
+  // Signals are taken synchronously by this thread only; workers never see them.
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto token = bot_token(config.telegram);
+  if (!token) {
+    std::cerr << "kitrader: " << token.error().message << "\n";
+    return 2;
+  }
+  auto app = Application::build(config, clock);
+  if (!app) {
+    std::cerr << "kitrader: " << app.error().message << "\n";
+    return 2;
+  }
+  auto http = http::make_curl_client();
+
+  telegram::FrontEndOptions options;
+  options.api.api_url = config.telegram.api_url;
+  options.api.token = *token;
+  options.shards = static_cast<std::size_t>(std::max(1, config.telegram.workers));
+  options.outbound.global_per_second = config.telegram.global_rate_per_sec;
+  options.outbound.pacing_enabled = config.telegram.pacing_enabled;
+  if (config.telegram.mode == "webhook") {
+    options.mode = telegram::ReceiveMode::kWebhook;
+    auto listen = split_listen(config.telegram.webhook_listen);
+    if (!listen) {
+      std::cerr << "kitrader: " << listen.error().message << "\n";
+      return 2;
+    }
+    options.webhook.listen_host = listen->first;
+    options.webhook.listen_port = listen->second;
+    options.webhook.secret = config.telegram.webhook_secret;
+    options.webhook.public_url = config.telegram.webhook_url;
+  }
+  for (const auto& spec : bot::command_table()) {
+    if (!spec.admin_only) options.commands.push_back({std::string(spec.name), std::string(spec.description)});
+  }
+
+  storage::Repository& repository = (*app)->repository();
+  bot::Dispatcher& dispatcher = (*app)->dispatcher();
+  telegram::TelegramFrontEnd front_end(
+      *http, clock, options, [&](const bot::Incoming& in) { return dispatcher.handle(in); },
+      [&]() -> std::optional<std::int64_t> {
+        std::optional<std::int64_t> last;
+        auto r = repository.read([&](storage::Transaction& tx) -> Result<void> {
+          KT_TRY(last, tx.last_update_id());
+          return {};
+        });
+        return r.ok() ? last : std::nullopt;
+      });
+  if (auto started = front_end.start(); !started) {
+    std::cerr << "kitrader: " << started.error().message << "\n";
+    return 1;
+  }
+  std::cerr << "kitrader: running as @" << front_end.bot_username() << " ("
+            << (options.mode == telegram::ReceiveMode::kWebhook ? "webhook" : "long polling") << ", "
+            << repository.backend_name() << "); SIGTERM or Ctrl-C stops\n";
+  int received = 0;
+  sigwait(&signals, &received);
+  std::cerr << "kitrader: " << (received == SIGINT ? "SIGINT" : "SIGTERM") << ", finishing in-flight commands\n";
+  front_end.stop(std::chrono::seconds(8));
+  return 0;
+}
+
+}  // namespace kt::app
