@@ -1,0 +1,80 @@
+// The acceptance scenario, against the real binary: piping commands into
+// `kitrader console --demo` shows balances exact to the lamport.
+#include <gtest/gtest.h>
+
+#include "app/run_binary.hpp"
+
+namespace kt {
+namespace {
+
+using testing::run_kitrader;
+using testing::temp_db_url;
+
+// 2025-11-24 16:00:00 UTC: the demo market's price at a frozen instant.
+constexpr const char* kAt = "--at 1764000000";
+
+TEST(ConsoleE2E, start_open_close_shows_balances_exact_to_the_lamport) {
+  const auto run = run_kitrader(std::string("console --demo ") + kAt,
+                                "/start\n/wallet\n/open BONK 1\n/positions\n/close 1\n/wallet\n",
+                                "KITRADER_DATABASE_URL=" + temp_db_url("e2e_scenario"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("Your paper wallet holds 1000 SOL"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Balance: 1000 SOL"), std::string::npos);
+  EXPECT_NE(run.out.find("Opened #1 long BONK (SIMULATED)"), std::string::npos);
+  // 1 SOL spent + 0.0001 SOL network fee.
+  EXPECT_NE(run.out.find("Balance 998.9999 SOL"), std::string::npos);
+  // Back at the same price: notional floor(1e9/1.0025) = 997506234 lamports, 0.5 % slippage each
+  // way, 0.25 % fee on the proceeds, 0.0001 SOL network fee: 0.985011846 SOL comes back.
+  EXPECT_NE(run.out.find("Proceeds 0.985011846 SOL"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Balance 999.984911846 SOL"), std::string::npos);
+  EXPECT_NE(run.out.find("Balance: 999.984911846 SOL"), std::string::npos);
+  EXPECT_NE(run.out.find("Realized PnL: -0.015088154 SOL"), std::string::npos);
+  EXPECT_EQ(run.out.find("kitrader>"), std::string::npos) << "no prompt when stdin is a pipe";
+}
+
+TEST(ConsoleE2E, every_reply_with_a_demo_price_says_simulated) {
+  const auto run = run_kitrader(std::string("console --demo ") + kAt, "/start\n/price BONK\n/price WIF\n/info JUP\n",
+                                "KITRADER_DATABASE_URL=" + temp_db_url("e2e_sim"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  std::size_t count = 0;
+  for (auto p = run.out.find("SIMULATED"); p != std::string::npos; p = run.out.find("SIMULATED", p + 1)) ++count;
+  EXPECT_EQ(count, 3u) << run.out;
+}
+
+TEST(ConsoleE2E, bad_input_gets_a_specific_message_and_changes_nothing) {
+  const auto run = run_kitrader(std::string("console --demo ") + kAt,
+                                "/start\n/open BONK -1\n/open BONK 1e3\n/open BONK 150\n/open NOPE 1\n/close 7\n/wallet\n",
+                                "KITRADER_DATABASE_URL=" + temp_db_url("e2e_bad"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  EXPECT_NE(run.out.find("must not be negative"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Position size 150 SOL exceeds your basic limit of 100 SOL (E-LIMIT)"), std::string::npos);
+  EXPECT_NE(run.out.find("Unknown symbol NOPE"), std::string::npos);
+  EXPECT_NE(run.out.find("Position #7 not found"), std::string::npos);
+  EXPECT_NE(run.out.find("Balance: 1000 SOL"), std::string::npos);
+}
+
+TEST(ConsoleE2E, invalid_configuration_is_reported_all_at_once_with_a_nonzero_exit) {
+  const auto run = run_kitrader("console --demo", "", "KITRADER_TRADING_FEE=abc KITRADER_TRADING_MAX_OPEN_POSITIONS=-3");
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.out.find("trading.fee"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("trading.max_open_positions"), std::string::npos) << run.out;
+}
+
+TEST(ConsoleE2E, every_subcommand_has_help) {
+  for (const char* sub : {"", "console ", "run ", "migrate ", "version "}) {
+    const auto run = run_kitrader(std::string(sub) + "--help", "");
+    EXPECT_EQ(run.exit_code, 0) << sub << run.out;
+    EXPECT_NE(run.out.find("Usage"), std::string::npos) << sub;
+  }
+}
+
+TEST(ConsoleE2E, state_persists_between_runs_on_the_same_database) {
+  const std::string db = "KITRADER_DATABASE_URL=" + temp_db_url("e2e_persist");
+  ASSERT_EQ(run_kitrader(std::string("console --demo ") + kAt, "/start\n/open BONK 1\n", db).exit_code, 0);
+  const auto second = run_kitrader(std::string("console --demo ") + kAt, "/positions\n/wallet\n", db);
+  EXPECT_NE(second.out.find("#1 long BONK"), std::string::npos) << second.out;
+  EXPECT_NE(second.out.find("Balance: 998.9999 SOL"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kt

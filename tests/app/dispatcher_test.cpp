@@ -1,0 +1,134 @@
+// The bot layer end to end in-process: real SQLite (in memory), the demo market, a frozen clock.
+#include "bot/dispatcher.hpp"
+
+#include <gtest/gtest.h>
+
+#include "app/application.hpp"
+#include "bot/commands.hpp"
+#include "bot/html.hpp"
+
+namespace kt::bot {
+namespace {
+
+class DispatcherTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ops::Config config;
+    config.database.url = "sqlite::memory:";
+    config.prices.sources = {"demo"};
+    config.telegram.admins = {900};
+    auto app = app::Application::build(config, clock_);
+    ASSERT_TRUE(app.ok()) << app.error().message;
+    app_ = std::move(*app);
+  }
+  std::vector<Reply> say(std::int64_t user, const std::string& text, std::optional<std::int64_t> update_id = std::nullopt,
+                         const std::string& username = "alice") {
+    Incoming in;
+    in.telegram_user_id = user;
+    in.chat_id = user;
+    in.username = username;
+    in.text = text;
+    in.update_id = update_id;
+    return app_->dispatcher().handle(in);
+  }
+  std::vector<Reply> press(std::int64_t user, const std::string& data, std::int64_t message_id = 55) {
+    Incoming in;
+    in.telegram_user_id = user;
+    in.chat_id = user;
+    in.callback_data = data;
+    in.callback_query_id = "cb";
+    in.message_id = message_id;
+    return app_->dispatcher().handle(in);
+  }
+  std::string text(const std::vector<Reply>& replies) {
+    std::string out;
+    for (const auto& r : replies) out += html_to_plain(r.html) + "\n";
+    return out;
+  }
+
+  ManualClock clock_{from_unix_millis(1'764'000'000'000)};
+  std::unique_ptr<app::Application> app_;
+};
+
+TEST_F(DispatcherTest, a_redelivered_update_gets_no_second_reply_and_no_second_trade) {
+  say(1, "/start", 100);
+  EXPECT_NE(text(say(1, "/open BONK 1", 101)).find("Opened #1"), std::string::npos);
+  EXPECT_TRUE(say(1, "/open BONK 1", 101).empty());
+  EXPECT_TRUE(say(1, "/start", 100).empty());
+  say(1, "/wallet", 102);
+  EXPECT_TRUE(say(1, "/wallet", 102).empty());
+  EXPECT_NE(text(say(1, "/wallet")).find("Balance: 998.9999 SOL"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, buttons_close_only_your_own_positions) {
+  say(1, "/start");
+  say(2, "/start");
+  const auto opened = say(1, "/open BONK 1");
+  ASSERT_EQ(opened.size(), 1u);
+  ASSERT_FALSE(opened.front().buttons.empty());
+  const std::string close_all = opened.front().buttons[0][2].callback_data;
+  EXPECT_EQ(close_all, "c:1:100");
+  const auto theft = press(2, close_all);
+  ASSERT_EQ(theft.size(), 1u);
+  EXPECT_NE(text(theft).find("Position #1 not found"), std::string::npos);
+  EXPECT_TRUE(theft.front().callback_answer.has_value());
+  const auto closed = press(1, "c:1:50");
+  EXPECT_NE(text(closed).find("Partly closed #1"), std::string::npos) << text(closed);
+  EXPECT_EQ(closed.front().callback_answer, "Closed 50% of #1");
+}
+
+TEST_F(DispatcherTest, refresh_edits_the_message_in_place) {
+  say(1, "/start");
+  say(1, "/open BONK 1");
+  const auto refreshed = press(1, "r:1", 77);
+  ASSERT_EQ(refreshed.size(), 1u);
+  EXPECT_EQ(refreshed.front().edit_message_id, 77);
+  EXPECT_EQ(refreshed.front().callback_answer, "Refreshed");
+}
+
+TEST_F(DispatcherTest, every_callback_is_answered_even_a_forged_one) {
+  const auto forged = press(1, "zz:garbage");
+  ASSERT_EQ(forged.size(), 1u);
+  EXPECT_TRUE(forged.front().callback_answer.has_value());
+  EXPECT_FALSE(press(1, std::string(65, 'c')).front().callback_answer->empty());
+}
+
+TEST_F(DispatcherTest, a_pasted_mint_or_link_shows_the_token_card_with_buy_buttons) {
+  say(1, "/start");
+  const auto card = say(1, "https://pump.fun/coin/DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263");
+  ASSERT_EQ(card.size(), 1u);
+  EXPECT_NE(text(card).find("BONK"), std::string::npos);
+  ASSERT_EQ(card.front().buttons.size(), 2u);
+  EXPECT_EQ(card.front().buttons[0][0].callback_data, "b:DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263:0.1");
+  for (const auto& row : card.front().buttons)
+    for (const auto& b : row) EXPECT_LE(b.callback_data.size(), 64u);
+  EXPECT_NE(text(press(1, card.front().buttons[0][0].callback_data)).find("Opened #1 long BONK"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, only_admins_change_roles_and_names_are_escaped) {
+  say(1, "/start", std::nullopt, "<b>mallory</b>");
+  say(900, "/start", std::nullopt, "root");
+  EXPECT_NE(text(say(1, "/setrole 900 basic")).find("Not allowed"), std::string::npos);
+  EXPECT_NE(text(say(900, "/setrole 1 premium")).find("now premium"), std::string::npos);
+  const auto users = say(900, "/users");
+  EXPECT_NE(users.front().html.find("@&lt;b&gt;mallory&lt;/b&gt;"), std::string::npos) << users.front().html;
+  EXPECT_EQ(users.front().html.find("<b>mallory"), std::string::npos);
+  // premium: 1000 SOL limit, so 150 SOL is allowed now.
+  EXPECT_NE(text(say(1, "/open BONK 150")).find("Opened #1"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, plain_text_in_groups_is_ignored) {
+  Incoming in;
+  in.telegram_user_id = 1;
+  in.chat_id = -100;
+  in.chat_kind = ChatKind::kGroup;
+  in.text = "hello everyone";
+  EXPECT_TRUE(app_->dispatcher().handle(in).empty());
+}
+
+TEST_F(DispatcherTest, commands_before_start_say_how_to_begin) {
+  EXPECT_NE(text(say(5, "/wallet")).find("Send /start first"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kt::bot
