@@ -179,9 +179,15 @@ std::vector<std::string> split_html(std::string_view html, std::size_t limit) {
   std::vector<OpenTag> stack_at_start;
   std::size_t start = 0;
   while (start < atoms.size()) {
-    std::vector<OpenTag> stack = stack_at_start;
     std::size_t units = 0;
-    for (const auto& t : stack) units += utf16_length(t.text);
+    for (const auto& t : stack_at_start) units += utf16_length(t.text);
+    if (units + closing_units(stack_at_start) > limit / 2) {
+      // Absurdly deep nesting: reopening would not fit; give up on balance (the plain-text
+      // fallback covers what Telegram then refuses).
+      stack_at_start.clear();
+      units = 0;
+    }
+    std::vector<OpenTag> stack = stack_at_start;
     std::size_t i = start;
     std::optional<std::size_t> last_newline;
     std::vector<OpenTag> stack_at_newline;

@@ -151,6 +151,23 @@ TEST(CurlClient, timeout_is_a_retryable_network_error_without_the_path) {
   EXPECT_NE(res.error().message.find("127.0.0.1"), std::string::npos) << res.error().message;
 }
 
+TEST(CurlClient, cancel_flag_aborts_a_pending_transfer) {
+  LoopbackServer server;
+  std::atomic<bool> cancel{false};
+  Request req = get(server.url("/slow"));
+  req.cancel = &cancel;
+  Result<Response> res = Error{};
+  auto started = std::chrono::steady_clock::now();
+  std::thread t([&] { res = make_curl_client()->perform(req); });
+  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  cancel = true;
+  t.join();
+  auto took = std::chrono::steady_clock::now() - started;
+  ASSERT_FALSE(res.ok());
+  EXPECT_EQ(res.error().code, "E-CANCELLED");
+  EXPECT_LT(took, std::chrono::milliseconds(380));
+}
+
 TEST(CurlClient, connection_refused_is_retryable_and_hides_the_token_path) {
   std::string url;
   {
