@@ -13,7 +13,8 @@ struct Octave {
   std::int64_t period_min;
   std::int64_t amplitude_ppb;  ///< at volatility 100
 };
-constexpr std::array<Octave, 4> kOctaves{{{60, 20'000'000}, {360, 50'000'000}, {1440, 80'000'000}, {10'080, 150'000'000}}};
+constexpr std::array<Octave, 4> kOctaves{
+    {{60, 20'000'000}, {360, 50'000'000}, {1440, 80'000'000}, {10'080, 150'000'000}}};
 constexpr std::int64_t kJitterPpb = 1'500'000;  // per-minute noise, ±0.15 % at volatility 100
 
 std::uint64_t splitmix64(std::uint64_t x) {
@@ -41,8 +42,10 @@ std::uint64_t isqrt(u128 v) {
   u128 lo = 0, hi = std::uint64_t{1} << 63;
   while (lo < hi) {  // largest x with x*x <= v
     const u128 mid = (lo + hi + 1) / 2;
-    if (mid * mid <= v) lo = mid;
-    else hi = mid - 1;
+    if (mid * mid <= v)
+      lo = mid;
+    else
+      hi = mid - 1;
   }
   return static_cast<std::uint64_t>(lo);
 }
@@ -61,9 +64,19 @@ std::vector<DemoToken> build_tokens() {
                10'000'000'000ULL * 1'000'000ULL, 5, 1, 70, std::nullopt, 30'000'000, false, false, true});
   // A fresh pump.fun curve: 30 SOL against 1.073e15 raw units virtual reserves (≈2.8e-8 SOL per token),
   // 1 % fee; mint and freeze authority revoked and metadata immutable, as pump.fun launches them.
-  DemoToken pump{"PUMPDEMO", "Pump Demo (simulated)", mint_of("65NjS7bPRF2DhEzs2VV7tw72um5XTLiRVcZyaQz6pump"), 6,
-                 1'000'000'000ULL * 1'000'000ULL, 30'000'000'000ULL, 1'073'000'000'000'000ULL, 120,
-                 PoolReserves{30'000'000'000ULL, 1'073'000'000'000'000ULL, 100}, 0, false, false, false};
+  DemoToken pump{"PUMPDEMO",
+                 "Pump Demo (simulated)",
+                 mint_of("65NjS7bPRF2DhEzs2VV7tw72um5XTLiRVcZyaQz6pump"),
+                 6,
+                 1'000'000'000ULL * 1'000'000ULL,
+                 30'000'000'000ULL,
+                 1'073'000'000'000'000ULL,
+                 120,
+                 PoolReserves{30'000'000'000ULL, 1'073'000'000'000'000ULL, 100},
+                 0,
+                 false,
+                 false,
+                 false};
   t.push_back(pump);
   return t;
 }
@@ -148,7 +161,8 @@ Result<TokenInfo> DemoMarket::token_info(const Mint& mint, TimePoint now) {
   double whole_supply = static_cast<double>(token->supply_raw);
   for (int i = 0; i < token->decimals; ++i) whole_supply /= 10;
   info.market_cap_usd = sol_per_token * whole_supply * kSolUsd;
-  info.liquidity_usd = q.reserves ? static_cast<double>(q.reserves->sol_lamports) / 1e9 * kSolUsd : token->liquidity_usd;
+  info.liquidity_usd =
+      q.reserves ? static_cast<double>(q.reserves->sol_lamports) / 1e9 * kSolUsd : token->liquidity_usd;
   info.change_24h_pct = (sol_per_token / day_ago.price.sol_per_token(token->decimals) - 1.0) * 100.0;
   info.mint_authority_set = token->mint_authority_set;
   info.freeze_authority_set = token->freeze_authority_set;

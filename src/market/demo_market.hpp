@@ -20,9 +20,9 @@ struct DemoToken {
   std::uint64_t supply_raw = 0;
   u128 base_num = 0;  ///< base price in lamports per raw unit = base_num / base_den
   u128 base_den = 1;
-  int volatility_pct = 100;  ///< scales the random walk; 100 moves a few % per hour
+  int volatility_pct = 100;           ///< scales the random walk; 100 moves a few % per hour
   std::optional<PoolReserves> curve;  ///< bonding-curve reserves at the base price (pump.fun-style token)
-  double liquidity_usd = 0;  ///< for tokens without a curve
+  double liquidity_usd = 0;           ///< for tokens without a curve
   bool mint_authority_set = false;
   bool freeze_authority_set = false;
   bool metadata_mutable = false;

@@ -95,8 +95,10 @@ std::vector<Result<Quote>> PriceService::quote_many(std::span<const Mint> mints,
   {
     std::lock_guard lock(mutex_);
     for (std::size_t i = 0; i < mints.size(); ++i) {
-      if (auto q = cached(mints[i], now)) out[i] = *q;
-      else pending.push_back(i);
+      if (auto q = cached(mints[i], now))
+        out[i] = *q;
+      else
+        pending.push_back(i);
     }
   }
   for (std::size_t s = 0; s < sources_.size() && !pending.empty(); ++s) {
@@ -104,7 +106,8 @@ std::vector<Result<Quote>> PriceService::quote_many(std::span<const Mint> mints,
     for (auto i : pending) batch.push_back(mints[i]);
     auto answers = sources_[s]->quote_many(batch, now);
     if (answers.size() != batch.size()) {
-      answers.assign(batch.size(), retryable("E-BAD-QUOTE", sources_[s]->name() + " answered a batch with the wrong count"));
+      answers.assign(batch.size(),
+                     retryable("E-BAD-QUOTE", sources_[s]->name() + " answered a batch with the wrong count"));
     }
     std::lock_guard lock(mutex_);
     std::vector<std::size_t> still_pending;
@@ -125,8 +128,10 @@ std::vector<Result<Quote>> PriceService::quote_many(std::span<const Mint> mints,
   std::vector<Result<Quote>> results;
   results.reserve(mints.size());
   for (std::size_t i = 0; i < mints.size(); ++i) {
-    if (out[i]) results.push_back(std::move(*out[i]));
-    else results.push_back(final_error(mints[i], attempts[i]));
+    if (out[i])
+      results.push_back(std::move(*out[i]));
+    else
+      results.push_back(final_error(mints[i], attempts[i]));
   }
   return results;
 }

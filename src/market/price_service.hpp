@@ -18,8 +18,8 @@ namespace kt::market {
 /// How one source is doing, for /healthz, metrics and `doctor`.
 struct SourceHealth {
   std::string name;
-  bool healthy = true;     ///< false after a failure, true again after the next answer
-  std::string last_error;  ///< "E-CODE: message" of the latest failure, kept after recovery
+  bool healthy = true;                    ///< false after a failure, true again after the next answer
+  std::string last_error;                 ///< "E-CODE: message" of the latest failure, kept after recovery
   std::optional<TimePoint> last_success;  ///< `now` of the latest answer (a quote or a clean NotFound)
   std::uint64_t quote_count = 0;          ///< quotes this source supplied
   std::uint64_t failure_count = 0;
@@ -27,7 +27,7 @@ struct SourceHealth {
 
 /// Tuning of the PriceService.
 struct PriceServiceOptions {
-  Millis quote_reuse{2000};      ///< a cached quote is reused only while younger than this
+  Millis quote_reuse{2000};        ///< a cached quote is reused only while younger than this
   Millis token_info_ttl{600'000};  ///< token facts (market cap, liquidity) are refreshed after this
 };
 
@@ -63,10 +63,11 @@ class PriceService final : public engine::QuoteProvider {
     Millis retry_after{0};
   };
   std::optional<Quote> cached(const Mint& mint, TimePoint now) const;  // requires mutex_
-  void remember(const Quote& q);                                        // requires mutex_
+  void remember(const Quote& q);                                       // requires mutex_
   /// Updates the source's health; false when the source failed (not for a clean NotFound).
   template <class T>
-  bool record(std::size_t source, const Result<T>& r, TimePoint now, Attempts& attempts, bool is_quote);  // requires mutex_
+  bool record(std::size_t source, const Result<T>& r, TimePoint now, Attempts& attempts,
+              bool is_quote);  // requires mutex_
   Error final_error(const Mint& mint, const Attempts& attempts) const;
 
   std::vector<std::unique_ptr<PriceSource>> sources_;

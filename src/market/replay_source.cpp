@@ -26,7 +26,8 @@ std::vector<std::string_view> split_fields(std::string_view line) {
   std::size_t start = 0;
   while (true) {
     const auto comma = line.find(',', start);
-    fields.push_back(trim(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
+    fields.push_back(
+        trim(line.substr(start, comma == std::string_view::npos ? std::string_view::npos : comma - start)));
     if (comma == std::string_view::npos) return fields;
     start = comma + 1;
   }
@@ -43,22 +44,26 @@ std::optional<Int> parse_whole(std::string_view text) {
 /// Parses one data row, or says what is wrong with it.
 Result<std::pair<Mint, ReplayRow>> parse_row(const std::vector<std::string_view>& f) {
   if (f.size() != 3 && f.size() != 4) {
-    return rejected("E-REPLAY-FILE", "expected unix_time,mint,price_sol[,decimals], got " + std::to_string(f.size()) + " fields");
+    return rejected("E-REPLAY-FILE",
+                    "expected unix_time,mint,price_sol[,decimals], got " + std::to_string(f.size()) + " fields");
   }
   const auto time = parse_whole<std::int64_t>(f[0]);
-  if (!time || *time < 0) return rejected("E-REPLAY-FILE", "unix_time '" + std::string(f[0]) + "' is not whole seconds since 1970");
+  if (!time || *time < 0)
+    return rejected("E-REPLAY-FILE", "unix_time '" + std::string(f[0]) + "' is not whole seconds since 1970");
   auto mint = Mint::parse(f[1]);
   if (!mint) return rejected("E-REPLAY-FILE", "mint '" + std::string(f[1].substr(0, 50)) + "' is not a base58 address");
   std::uint8_t decimals = kDefaultDecimals;
   if (f.size() == 4) {
     const auto d = parse_whole<unsigned>(f[3]);
-    if (!d || *d > 18) return rejected("E-REPLAY-FILE", "decimals '" + std::string(f[3]) + "' is not a number from 0 to 18");
+    if (!d || *d > 18)
+      return rejected("E-REPLAY-FILE", "decimals '" + std::string(f[3]) + "' is not a number from 0 to 18");
     decimals = static_cast<std::uint8_t>(*d);
   } else if (const DemoToken* known = find_demo_token(*mint)) {
     decimals = known->decimals;
   }
   auto price = Price::from_sol_per_token(f[2], decimals);
-  if (!price) return rejected("E-REPLAY-FILE", "price_sol '" + std::string(f[2].substr(0, 50)) + "': " + price.error().message);
+  if (!price)
+    return rejected("E-REPLAY-FILE", "price_sol '" + std::string(f[2].substr(0, 50)) + "': " + price.error().message);
   return std::pair{*mint, ReplayRow{*time, *price, decimals}};
 }
 
@@ -85,7 +90,8 @@ Result<ReplayTable> parse_replay_csv(std::string_view text, const std::string& f
     if (is_first && !parse_whole<std::int64_t>(fields[0])) continue;  // a header line
     auto row = parse_row(fields);
     if (!row) {
-      if (++problem_count <= kMaxReportedLines) problems.push_back("line " + std::to_string(line_number) + ": " + row.error().message);
+      if (++problem_count <= kMaxReportedLines)
+        problems.push_back("line " + std::to_string(line_number) + ": " + row.error().message);
       continue;
     }
     table[row->first].push_back(row->second);
@@ -94,12 +100,16 @@ Result<ReplayTable> parse_replay_csv(std::string_view text, const std::string& f
   if (problem_count > 0) {
     std::string message = "replay file " + file_name + ": ";
     for (std::size_t i = 0; i < problems.size(); ++i) message += (i ? "\n" : "") + problems[i];
-    if (problem_count > problems.size()) message += "\n... and " + std::to_string(problem_count - problems.size()) + " more bad lines";
+    if (problem_count > problems.size())
+      message += "\n... and " + std::to_string(problem_count - problems.size()) + " more bad lines";
     return fatal("E-REPLAY-FILE", message);
   }
-  if (rows == 0) return fatal("E-REPLAY-FILE", "replay file " + file_name + " has no price rows (expected unix_time,mint,price_sol)");
+  if (rows == 0)
+    return fatal("E-REPLAY-FILE",
+                 "replay file " + file_name + " has no price rows (expected unix_time,mint,price_sol)");
   for (auto& [mint, list] : table) {
-    std::stable_sort(list.begin(), list.end(), [](const ReplayRow& a, const ReplayRow& b) { return a.unix_time < b.unix_time; });
+    std::stable_sort(list.begin(), list.end(),
+                     [](const ReplayRow& a, const ReplayRow& b) { return a.unix_time < b.unix_time; });
   }
   return table;
 }

@@ -64,7 +64,7 @@ class ReplaySource final : public PriceSource {
     bool operator==(const FileStamp&) const = default;
   };
   explicit ReplaySource(std::string path) : path_(std::move(path)) {}
-  Result<void> load();                        // requires mutex_
+  Result<void> load();                             // requires mutex_
   Result<void> refresh_if_changed(TimePoint now);  // requires mutex_
 
   mutable std::mutex mutex_;

@@ -3,6 +3,7 @@
 
 #include <sys/stat.h>
 
+#include <toml++/toml.h>
 #include <algorithm>
 #include <cctype>
 #include <cerrno>
@@ -11,7 +12,6 @@
 #include <fstream>
 #include <set>
 #include <sstream>
-#include <toml++/toml.h>
 
 #include "ops/config_keys.hpp"
 
@@ -115,7 +115,8 @@ void flatten(const toml::table& table, const std::string& prefix, std::map<std::
       if (const auto* sub = node.as_table()) {
         flatten(*sub, key, raw, problems);
       } else {
-        problems.emplace_back(node.source().begin.line, key + ": unknown key (" + line_of(node) + ")" + did_you_mean(key));
+        problems.emplace_back(node.source().begin.line,
+                              key + ": unknown key (" + line_of(node) + ")" + did_you_mean(key));
       }
       continue;
     }
@@ -167,7 +168,8 @@ std::vector<std::string> split_list(std::string_view text) {
 std::string shown_value(const KeySpec& spec, const std::vector<std::string>& items) {
   if (spec.secret) return "a value that is not shown";
   std::string joined;
-  for (std::size_t i = 0; i < items.size(); ++i) joined += (i ? "," : "") + (spec.url ? detail::redact_url(items[i]) : items[i]);
+  for (std::size_t i = 0; i < items.size(); ++i)
+    joined += (i ? "," : "") + (spec.url ? detail::redact_url(items[i]) : items[i]);
   return "\"" + joined + "\"";
 }
 
@@ -202,8 +204,8 @@ void load_env(const std::map<std::string, std::string>& env, std::map<std::strin
       it = env.find(name);
     }
     if (it == env.end()) continue;
-    raw[spec.key] = RawValue{is_list(spec.kind) ? split_list(it->second) : std::vector<std::string>{it->second},
-                             "env " + name};
+    raw[spec.key] =
+        RawValue{is_list(spec.kind) ? split_list(it->second) : std::vector<std::string>{it->second}, "env " + name};
   }
 }
 
@@ -247,16 +249,18 @@ void cross_check(const Config& c, const std::set<std::string>& invalid, std::vec
       if (!seen.insert(s).second) problems.push_back("prices.sources: \"" + s + "\" is listed twice");
     }
     if (offline && live) {
-      problems.push_back("prices.sources: demo and replay are simulated and must not be mixed with live sources "
-                         "(pumpfun, dexscreener, jupiter); expected e.g. [\"demo\"] or [\"pumpfun\", \"dexscreener\"]");
+      problems.push_back(
+          "prices.sources: demo and replay are simulated and must not be mixed with live sources "
+          "(pumpfun, dexscreener, jupiter); expected e.g. [\"demo\"] or [\"pumpfun\", \"dexscreener\"]");
     }
     if (seen.contains("replay") && c.prices.replay_file.empty()) {
       problems.push_back("prices.replay_file: required when prices.sources includes replay; expected a CSV file path");
     }
   }
   if (c.telegram.mode == "webhook" && c.telegram.webhook_url.empty() && !invalid.contains("telegram.webhook_url")) {
-    problems.push_back("telegram.webhook_url: required when telegram.mode is webhook; expected an https URL such as "
-                       "https://bot.example.org/telegram");
+    problems.push_back(
+        "telegram.webhook_url: required when telegram.mode is webhook; expected an https URL such as "
+        "https://bot.example.org/telegram");
   }
   const auto& limits = c.trading.position_limit;
   auto check_limit = [&](const std::string& role, std::optional<Lamports> limit) {

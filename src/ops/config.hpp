@@ -27,8 +27,8 @@ struct DatabaseConfig {
 
 /// [telegram]
 struct TelegramConfig {
-  std::string token;       ///< secret; from telegram.token, TELEGRAM_BOT_TOKEN or the token file
-  std::string token_file;  ///< file holding the token; must not be group/other readable
+  std::string token;                 ///< secret; from telegram.token, TELEGRAM_BOT_TOKEN or the token file
+  std::string token_file;            ///< file holding the token; must not be group/other readable
   std::vector<std::int64_t> admins;  ///< Telegram user ids that are admins
   std::string api_url = "https://api.telegram.org";
   std::string mode = "polling";  ///< "polling" or "webhook"
@@ -57,7 +57,7 @@ struct TradingConfig {
   Lamports min_position{10'000'000};                    ///< trading.min_position_sol (0.01)
   PositionLimits position_limit;                        ///< trading.position_limit_sol.*
   int max_open_positions = 20;
-  std::int64_t fee_ppm = 2500;    ///< trading.fee as parts per million (0.0025 = 2500)
+  std::int64_t fee_ppm = 2500;  ///< trading.fee as parts per million (0.0025 = 2500)
   int slippage_bps = 50;
   Lamports network_fee{100'000};  ///< trading.network_fee_sol (0.0001)
   Millis quote_reuse{2000};       ///< trading.quote_reuse_ms
@@ -68,8 +68,8 @@ struct TradingConfig {
 /// [prices]
 struct PricesConfig {
   std::vector<std::string> sources = {"pumpfun", "dexscreener", "jupiter"};  ///< best first
-  std::string replay_file;  ///< CSV for the "replay" source
-  Seconds max_age{90};      ///< prices.max_age_seconds: older quotes are not traded on
+  std::string replay_file;                                                   ///< CSV for the "replay" source
+  Seconds max_age{90};  ///< prices.max_age_seconds: older quotes are not traded on
   std::string dexscreener_url = "https://api.dexscreener.com";
   std::string jupiter_url = "https://lite-api.jup.ag";
   std::string jupiter_api_key;  ///< secret
@@ -131,8 +131,7 @@ struct Config {
 /// passed in): KITRADER_<SECTION>_<KEY> with dots as underscores, lists comma-separated, plus
 /// TELEGRAM_BOT_TOKEN for telegram.token. Every invalid value and unknown TOML key is reported in one
 /// fatal "E-CONFIG" error, one line per problem, each naming the key and the expected form.
-Result<Config> load_config(const std::optional<std::string>& toml_path,
-                           const std::map<std::string, std::string>& env);
+Result<Config> load_config(const std::optional<std::string>& toml_path, const std::map<std::string, std::string>& env);
 
 /// Every key the loader knows ("database.url", "trading.position_limit_sol.basic", ...), in order.
 std::vector<std::string> config_keys();

@@ -37,14 +37,18 @@ std::optional<std::int64_t> parse_int(std::string_view text, std::int64_t min, s
 }
 
 bool has_space_or_control(std::string_view text) {
-  return std::any_of(text.begin(), text.end(), [](char ch) { return static_cast<unsigned char>(ch) <= ' ' || ch == 0x7f; });
+  return std::any_of(text.begin(), text.end(),
+                     [](char ch) { return static_cast<unsigned char>(ch) <= ' ' || ch == 0x7f; });
 }
 
 bool valid_http_url(std::string_view text) {
   std::string_view rest;
-  if (text.starts_with("https://")) rest = text.substr(8);
-  else if (text.starts_with("http://")) rest = text.substr(7);
-  else return false;
+  if (text.starts_with("https://"))
+    rest = text.substr(8);
+  else if (text.starts_with("http://"))
+    rest = text.substr(7);
+  else
+    return false;
   return !rest.empty() && rest.front() != '/' && !has_space_or_control(text);
 }
 
@@ -68,19 +72,29 @@ bool one_of(std::string_view text, std::initializer_list<std::string_view> allow
 
 void assign(int& field, std::int64_t v) { field = static_cast<int>(v); }
 template <class Rep, class Period>
-void assign(std::chrono::duration<Rep, Period>& field, std::int64_t v) { field = std::chrono::duration<Rep, Period>{v}; }
+void assign(std::chrono::duration<Rep, Period>& field, std::int64_t v) {
+  field = std::chrono::duration<Rep, Period>{v};
+}
 std::int64_t count_of(int field) { return field; }
 template <class Rep, class Period>
-std::int64_t count_of(std::chrono::duration<Rep, Period> field) { return static_cast<std::int64_t>(field.count()); }
+std::int64_t count_of(std::chrono::duration<Rep, Period> field) {
+  return static_cast<std::int64_t>(field.count());
+}
 
 // Each factory below takes an accessor `[](auto& c) -> auto& { return c.section.field; }` that
 // works on both Config& (to set) and const Config& (to show).
-#define KT_FIELD(path) [](auto& c) -> auto& { return c.path; }
+#define KT_FIELD(path) \
+  [](auto& c) -> auto& { return c.path; }
 
 template <class Access>
 KeySpec integer(std::string key, std::int64_t min, std::int64_t max, Access access) {
-  KeySpec s{std::move(key), ValueKind::kNumber,
-            "an integer from " + std::to_string(min) + " to " + std::to_string(max), false, false, {}, {}};
+  KeySpec s{std::move(key),
+            ValueKind::kNumber,
+            "an integer from " + std::to_string(min) + " to " + std::to_string(max),
+            false,
+            false,
+            {},
+            {}};
   s.apply = [=](const std::vector<std::string>& items, Config& c) {
     const auto v = parse_int(items.at(0), min, max);
     if (v) assign(access(c), *v);
@@ -133,14 +147,16 @@ KeySpec text_list(std::string key, std::string expected, bool allow_empty, std::
   };
   s.show = [=](const Config& c, bool redact) {
     std::vector<std::string> items = access(c);
-    if (redact && url) std::transform(items.begin(), items.end(), items.begin(), [](const std::string& i) { return redact_url(i); });
+    if (redact && url)
+      std::transform(items.begin(), items.end(), items.begin(), [](const std::string& i) { return redact_url(i); });
     return toml_list(items);
   };
   return s;
 }
 
 KeySpec admins_key() {
-  KeySpec s{"telegram.admins", ValueKind::kIntList, "a list of Telegram user ids such as [123456789]", false, false, {}, {}};
+  KeySpec s{
+      "telegram.admins", ValueKind::kIntList, "a list of Telegram user ids such as [123456789]", false, false, {}, {}};
   s.apply = [](const std::vector<std::string>& items, Config& c) {
     std::vector<std::int64_t> ids;
     for (const auto& item : items) {
@@ -153,15 +169,21 @@ KeySpec admins_key() {
   };
   s.show = [](const Config& c, bool) {
     std::string out = "[";
-    for (std::size_t i = 0; i < c.telegram.admins.size(); ++i) out += (i ? ", " : "") + std::to_string(c.telegram.admins[i]);
+    for (std::size_t i = 0; i < c.telegram.admins.size(); ++i)
+      out += (i ? ", " : "") + std::to_string(c.telegram.admins[i]);
     return out + "]";
   };
   return s;
 }
 
 KeySpec fee_key() {
-  KeySpec s{"trading.fee", ValueKind::kNumber, "a fraction between 0 and 0.1 such as 0.0025 (at most 6 decimals)",
-            false, false, {}, {}};
+  KeySpec s{"trading.fee",
+            ValueKind::kNumber,
+            "a fraction between 0 and 0.1 such as 0.0025 (at most 6 decimals)",
+            false,
+            false,
+            {},
+            {}};
   s.apply = [](const std::vector<std::string>& items, Config& c) {
     // Exact decimal → parts per million; "1e-3" and "0.25%" are refused, not guessed at.
     const auto ppm = parse_scaled(items.at(0), 6, 100'000, "trading.fee");
@@ -180,8 +202,13 @@ KeySpec fee_key() {
 }
 
 KeySpec admin_limit_key() {
-  KeySpec s{"trading.position_limit_sol.admin", ValueKind::kNumber,
-            "\"unlimited\" or a SOL amount above 0 with at most 9 decimals such as 5000", false, false, {}, {}};
+  KeySpec s{"trading.position_limit_sol.admin",
+            ValueKind::kNumber,
+            "\"unlimited\" or a SOL amount above 0 with at most 9 decimals such as 5000",
+            false,
+            false,
+            {},
+            {}};
   s.apply = [](const std::vector<std::string>& items, Config& c) {
     if (items.at(0) == "unlimited") {
       c.trading.position_limit.admin.reset();
@@ -217,32 +244,40 @@ std::vector<KeySpec> build_specs() {
   const auto sol_amount = "a SOL amount above 0 with at most 9 decimals such as ";
   const Lamports max_sol{INT64_MAX / 4};
   std::vector<KeySpec> s;
-  s.push_back(text("database.url", "sqlite://PATH or postgresql://USER@HOST/DB",
-                   [](std::string_view t) { return valid_database_url(t); }, KT_FIELD(database.url), false, true));
+  s.push_back(text(
+      "database.url", "sqlite://PATH or postgresql://USER@HOST/DB",
+      [](std::string_view t) { return valid_database_url(t); }, KT_FIELD(database.url), false, true));
   s.push_back(integer("database.pool_size", 1, 256, KT_FIELD(database.pool_size)));
   s.push_back(integer("database.query_timeout_ms", 1, 600'000, KT_FIELD(database.query_timeout)));
 
-  s.push_back(text("telegram.token", "a bot token such as 123456:ABC-DEF1234 (no spaces)",
-                   [](std::string_view t) { return t.empty() || (!has_space_or_control(t) && t.find(':') != t.npos); },
-                   KT_FIELD(telegram.token), true));
+  s.push_back(text(
+      "telegram.token", "a bot token such as 123456:ABC-DEF1234 (no spaces)",
+      [](std::string_view t) { return t.empty() || (!has_space_or_control(t) && t.find(':') != t.npos); },
+      KT_FIELD(telegram.token), true));
   s.push_back(text("telegram.token_file", "a file path", any, KT_FIELD(telegram.token_file)));
   s.push_back(admins_key());
   s.push_back(text("telegram.api_url", "an http(s) URL such as https://api.telegram.org", http_url,
                    KT_FIELD(telegram.api_url), false, true));
-  s.push_back(text("telegram.mode", "\"polling\" or \"webhook\"",
-                   [](std::string_view t) { return one_of(t, {"polling", "webhook"}); }, KT_FIELD(telegram.mode)));
+  s.push_back(text(
+      "telegram.mode", "\"polling\" or \"webhook\"",
+      [](std::string_view t) {
+        return one_of(t, {"polling", "webhook"});
+      },
+      KT_FIELD(telegram.mode)));
   s.push_back(text("telegram.webhook_listen", "HOST:PORT such as 127.0.0.1:8443", host_port,
                    KT_FIELD(telegram.webhook_listen)));
-  s.push_back(text("telegram.webhook_url", "empty or an https URL such as https://bot.example.org/telegram",
-                   [](std::string_view t) { return t.empty() || (t.starts_with("https://") && valid_http_url(t)); },
-                   KT_FIELD(telegram.webhook_url), false, true));
-  s.push_back(text("telegram.webhook_secret", "empty or 1 to 256 characters from A-Z, a-z, 0-9, _ and -",
-                   [](std::string_view t) {
-                     return t.size() <= 256 && std::all_of(t.begin(), t.end(), [](char ch) {
-                              return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
-                            });
-                   },
-                   KT_FIELD(telegram.webhook_secret), true));
+  s.push_back(text(
+      "telegram.webhook_url", "empty or an https URL such as https://bot.example.org/telegram",
+      [](std::string_view t) { return t.empty() || (t.starts_with("https://") && valid_http_url(t)); },
+      KT_FIELD(telegram.webhook_url), false, true));
+  s.push_back(text(
+      "telegram.webhook_secret", "empty or 1 to 256 characters from A-Z, a-z, 0-9, _ and -",
+      [](std::string_view t) {
+        return t.size() <= 256 && std::all_of(t.begin(), t.end(), [](char ch) {
+                 return std::isalnum(static_cast<unsigned char>(ch)) || ch == '_' || ch == '-';
+               });
+      },
+      KT_FIELD(telegram.webhook_secret), true));
   s.push_back(integer("telegram.workers", 1, 256, KT_FIELD(telegram.workers)));
   s.push_back(integer("telegram.global_rate_per_sec", 1, 1000, KT_FIELD(telegram.global_rate_per_sec)));
   s.push_back(pacing_key());
@@ -263,19 +298,24 @@ std::vector<KeySpec> build_specs() {
                   Lamports{0}, Lamports::from_sol(1), KT_FIELD(trading.network_fee)));
   s.push_back(integer("trading.quote_reuse_ms", 0, 60'000, KT_FIELD(trading.quote_reuse)));
 
-  s.push_back(text_list("prices.sources", "a non-empty list of demo, replay, pumpfun, dexscreener, jupiter", false,
-                        [](std::string_view t) { return one_of(t, {"demo", "replay", "pumpfun", "dexscreener", "jupiter"}); },
-                        KT_FIELD(prices.sources)));
+  s.push_back(text_list(
+      "prices.sources", "a non-empty list of demo, replay, pumpfun, dexscreener, jupiter", false,
+      [](std::string_view t) {
+        return one_of(t, {"demo", "replay", "pumpfun", "dexscreener", "jupiter"});
+      },
+      KT_FIELD(prices.sources)));
   s.push_back(text("prices.replay_file", "a CSV file path", any, KT_FIELD(prices.replay_file)));
   s.push_back(integer("prices.max_age_seconds", 1, 3600, KT_FIELD(prices.max_age)));
   s.push_back(text("prices.dexscreener_url", "an http(s) URL such as https://api.dexscreener.com", http_url,
                    KT_FIELD(prices.dexscreener_url), false, true));
   s.push_back(text("prices.jupiter_url", "an http(s) URL such as https://lite-api.jup.ag", http_url,
                    KT_FIELD(prices.jupiter_url), false, true));
-  s.push_back(text("prices.jupiter_api_key", "an API key without spaces", no_space, KT_FIELD(prices.jupiter_api_key), true));
+  s.push_back(
+      text("prices.jupiter_api_key", "an API key without spaces", no_space, KT_FIELD(prices.jupiter_api_key), true));
 
-  s.push_back(text_list("solana.rpc_urls", "a non-empty list of http(s) URLs such as https://api.mainnet-beta.solana.com",
-                        false, http_url, KT_FIELD(solana.rpc_urls), true));
+  s.push_back(text_list("solana.rpc_urls",
+                        "a non-empty list of http(s) URLs such as https://api.mainnet-beta.solana.com", false, http_url,
+                        KT_FIELD(solana.rpc_urls), true));
   s.push_back(integer("solana.requests_per_second", 1, 10'000, KT_FIELD(solana.requests_per_second)));
   s.push_back(integer("solana.timeout_ms", 100, 600'000, KT_FIELD(solana.timeout)));
   s.push_back(integer("solana.breaker_failures", 1, 1000, KT_FIELD(solana.breaker_failures)));
@@ -284,12 +324,16 @@ std::vector<KeySpec> build_specs() {
   s.push_back(integer("tracker.interval_seconds", 1, 86'400, KT_FIELD(tracker.interval)));
   s.push_back(integer("tracker.viewed_ttl_seconds", 1, 7 * 86'400, KT_FIELD(tracker.viewed_ttl)));
 
-  s.push_back(text("http.listen", "empty (disabled) or HOST:PORT such as 127.0.0.1:9464",
-                   [](std::string_view t) { return t.empty() || valid_host_port(t); }, KT_FIELD(http.listen)));
+  s.push_back(text(
+      "http.listen", "empty (disabled) or HOST:PORT such as 127.0.0.1:9464",
+      [](std::string_view t) { return t.empty() || valid_host_port(t); }, KT_FIELD(http.listen)));
 
-  s.push_back(text("log.level", "one of trace, debug, info, warn, error, critical, off",
-                   [](std::string_view t) { return one_of(t, {"trace", "debug", "info", "warn", "error", "critical", "off"}); },
-                   KT_FIELD(log.level)));
+  s.push_back(text(
+      "log.level", "one of trace, debug, info, warn, error, critical, off",
+      [](std::string_view t) {
+        return one_of(t, {"trace", "debug", "info", "warn", "error", "critical", "off"});
+      },
+      KT_FIELD(log.level)));
   s.push_back(text("log.dir", "a directory path, or empty for stdout only", any, KT_FIELD(log.dir)));
   s.push_back(integer("log.max_file_mb", 1, 10'000, KT_FIELD(log.max_file_mb)));
   s.push_back(integer("log.max_files", 1, 1000, KT_FIELD(log.max_files)));

@@ -20,7 +20,7 @@ enum class ValueKind {
 
 /// One configuration key: its name, accepted form and how it lands in Config.
 struct KeySpec {
-  std::string key;       ///< "trading.fee"
+  std::string key;  ///< "trading.fee"
   ValueKind kind = ValueKind::kText;
   std::string expected;  ///< "a fraction between 0 and 0.1 such as 0.0025"
   bool secret = false;   ///< never echoed in errors or descriptions

@@ -38,12 +38,16 @@ TEST(DemoMarket, price_at_a_fixed_time_is_pinned) {
 }
 
 TEST(DemoMarket, prices_stay_plausible_and_move_a_few_percent_per_hour_over_a_week) {
-  struct Range { const char* symbol; double lo, hi; };
-  const std::vector<Range> ranges = {{"BONK", 0.9e-7, 2.3e-7}, {"WIF", 0.006, 0.015}, {"JUP", 0.003, 0.0075},
-                                     {"PUMPDEMO", 1.7e-8, 4.2e-8}};
+  struct Range {
+    const char* symbol;
+    double lo, hi;
+  };
+  const std::vector<Range> ranges = {
+      {"BONK", 0.9e-7, 2.3e-7}, {"WIF", 0.006, 0.015}, {"JUP", 0.003, 0.0075}, {"PUMPDEMO", 1.7e-8, 4.2e-8}};
   for (const auto& r : ranges) {
     const DemoToken* token = nullptr;
-    for (const auto& t : demo_tokens()) if (t.symbol == r.symbol) token = &t;
+    for (const auto& t : demo_tokens())
+      if (t.symbol == r.symbol) token = &t;
     ASSERT_NE(token, nullptr) << r.symbol;
     std::vector<double> prices;
     for (int minute = 0; minute <= 7 * 24 * 60; ++minute) {
@@ -85,7 +89,8 @@ TEST(DemoMarket, unknown_mint_is_not_found) {
   ASSERT_FALSE(q.ok());
   EXPECT_EQ(q.error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(q.error().code, "E-UNKNOWN-TOKEN");
-  EXPECT_EQ(demo.token_info(mint("So11111111111111111111111111111111111111112"), kJune1).error().code, "E-UNKNOWN-TOKEN");
+  EXPECT_EQ(demo.token_info(mint("So11111111111111111111111111111111111111112"), kJune1).error().code,
+            "E-UNKNOWN-TOKEN");
 }
 
 TEST(DemoMarket, pump_token_quote_carries_curve_reserves_and_the_one_percent_fee) {

@@ -115,7 +115,8 @@ TEST(PriceService, reuse_window_is_configurable_and_never_serves_a_quote_from_th
 }
 
 TEST(PriceService, failing_source_is_skipped_and_marked_unhealthy) {
-  auto f = make({{"pumpfun", fails("E-RPC", "all endpoints timed out")}, {"dexscreener", knows({kBonk}, 9, "dexscreener")}});
+  auto f =
+      make({{"pumpfun", fails("E-RPC", "all endpoints timed out")}, {"dexscreener", knows({kBonk}, 9, "dexscreener")}});
   const auto q = f.service->quote(kBonk, kT0);
   ASSERT_TRUE(q.ok()) << q.error().message;
   EXPECT_EQ(q->source, "dexscreener");
@@ -152,8 +153,8 @@ TEST(PriceService, all_sources_failing_is_retryable_price_unavailable_naming_eac
   ASSERT_FALSE(q.ok());
   EXPECT_EQ(q.error().kind, ErrorKind::kRetryable);
   EXPECT_EQ(q.error().code, "E-PRICE-UNAVAILABLE");
-  EXPECT_EQ(q.error().message, "no price for " + kBonk.short_form() +
-                                   " right now: pumpfun (E-RPC: timeout); jupiter (E-HTTP: HTTP 503)");
+  EXPECT_EQ(q.error().message,
+            "no price for " + kBonk.short_form() + " right now: pumpfun (E-RPC: timeout); jupiter (E-HTTP: HTTP 503)");
   EXPECT_EQ(q.error().retry_after, std::chrono::seconds(3));
 }
 
@@ -163,7 +164,8 @@ TEST(PriceService, a_token_no_source_knows_is_unknown) {
   ASSERT_FALSE(q.ok());
   EXPECT_EQ(q.error().kind, ErrorKind::kNotFound);
   EXPECT_EQ(q.error().code, "E-UNKNOWN-TOKEN");
-  EXPECT_EQ(q.error().message, "no price source knows the token " + kOther.to_string() + " (asked dexscreener, jupiter)");
+  EXPECT_EQ(q.error().message,
+            "no price source knows the token " + kOther.to_string() + " (asked dexscreener, jupiter)");
   EXPECT_TRUE(f.service->health()[0].healthy);
 }
 
@@ -175,7 +177,8 @@ TEST(PriceService, unknown_to_some_and_failing_in_others_is_unavailable_not_unkn
 }
 
 TEST(PriceService, a_zero_price_or_wrong_token_answer_is_that_sources_failure) {
-  auto f = make({{"bad", [](const Mint& m, TimePoint now) -> Result<Quote> {
+  auto f = make({{"bad",
+                  [](const Mint& m, TimePoint now) -> Result<Quote> {
                     Quote q = make_quote(m, now, 1, "bad");
                     q.price = Price();
                     return q;
@@ -260,8 +263,10 @@ TEST(PriceService, eight_threads_quote_concurrently_without_losing_count) {
         const Mint& m = (i + t) % 2 ? kBonk : kWif;
         const auto now = kT0 + Millis(i * 7 + t);
         const auto q = service.quote(m, now);
-        if (q.ok() && q->simulated && q->mint == m) ++ok;
-        else ++failed;
+        if (q.ok() && q->simulated && q->mint == m)
+          ++ok;
+        else
+          ++failed;
         if (i % 100 == 0) (void)service.health();
       }
     });

@@ -21,7 +21,8 @@ class ReplayFile : public ::testing::Test {
  protected:
   void SetUp() override {
     dir_ = std::filesystem::path(KT_BINARY_DIR) / "test-scratch" /
-           ("replay-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+           ("replay-" + std::to_string(::getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::create_directories(dir_);
     path_ = (dir_ / "prices.csv").string();
   }
@@ -33,9 +34,13 @@ class ReplayFile : public ::testing::Test {
 };
 
 TEST_F(ReplayFile, price_is_the_latest_row_at_or_before_t_and_observed_at_its_time) {
-  write("unix_time,mint,price_sol\n"
-        "1000," + std::string(kBonk) + ",0.0000002\n"
-        "2000," + std::string(kBonk) + ",0.0000003\n");
+  write(
+      "unix_time,mint,price_sol\n"
+      "1000," +
+      std::string(kBonk) +
+      ",0.0000002\n"
+      "2000," +
+      std::string(kBonk) + ",0.0000003\n");
   auto source = ReplaySource::open(path_);
   ASSERT_TRUE(source.ok()) << source.error().message;
   auto& replay = **source;
@@ -61,12 +66,20 @@ TEST_F(ReplayFile, before_the_first_row_and_unknown_mints_are_not_found) {
 }
 
 TEST_F(ReplayFile, unsorted_rows_comments_blank_lines_and_crlf_are_handled) {
-  write("# exported by hand\r\n"
-        "3000," + std::string(kOther) + ",0.5,9\r\n"
-        "\r\n"
-        "1000," + std::string(kOther) + ",0.1,9\r\n"
-        "  2000 , " + std::string(kOther) + " , 0.2 , 9 \r\n"
-        "2000," + std::string(kOther) + ",0.25,9\r\n");
+  write(
+      "# exported by hand\r\n"
+      "3000," +
+      std::string(kOther) +
+      ",0.5,9\r\n"
+      "\r\n"
+      "1000," +
+      std::string(kOther) +
+      ",0.1,9\r\n"
+      "  2000 , " +
+      std::string(kOther) +
+      " , 0.2 , 9 \r\n"
+      "2000," +
+      std::string(kOther) + ",0.25,9\r\n");
   auto replay = std::move(ReplaySource::open(path_).value());
   EXPECT_EQ(replay->quote(mint(kOther), at(1500))->price, sol_price("0.1", 9));
   EXPECT_EQ(replay->quote(mint(kOther), at(2500))->price, sol_price("0.25", 9));  // the later line wins a tie
@@ -83,13 +96,21 @@ TEST_F(ReplayFile, unknown_tokens_default_to_six_decimals) {
 }
 
 TEST_F(ReplayFile, malformed_lines_are_reported_with_their_numbers) {
-  write("unix_time,mint,price_sol\n"
-        "1000," + std::string(kBonk) + ",0.0000002\n"
-        "# fine\n"
-        "yesterday," + std::string(kBonk) + ",0.0000002\n"
-        "1000,not-a-mint,0.1\n"
-        "1000," + std::string(kBonk) + "\n"
-        "1000," + std::string(kBonk) + ",-1\n");
+  write(
+      "unix_time,mint,price_sol\n"
+      "1000," +
+      std::string(kBonk) +
+      ",0.0000002\n"
+      "# fine\n"
+      "yesterday," +
+      std::string(kBonk) +
+      ",0.0000002\n"
+      "1000,not-a-mint,0.1\n"
+      "1000," +
+      std::string(kBonk) +
+      "\n"
+      "1000," +
+      std::string(kBonk) + ",-1\n");
   const auto r = ReplaySource::open(path_);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "E-REPLAY-FILE");

@@ -106,7 +106,8 @@ listen = ""
 
 TEST(ConfigEnv, environment_overrides_win_over_the_file) {
   ScratchDir dir("config-env");
-  const auto path = dir.write("k.toml", "[trading]\nfee = 0.001\nslippage_bps = 10\n[database]\nurl = \"sqlite://a.db\"\n");
+  const auto path =
+      dir.write("k.toml", "[trading]\nfee = 0.001\nslippage_bps = 10\n[database]\nurl = \"sqlite://a.db\"\n");
   const Config c = load_ok(path, {{"KITRADER_TRADING_FEE", "0.0025"},
                                   {"KITRADER_DATABASE_URL", "sqlite://b.db"},
                                   {"KITRADER_TRADING_POSITION_LIMIT_SOL_BASIC", "7.5"},
@@ -137,8 +138,9 @@ TEST(ConfigEnv, empty_list_variable_clears_the_admins) {
 
 TEST(ConfigEnv, telegram_bot_token_sets_the_token_and_the_prefixed_name_wins) {
   EXPECT_EQ(load_ok(std::nullopt, {{"TELEGRAM_BOT_TOKEN", "123:abc"}}).telegram.token, "123:abc");
-  EXPECT_EQ(load_ok(std::nullopt, {{"TELEGRAM_BOT_TOKEN", "123:abc"}, {"KITRADER_TELEGRAM_TOKEN", "456:def"}}).telegram.token,
-            "456:def");
+  EXPECT_EQ(
+      load_ok(std::nullopt, {{"TELEGRAM_BOT_TOKEN", "123:abc"}, {"KITRADER_TELEGRAM_TOKEN", "456:def"}}).telegram.token,
+      "456:def");
 }
 
 TEST(ConfigEnv, env_names_follow_the_documented_rule) {
@@ -148,7 +150,8 @@ TEST(ConfigEnv, env_names_follow_the_documented_rule) {
 }
 
 TEST(ConfigEnv, unknown_prefixed_variables_are_listed_for_a_warning) {
-  const auto unknown = unknown_env_overrides({{"KITRADER_TRADING_FEES", "1"}, {"KITRADER_TRADING_FEE", "0.1"}, {"HOME", "/root"}});
+  const auto unknown =
+      unknown_env_overrides({{"KITRADER_TRADING_FEES", "1"}, {"KITRADER_TRADING_FEE", "0.1"}, {"HOME", "/root"}});
   EXPECT_EQ(unknown, std::vector<std::string>{"KITRADER_TRADING_FEES"});
 }
 
@@ -163,7 +166,8 @@ TEST(ConfigExample, example_file_documents_every_key) {
   std::string section, line;
   std::set<std::string> documented;
   while (std::getline(in, line)) {
-    if (line.starts_with("[")) section = line.substr(1, line.find(']') - 1);
+    if (line.starts_with("["))
+      section = line.substr(1, line.find(']') - 1);
     else if (!line.empty() && line[0] != '#' && line.find('=') != std::string::npos) {
       std::string key = line.substr(0, line.find_first_of(" ="));
       documented.insert(section + "." + key);
@@ -186,7 +190,9 @@ TEST(ConfigDescribe, secrets_never_appear_and_urls_are_masked) {
   EXPECT_NE(text.find("telegram.token = ***\n"), std::string::npos) << text;
   EXPECT_NE(text.find("telegram.webhook_secret = (unset)\n"), std::string::npos) << text;
   EXPECT_NE(text.find("database.url = \"postgresql://bot:***@db/kitrader\"\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("solana.rpc_urls = [\"https://rpc.example/?***\", \"https://plain.example\"]\n"), std::string::npos) << text;
+  EXPECT_NE(text.find("solana.rpc_urls = [\"https://rpc.example/?***\", \"https://plain.example\"]\n"),
+            std::string::npos)
+      << text;
   EXPECT_NE(text.find("trading.fee = 0.0025\n"), std::string::npos) << text;
   EXPECT_NE(text.find("trading.position_limit_sol.admin = \"unlimited\"\n"), std::string::npos) << text;
   EXPECT_NE(text.find("trading.network_fee_sol = 0.0001\n"), std::string::npos) << text;

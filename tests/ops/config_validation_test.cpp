@@ -41,7 +41,8 @@ TEST(ConfigValidation, bad_fee_names_the_key_the_expected_form_and_the_origin) {
 
 TEST(ConfigValidation, several_bad_values_are_all_reported_at_once) {
   ScratchDir dir("config-many");
-  const auto path = dir.write("k.toml", "[database]\npool_size = 0\n[log]\nlevel = \"loud\"\n[trading]\nslippage_bps = -1\n");
+  const auto path =
+      dir.write("k.toml", "[database]\npool_size = 0\n[log]\nlevel = \"loud\"\n[trading]\nslippage_bps = -1\n");
   const Error e = load_error(path, {{"KITRADER_TRADING_FEE", "0.5"},
                                     {"KITRADER_TELEGRAM_ADMINS", "12,abc"},
                                     {"KITRADER_HTTP_LISTEN", "localhost"},
@@ -49,22 +50,26 @@ TEST(ConfigValidation, several_bad_values_are_all_reported_at_once) {
   const auto lines = lines_of(e.message);
   ASSERT_EQ(lines.size(), 7u) << e.message;
   EXPECT_EQ(lines[0], "database.pool_size: expected an integer from 1 to 256, got \"0\" (line 2)");
-  EXPECT_EQ(lines[1], "telegram.admins: expected a list of Telegram user ids such as [123456789], got \"12,abc\" "
-                      "(env KITRADER_TELEGRAM_ADMINS)");
+  EXPECT_EQ(lines[1],
+            "telegram.admins: expected a list of Telegram user ids such as [123456789], got \"12,abc\" "
+            "(env KITRADER_TELEGRAM_ADMINS)");
   EXPECT_TRUE(lines[2].starts_with("trading.fee: expected a fraction between 0 and 0.1")) << lines[2];
   EXPECT_EQ(lines[3], "trading.slippage_bps: expected an integer from 0 to 5000, got \"-1\" (line 6)");
   EXPECT_TRUE(lines[4].starts_with("trading.network_fee_sol: expected a SOL amount from 0 to 1")) << lines[4];
   EXPECT_TRUE(lines[5].starts_with("http.listen: expected empty (disabled) or HOST:PORT")) << lines[5];
-  EXPECT_EQ(lines[6], "log.level: expected one of trace, debug, info, warn, error, critical, off, got \"loud\" (line 4)");
+  EXPECT_EQ(lines[6],
+            "log.level: expected one of trace, debug, info, warn, error, critical, off, got \"loud\" (line 4)");
 }
 
 TEST(ConfigValidation, unknown_keys_are_reported_with_a_suggestion) {
   ScratchDir dir("config-unknown");
-  const auto path = dir.write("k.toml", "[trading]\nfees = 0.001\n[trading.position_limit]\nbasic = 5\n[nonsense]\nx = 1\n");
+  const auto path =
+      dir.write("k.toml", "[trading]\nfees = 0.001\n[trading.position_limit]\nbasic = 5\n[nonsense]\nx = 1\n");
   const auto lines = lines_of(load_error(path, {}).message);
   ASSERT_EQ(lines.size(), 3u);
   EXPECT_EQ(lines[0], "trading.fees: unknown key (line 2); did you mean trading.fee?");
-  EXPECT_EQ(lines[1], "trading.position_limit.basic: unknown key (line 4); did you mean trading.position_limit_sol.basic?");
+  EXPECT_EQ(lines[1],
+            "trading.position_limit.basic: unknown key (line 4); did you mean trading.position_limit_sol.basic?");
   EXPECT_EQ(lines[2], "nonsense.x: unknown key (line 6)");
 }
 
@@ -74,8 +79,9 @@ TEST(ConfigValidation, wrong_toml_types_are_named) {
   const auto lines = lines_of(load_error(path, {}).message);
   ASSERT_EQ(lines.size(), 2u);
   EXPECT_EQ(lines[0], "database.url: expected sqlite://PATH or postgresql://USER@HOST/DB, got an integer (line 2)");
-  EXPECT_EQ(lines[1], "prices.sources: expected a non-empty list of demo, replay, pumpfun, dexscreener, jupiter, "
-                      "got a string (line 4)");
+  EXPECT_EQ(lines[1],
+            "prices.sources: expected a non-empty list of demo, replay, pumpfun, dexscreener, jupiter, "
+            "got a string (line 4)");
 }
 
 TEST(ConfigValidation, toml_syntax_error_names_file_line_and_column) {
@@ -132,8 +138,10 @@ TEST(ConfigExactness, toml_float_fee_reads_back_as_its_shortest_decimal) {
 
 TEST(ConfigSources, demo_mixed_with_live_sources_is_refused) {
   const Error e = load_error(std::nullopt, {{"KITRADER_PRICES_SOURCES", "demo,jupiter"}});
-  EXPECT_TRUE(e.message.starts_with("prices.sources: demo and replay are simulated and must not be mixed with live "
-                                    "sources")) << e.message;
+  EXPECT_TRUE(
+      e.message.starts_with("prices.sources: demo and replay are simulated and must not be mixed with live "
+                            "sources"))
+      << e.message;
 }
 
 TEST(ConfigSources, unknown_source_and_duplicates_are_refused) {
@@ -148,7 +156,9 @@ TEST(ConfigSources, unknown_source_and_duplicates_are_refused) {
 TEST(ConfigSources, replay_requires_a_replay_file) {
   EXPECT_EQ(load_error(std::nullopt, {{"KITRADER_PRICES_SOURCES", "replay"}}).message,
             "prices.replay_file: required when prices.sources includes replay; expected a CSV file path");
-  EXPECT_TRUE(load_config(std::nullopt, {{"KITRADER_PRICES_SOURCES", "replay"}, {"KITRADER_PRICES_REPLAY_FILE", "p.csv"}}).ok());
+  EXPECT_TRUE(
+      load_config(std::nullopt, {{"KITRADER_PRICES_SOURCES", "replay"}, {"KITRADER_PRICES_REPLAY_FILE", "p.csv"}})
+          .ok());
 }
 
 TEST(ConfigCross, webhook_mode_needs_a_webhook_url) {
@@ -175,8 +185,9 @@ TEST(ConfigTokenFile, mode_check_refuses_group_or_other_readable_files) {
   EXPECT_FALSE(check_secret_file_mode(S_IFREG | 0604, "t").ok());
   const auto refused = check_secret_file_mode(S_IFREG | 0644, "/etc/kt/token");
   ASSERT_FALSE(refused.ok());
-  EXPECT_EQ(refused.error().message,
-            "/etc/kt/token is readable by group or others (mode 0644); expected mode 0600 or 0400 (chmod 600 /etc/kt/token)");
+  EXPECT_EQ(
+      refused.error().message,
+      "/etc/kt/token is readable by group or others (mode 0644); expected mode 0600 or 0400 (chmod 600 /etc/kt/token)");
 }
 
 TEST(ConfigTokenFile, token_is_read_from_a_private_file_and_refused_from_a_readable_one) {
@@ -189,8 +200,10 @@ TEST(ConfigTokenFile, token_is_read_from_a_private_file_and_refused_from_a_reada
 
   ::chmod(path.c_str(), 0644);
   EXPECT_EQ(load_error(std::nullopt, {{"KITRADER_TELEGRAM_TOKEN_FILE", path}}).message,
-            "telegram.token_file: " + path + " is readable by group or others (mode 0644); expected mode 0600 or 0400 "
-            "(chmod 600 " + path + ")");
+            "telegram.token_file: " + path +
+                " is readable by group or others (mode 0644); expected mode 0600 or 0400 "
+                "(chmod 600 " +
+                path + ")");
 }
 
 TEST(ConfigTokenFile, token_and_token_file_together_are_refused) {
