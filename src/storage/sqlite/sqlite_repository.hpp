@@ -12,13 +12,15 @@ namespace kt::storage::sqlite {
 
 /// Tuning of an SQLite repository; the defaults suit the bot.
 struct SqliteOptions {
-  int readers = 4;                               ///< reader connections for read(); 0 = read on the writer
+  /// Reader connections for read(); 0 = read on the writer. An in-memory database always reads on
+  /// the writer (shared-cache table locks fail at once instead of waiting).
+  int readers = 4;
   std::chrono::milliseconds busy_timeout{5000};  ///< wait for another writer before E-STORAGE (retryable)
 };
 
 /// Opens (does not migrate) a database at `path`: a file path (parent directories are created),
 /// a `file:` URI, or ":memory:" (a database private to this repository, shared by its connections,
-/// gone when the repository is destroyed).
+/// gone when the repository is destroyed). Thread-safe; `work` must not call write()/read() again.
 Result<std::unique_ptr<Repository>> open_sqlite_repository(const std::string& path);
 Result<std::unique_ptr<Repository>> open_sqlite_repository(const std::string& path, const SqliteOptions& options);
 
