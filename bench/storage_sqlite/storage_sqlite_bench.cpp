@@ -118,19 +118,25 @@ struct Raw {
 double run_raw(const std::string& path, int trades, std::int64_t first_update) {
   fresh_repository(path).reset();  // same schema and users, then closed
   Raw raw;
-  if (sqlite3_open_v2(path.c_str(), &raw.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK) die("open");
+  if (sqlite3_open_v2(path.c_str(), &raw.db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr) != SQLITE_OK)
+    die("open");
   sqlite3_busy_timeout(raw.db, 5000);
-  sqlite3_exec(raw.db, "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", nullptr, nullptr, nullptr);
+  sqlite3_exec(raw.db, "PRAGMA foreign_keys=ON; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL", nullptr, nullptr,
+               nullptr);
   auto* begin = raw.prepare("BEGIN IMMEDIATE");
   auto* commit = raw.prepare("COMMIT");
-  auto* claim = raw.prepare("INSERT INTO processed_updates(update_id, user_id, processed_at) VALUES(?1, ?2, ?3) ON CONFLICT(update_id) DO NOTHING");
-  auto* wallet = raw.prepare("SELECT user_id, balance_lamports, initial_lamports, updated_at FROM virtual_wallets WHERE user_id = ?1");
+  auto* claim = raw.prepare(
+      "INSERT INTO processed_updates(update_id, user_id, processed_at) VALUES(?1, ?2, ?3) ON CONFLICT(update_id) DO "
+      "NOTHING");
+  auto* wallet = raw.prepare(
+      "SELECT user_id, balance_lamports, initial_lamports, updated_at FROM virtual_wallets WHERE user_id = ?1");
   auto* count = raw.prepare("SELECT COUNT(*) FROM positions WHERE user_id = ?1 AND status = 'open'");
   auto* position = raw.prepare(
       "INSERT INTO positions(user_id, token_address, symbol, decimals, side, status, qty_raw, initial_qty_raw,"
       " cost_lamports, initial_cost_lamports, entry_notional_lamports, entry_price_num, entry_price_den,"
       " realized_pnl_lamports, exit_price_num, exit_price_den, source, simulated, opened_at, closed_at)"
-      " VALUES(?1, ?2, 'BONK', 5, 'long', 'open', ?3, ?3, ?4, ?4, 1000000, ?5, ?6, 0, NULL, NULL, 'pumpfun', 0, ?7, NULL)");
+      " VALUES(?1, ?2, 'BONK', 5, 'long', 'open', ?3, ?3, ?4, ?4, 1000000, ?5, ?6, 0, NULL, NULL, 'pumpfun', 0, ?7, "
+      "NULL)");
   auto* money = raw.prepare("UPDATE virtual_wallets SET balance_lamports = ?2, updated_at = ?3 WHERE user_id = ?1");
   auto* ledger = raw.prepare(
       "INSERT INTO wallet_ledger(user_id, kind, amount_lamports, balance_after_lamports, position_id, token_address,"
@@ -214,7 +220,9 @@ int main(int argc, char** argv) {
     ratios.push_back(raw / repo);
   }
   for (const char* suffix : {"", "-wal", "-shm"}) std::filesystem::remove(path + suffix);
-  std::printf("SQLite trade transaction (claim + lock wallet + count open + insert position + ledger), WAL, synchronous=NORMAL\n");
+  std::printf(
+      "SQLite trade transaction (claim + lock wallet + count open + insert position + ledger), WAL, "
+      "synchronous=NORMAL\n");
   std::printf("%d trades x %d rounds, file %s\n\n", trades, rounds, path.c_str());
   std::printf("%-28s %14s\n", "variant", "trades/s (median)");
   std::printf("%-28s %14.0f\n", "raw sqlite3 loop", median(raw_rates));

@@ -63,7 +63,8 @@ auto read_result(Repository& repo, F f) -> decltype(f(std::declval<Transaction&>
 inline User add_user(Repository& repo, std::int64_t telegram_id, std::int64_t initial_lamports,
                      std::string username = "", TimePoint now = at(0)) {
   auto user = write_result(repo, [&](Transaction& tx) {
-    return tx.insert_user(NewUser{TelegramUserId{telegram_id}, username, Role::kBasic, Lamports{initial_lamports}, now});
+    return tx.insert_user(
+        NewUser{TelegramUserId{telegram_id}, username, Role::kBasic, Lamports{initial_lamports}, now});
   });
   EXPECT_TRUE(user.ok()) << why(user);
   return user.ok() ? user.value() : User{};

@@ -185,15 +185,13 @@ TEST_P(RepositoryContract, append_ledger_sets_balance_and_stores_every_field) {
 
 TEST_P(RepositoryContract, append_ledger_refuses_negative_balance_and_entries_that_do_not_add_up) {
   const User u = add_user(repo(), 1001, 100);
-  auto negative = write_result(repo(), [&](Transaction& tx) {
-    return tx.append_ledger(entry(u.id, LedgerKind::kOpen, -101, -1, at(1)));
-  });
+  auto negative = write_result(
+      repo(), [&](Transaction& tx) { return tx.append_ledger(entry(u.id, LedgerKind::kOpen, -101, -1, at(1))); });
   ASSERT_FALSE(negative.ok());
   EXPECT_EQ(negative.error().kind, ErrorKind::kRejected);
   EXPECT_EQ(negative.error().code, "E-STORAGE");
-  auto wrong_sum = write_result(repo(), [&](Transaction& tx) {
-    return tx.append_ledger(entry(u.id, LedgerKind::kOpen, -10, 95, at(1)));
-  });
+  auto wrong_sum = write_result(
+      repo(), [&](Transaction& tx) { return tx.append_ledger(entry(u.id, LedgerKind::kOpen, -10, 95, at(1))); });
   ASSERT_FALSE(wrong_sum.ok());
   EXPECT_EQ(wrong_sum.error().kind, ErrorKind::kRejected);
   EXPECT_EQ(wrong_sum.error().code, "E-STORAGE");
@@ -259,13 +257,14 @@ TEST_P(RepositoryContract, insert_position_assigns_id_and_round_trips_u64_and_u1
   const User u = add_user(repo(), 1001, 100);
   Position p = sample_position(u.id, bonk(), at(10));
   p.side = Side::kShort;
-  p.qty_raw = 18'446'744'073'709'551'615ULL;          // 2^64 - 1
-  p.initial_qty_raw = 9'223'372'036'854'775'809ULL;   // 2^63 + 1
+  p.qty_raw = 18'446'744'073'709'551'615ULL;         // 2^64 - 1
+  p.initial_qty_raw = 9'223'372'036'854'775'809ULL;  // 2^63 + 1
   p.entry_price = huge_price();
   p.realized_pnl = Lamports{-12'345};
   p.simulated = true;
   auto first = write_result(repo(), [&](Transaction& tx) { return tx.insert_position(p); });
-  auto second = write_result(repo(), [&](Transaction& tx) { return tx.insert_position(sample_position(u.id, usdc(), at(11))); });
+  auto second =
+      write_result(repo(), [&](Transaction& tx) { return tx.insert_position(sample_position(u.id, usdc(), at(11))); });
   ASSERT_TRUE(first.ok() && second.ok()) << why(first) << why(second);
   EXPECT_GT(first->id.value, 0);
   EXPECT_GT(second->id.value, first->id.value);
@@ -280,7 +279,8 @@ TEST_P(RepositoryContract, insert_position_assigns_id_and_round_trips_u64_and_u1
 
 TEST_P(RepositoryContract, update_position_stores_close_fields_and_keeps_the_rest) {
   const User u = add_user(repo(), 1001, 100);
-  auto opened = write_result(repo(), [&](Transaction& tx) { return tx.insert_position(sample_position(u.id, bonk(), at(10))); });
+  auto opened =
+      write_result(repo(), [&](Transaction& tx) { return tx.insert_position(sample_position(u.id, bonk(), at(10))); });
   ASSERT_TRUE(opened.ok()) << why(opened);
   Position closed = *opened;
   closed.qty_raw = 0;
@@ -316,11 +316,14 @@ TEST_P(RepositoryContract, lists_open_and_closed_positions_and_counts_open_ones)
   const User b = add_user(repo(), 1002, 100);
   std::vector<Position> mine;
   for (std::int64_t t : {10, 20, 30}) {
-    auto p = write_result(repo(), [&](Transaction& tx) { return tx.insert_position(sample_position(a.id, bonk(), at(t))); });
+    auto p =
+        write_result(repo(), [&](Transaction& tx) { return tx.insert_position(sample_position(a.id, bonk(), at(t))); });
     ASSERT_TRUE(p.ok()) << why(p);
     mine.push_back(*p);
   }
-  ASSERT_TRUE(write_result(repo(), [&](Transaction& tx) { return tx.insert_position(sample_position(b.id, usdc(), at(40))); }).ok());
+  ASSERT_TRUE(write_result(repo(), [&](Transaction& tx) {
+                return tx.insert_position(sample_position(b.id, usdc(), at(40)));
+              }).ok());
   mine[0].status = PositionStatus::kClosed;
   mine[0].closed_at = at(100);
   mine[2].status = PositionStatus::kLiquidated;

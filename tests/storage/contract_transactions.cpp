@@ -107,7 +107,8 @@ TEST_P(RepositoryContract, rolls_back_everything_when_work_throws) {
     auto user = tx.insert_user(NewUser{TelegramUserId{3}, "thrower", Role::kBasic, Lamports{1}, at(1)});
     EXPECT_TRUE(user.ok());
     throw std::logic_error("bug in the caller");
-  }), std::logic_error);
+  }),
+               std::logic_error);
   auto count = read_result(repo(), [](Transaction& tx) { return tx.count_users(); });
   EXPECT_EQ(count.value_or(-1), 0);
   const User later = add_user(repo(), 3, 1);  // the repository is still usable
@@ -161,8 +162,10 @@ TEST_P(RepositoryContract, reads_during_concurrent_writes_see_balances_that_add_
           KT_TRY(auto sum, tx.ledger_sum(u.id));
           return wallet.balance.value == wallet.initial.value + sum.value;
         });
-        if (!consistent.ok()) ++failures;
-        else if (!*consistent) ++inconsistent;
+        if (!consistent.ok())
+          ++failures;
+        else if (!*consistent)
+          ++inconsistent;
       }
     });
   }

@@ -18,7 +18,8 @@ Result<Migration> parse_name(const kt::EmbeddedFile& file) {
   const auto underscore = name.find('_');
   constexpr std::string_view kSuffix = ".sql";
   const bool shaped = underscore != std::string_view::npos && underscore > 0 && name.size() > kSuffix.size() &&
-                      name.substr(name.size() - kSuffix.size()) == kSuffix && underscore + 1 < name.size() - kSuffix.size();
+                      name.substr(name.size() - kSuffix.size()) == kSuffix &&
+                      underscore + 1 < name.size() - kSuffix.size();
   int version = 0;
   if (shaped) {
     const auto [end, ec] = std::from_chars(name.data(), name.data() + underscore, version);
@@ -79,9 +80,8 @@ Result<std::vector<int>> applied_versions(Connection& db) {
       if (!found) return ok_result();
     }
     KT_TRY(auto st, db.prepare(sql::kAppliedVersions));
-    KT_TRY(out, query_all<int>(st, [](const Statement& row) -> Result<int> {
-      return static_cast<int>(row.column_int64(0));
-    }));
+    KT_TRY(out, query_all<int>(
+                    st, [](const Statement& row) -> Result<int> { return static_cast<int>(row.column_int64(0)); }));
     return ok_result();
   }));
   return out;

@@ -37,9 +37,9 @@ inline constexpr char kInsertWallet[] =
 inline constexpr char kFindUser[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE id = ?1";
 inline constexpr char kFindUserByTelegramId[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE telegram_id = ?1";
 // Uses the lower(username) index; the most recently active holder wins if a name moved.
-inline constexpr char kFindUserByUsername[] =
-    "SELECT " KT_USER_COLUMNS " FROM users WHERE lower(username) = lower(?1)"
-    " ORDER BY last_active_at DESC, id DESC LIMIT 1";
+inline constexpr char kFindUserByUsername[] = "SELECT " KT_USER_COLUMNS
+                                              " FROM users WHERE lower(username) = lower(?1)"
+                                              " ORDER BY last_active_at DESC, id DESC LIMIT 1";
 inline constexpr char kSetRole[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 inline constexpr char kTouchUser[] = "UPDATE users SET username = ?2, last_active_at = ?3 WHERE id = ?1";
 inline constexpr char kListUsers[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2";
@@ -55,22 +55,22 @@ inline constexpr char kApplyLedgerToWallet[] =
     "UPDATE virtual_wallets SET balance_lamports = ?2, updated_at = ?3"
     " WHERE user_id = ?1 AND balance_lamports + ?4 = ?2";
 inline constexpr char kWalletBalance[] = "SELECT balance_lamports FROM virtual_wallets WHERE user_id = ?1";
-#define KT_LEDGER_COLUMNS                                                                       \
-  "id, user_id, kind, amount_lamports, balance_after_lamports, position_id, token_address,"   \
+#define KT_LEDGER_COLUMNS                                                                   \
+  "id, user_id, kind, amount_lamports, balance_after_lamports, position_id, token_address," \
   " qty_raw, price_num, price_den, fee_lamports, pnl_lamports, update_id, note, created_at"
 inline constexpr char kInsertLedger[] =
     "INSERT INTO wallet_ledger(user_id, kind, amount_lamports, balance_after_lamports, position_id,"
     " token_address, qty_raw, price_num, price_den, fee_lamports, pnl_lamports, update_id, note, created_at)"
     " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)";
-inline constexpr char kLedger[] =
-    "SELECT " KT_LEDGER_COLUMNS " FROM wallet_ledger WHERE user_id = ?1 AND created_at >= ?2"
-    " ORDER BY created_at DESC, id DESC LIMIT ?3";
+inline constexpr char kLedger[] = "SELECT " KT_LEDGER_COLUMNS
+                                  " FROM wallet_ledger WHERE user_id = ?1 AND created_at >= ?2"
+                                  " ORDER BY created_at DESC, id DESC LIMIT ?3";
 inline constexpr char kLedgerSum[] = "SELECT COALESCE(SUM(amount_lamports), 0) FROM wallet_ledger WHERE user_id = ?1";
 #undef KT_LEDGER_COLUMNS
 
 // --- positions --------------------------------------------------------------------------------
-#define KT_POSITION_COLUMNS                                                                        \
-  "id, user_id, token_address, symbol, decimals, side, status, qty_raw, initial_qty_raw,"        \
+#define KT_POSITION_COLUMNS                                                                           \
+  "id, user_id, token_address, symbol, decimals, side, status, qty_raw, initial_qty_raw,"             \
   " cost_lamports, initial_cost_lamports, entry_notional_lamports, entry_price_num, entry_price_den," \
   " realized_pnl_lamports, exit_price_num, exit_price_den, source, simulated, opened_at, closed_at"
 inline constexpr char kInsertPosition[] =
@@ -86,9 +86,9 @@ inline constexpr char kFindPosition[] = "SELECT " KT_POSITION_COLUMNS " FROM pos
 inline constexpr char kOpenPositions[] =
     "SELECT " KT_POSITION_COLUMNS " FROM positions WHERE user_id = ?1 AND status = 'open' ORDER BY id";
 inline constexpr char kCountOpenPositions[] = "SELECT COUNT(*) FROM positions WHERE user_id = ?1 AND status = 'open'";
-inline constexpr char kClosedPositions[] =
-    "SELECT " KT_POSITION_COLUMNS " FROM positions WHERE user_id = ?1 AND status <> 'open'"
-    " ORDER BY closed_at DESC, id DESC LIMIT ?2";
+inline constexpr char kClosedPositions[] = "SELECT " KT_POSITION_COLUMNS
+                                           " FROM positions WHERE user_id = ?1 AND status <> 'open'"
+                                           " ORDER BY closed_at DESC, id DESC LIMIT ?2";
 inline constexpr char kMintsWithOpenPositions[] =
     "SELECT DISTINCT token_address FROM positions WHERE status = 'open' ORDER BY token_address";
 #undef KT_POSITION_COLUMNS
@@ -111,9 +111,9 @@ inline constexpr char kInsertPrice[] =
     " observed_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
 inline constexpr char kLatestPrice[] =
     "SELECT " KT_PRICE_COLUMNS " FROM token_prices WHERE token_address = ?1 ORDER BY observed_at DESC, id DESC LIMIT 1";
-inline constexpr char kPriceHistory[] =
-    "SELECT " KT_PRICE_COLUMNS " FROM token_prices WHERE token_address = ?1 AND observed_at BETWEEN ?2 AND ?3"
-    " ORDER BY observed_at, id";
+inline constexpr char kPriceHistory[] = "SELECT " KT_PRICE_COLUMNS
+                                        " FROM token_prices WHERE token_address = ?1 AND observed_at BETWEEN ?2 AND ?3"
+                                        " ORDER BY observed_at, id";
 #undef KT_PRICE_COLUMNS
 
 }  // namespace kt::storage::sqlite::sql

@@ -22,8 +22,10 @@ Error missing(std::string_view what, std::int64_t id) {
 Result<bool> SqliteTransaction::claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) {
   KT_TRY(auto st, db_.prepare(sql::kClaimUpdate));
   st.bind(1, update_id).bind(3, to_unix_millis(now));
-  if (user) st.bind(2, user->value);
-  else st.bind_null(2);
+  if (user)
+    st.bind(2, user->value);
+  else
+    st.bind_null(2);
   KT_TRY_VOID(st.run());
   return db_.changes() == 1;
 }
@@ -44,7 +46,10 @@ Result<User> SqliteTransaction::insert_user(const NewUser& user) {
   const std::int64_t now = to_unix_millis(user.now);
   {
     KT_TRY(auto st, db_.prepare(sql::kInsertUser));
-    st.bind(1, user.telegram_id.value).bind(2, std::string_view(user.username)).bind(3, to_string(user.role)).bind(4, now);
+    st.bind(1, user.telegram_id.value)
+        .bind(2, std::string_view(user.username))
+        .bind(3, to_string(user.role))
+        .bind(4, now);
     KT_TRY_VOID(st.run());
   }
   const UserId id{db_.last_insert_rowid()};
@@ -138,17 +143,26 @@ Result<std::int64_t> SqliteTransaction::append_ledger(const LedgerEntry& e) {
   }
   KT_TRY(auto st, db_.prepare(sql::kInsertLedger));
   st.bind(1, e.user.value).bind(2, to_string(e.kind)).bind(3, e.amount.value).bind(4, e.balance_after.value);
-  if (e.position) st.bind(5, e.position->value);
-  else st.bind_null(5);
-  if (e.mint) st.bind(6, std::string_view(e.mint->to_string()));
-  else st.bind_null(6);
+  if (e.position)
+    st.bind(5, e.position->value);
+  else
+    st.bind_null(5);
+  if (e.mint)
+    st.bind(6, std::string_view(e.mint->to_string()));
+  else
+    st.bind_null(6);
   st.bind(7, std::string_view(u64_text(e.qty_raw)));
   if (e.price) {
-    st.bind(8, std::string_view(u128_to_string(e.price->num()))).bind(9, std::string_view(u128_to_string(e.price->den())));
+    st.bind(8, std::string_view(u128_to_string(e.price->num())))
+        .bind(9, std::string_view(u128_to_string(e.price->den())));
   } else {
     st.bind_null(8).bind_null(9);
   }
-  st.bind(10, e.fee.value).bind(11, e.pnl.value).bind(12, e.update_id).bind(13, std::string_view(e.note)).bind(14, created);
+  st.bind(10, e.fee.value)
+      .bind(11, e.pnl.value)
+      .bind(12, e.update_id)
+      .bind(13, std::string_view(e.note))
+      .bind(14, created);
   KT_TRY_VOID(st.run());
   return db_.last_insert_rowid();
 }
