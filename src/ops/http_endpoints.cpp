@@ -39,6 +39,12 @@ Result<void> OpsHttpServer::start() {
   server->set_read_timeout(5, 0);
   server->set_write_timeout(5, 0);
   server->set_keep_alive_timeout(5);
+  // httplib's default also sets SO_REUSEPORT, which would let a second kitrader share the port
+  // silently (scrapes then alternate between processes); SO_REUSEADDR alone fails the bind.
+  server->set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
   server->Get("/metrics", [this](const httplib::Request&, httplib::Response& res) {
     res.set_content(registry_.render(), "text/plain; version=0.0.4; charset=utf-8");
   });
