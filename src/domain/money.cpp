@@ -9,14 +9,25 @@ namespace kt {
 namespace {
 
 std::string format_scaled(u128 magnitude, int decimals, bool negative) {
-  std::string digits = u128_to_string(magnitude);
+  // Built right to left in a fixed buffer: 39 digits, a point, leading zeros and a sign fit.
+  char buf[96];
+  char* end = buf + sizeof buf;
+  char* p = end;
+  int written = 0;
+  do {
+    *--p = static_cast<char>('0' + static_cast<int>(magnitude % 10));
+    magnitude /= 10;
+    if (++written == decimals) *--p = '.';
+  } while (magnitude > 0 || written < decimals);
+  if (written == decimals) *--p = '0';  // "0.xxx"
   if (decimals > 0) {
-    if (static_cast<int>(digits.size()) <= decimals) digits.insert(0, static_cast<std::size_t>(decimals) + 1 - digits.size(), '0');
-    digits.insert(digits.size() - static_cast<std::size_t>(decimals), ".");
-    while (digits.back() == '0') digits.pop_back();
-    if (digits.back() == '.') digits.pop_back();
+    // Trim trailing zeros of the fraction, then a bare point.
+    while (end[-1] == '0') --end;
+    if (end[-1] == '.') --end;
   }
-  return (negative && magnitude != 0 ? "-" : "") + digits;
+  const bool zero = end - p == 1 && *p == '0';
+  if (negative && !zero) *--p = '-';
+  return std::string(p, end);
 }
 
 }  // namespace

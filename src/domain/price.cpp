@@ -26,11 +26,19 @@ Price Price::reduced(u128 num, u128 den) {
   }
   // Keep both terms below 2^100 so products with 64-bit quantities stay inside 256-bit math;
   // only absurd inputs reach this, and the relative error it adds is below 2^-60.
-  while (num >= kLimit || den >= kLimit) {
-    num >>= 1;
-    den >>= 1;
+  if (num >= kLimit || den >= kLimit) {
+    while (num >= kLimit || den >= kLimit) {
+      num >>= 1;
+      den >>= 1;
+    }
+    if (den == 0) den = 1;
+    // Reduce again so equal values always have equal terms (stored prices compare equal).
+    const u128 g2 = gcd_u128(num, den);
+    if (g2 > 1) {
+      num /= g2;
+      den /= g2;
+    }
   }
-  if (den == 0) den = 1;
   return Price(num, den);
 }
 
