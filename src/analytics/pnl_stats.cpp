@@ -157,6 +157,11 @@ PnlStats compute_pnl_stats(const std::vector<LedgerEntry>& ledger, const std::ve
   PnlStats s;
   s.period = period;
   s.from = period_start(period, now);
+  if (period == Period::kAll) {
+    // "Since the beginning" starts at the first entry, so a chart of the curve does not span 1970.
+    s.from = now;
+    for (const auto& e : ledger) s.from = std::min(s.from, e.created_at);
+  }
   s.to = now;
   auto [curve, flows] = build_curve(ledger, now_state, s.from, now);
   s.equity_start = curve.front().equity;

@@ -54,7 +54,7 @@ struct TradeResult {
 /// The numbers behind /pnl [period].
 struct PnlStats {
   Period period = Period::kAll;
-  TimePoint from{};
+  TimePoint from{};  ///< period_start(); for kAll the oldest ledger entry given (now if none)
   TimePoint to{};
   Lamports equity_start;  ///< book equity at `from`
   Lamports equity_now;    ///< book equity + unrealized at `to`

@@ -130,8 +130,10 @@ TEST(PnlStatsTest, equity_curve_marks_open_positions_at_cost_and_the_last_point_
   const std::vector<std::int64_t> expected = {10000, 10000, 10500, 10500, 10500, 10200, 11200, 11000, 11400, 11400, 11300};
   ASSERT_EQ(s.curve.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(s.curve[i].equity, milli(expected[i])) << i;
-  EXPECT_EQ(s.curve.front().at, TimePoint{});
+  EXPECT_EQ(s.from, at(kDay7, 10h));  // all time starts at the first entry, not in 1970
+  EXPECT_EQ(s.curve.front().at, at(kDay7, 10h));
   EXPECT_EQ(s.curve[1].at, at(kDay7, 10h));  // oldest entry first although given newest first
+  EXPECT_EQ(s.curve[2].at, at(kDay7, 12h));
   EXPECT_EQ(s.curve.back().at, kNow);
   // Each point equals balance_after + cost still open at that entry, e.g. e5: 7700 + 1500 (#2 half) + 1000 (#3).
   EXPECT_EQ(s.curve[5].equity, milli(7700 + 1500 + 1000));
