@@ -79,6 +79,7 @@ void UpdateDispatcher::process(const ParsedUpdate& update) {
   for (const auto& reply : replies) {
     if (sink_.send) sink_.send(reply);
   }
+  if (sink_.finished) sink_.finished(update.update_id);
 }
 
 std::size_t UpdateDispatcher::stop(std::chrono::milliseconds budget) {

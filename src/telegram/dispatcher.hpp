@@ -21,6 +21,9 @@ namespace kt::telegram {
 struct ReplySink {
   std::function<void(const bot::Reply&)> send;
   std::function<void(const std::string& callback_query_id, const std::string& text)> answer_callback;
+  /// The update is done: handler returned (or it was ignored) and its replies are queued. Not
+  /// called for updates abandoned at shutdown, so the poller never confirms those to Telegram.
+  std::function<void(std::int64_t update_id)> finished;
 };
 
 class UpdateDispatcher {

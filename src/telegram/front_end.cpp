@@ -34,6 +34,10 @@ Result<void> TelegramFrontEnd::start() {
     }
   }
 
+  auto dispatch = [this](ParsedUpdate update) { return dispatcher_->dispatch(std::move(update)); };
+  if (options_.mode == ReceiveMode::kPolling) {
+    poller_ = std::make_unique<Poller>(api_, clock_, options_.poller, identity_.username, dispatch);
+  }
   ReplySink sink;
   sink.send = [this](const bot::Reply& reply) { queue_.push(reply); };
   sink.answer_callback = [this](const std::string& id, const std::string& text) {
@@ -41,10 +45,12 @@ Result<void> TelegramFrontEnd::start() {
       log(LogLevel::kWarn, "answerCallbackQuery failed: {}", r.error().message);
     }
   };
+  // Webhook updates are acknowledged by the HTTP answer; polled ones by the next offset, which
+  // the poller only moves past updates reported here.
+  if (poller_) sink.finished = [poller = poller_.get()](std::int64_t id) { poller->finished(id); };
   dispatcher_ = std::make_unique<UpdateDispatcher>(options_.shards, handler_, std::move(sink));
   queue_.start();
   dispatcher_->start();
-  auto dispatch = [this](ParsedUpdate update) { return dispatcher_->dispatch(std::move(update)); };
 
   if (options_.mode == ReceiveMode::kWebhook) {
     webhook_ = std::make_unique<WebhookServer>(options_.webhook, identity_.username, dispatch);
@@ -55,7 +61,12 @@ Result<void> TelegramFrontEnd::start() {
     }
   } else {
     std::optional<std::int64_t> last = last_processed_ ? last_processed_() : std::nullopt;
-    poller_ = std::make_unique<Poller>(api_, clock_, options_.poller, identity_.username, dispatch, last);
+    if (last) {
+      log(LogLevel::kInfo,
+          "resuming; last applied update {}. Telegram resends what it holds unconfirmed; updates already applied "
+          "are skipped by id",
+          *last);
+    }
     poller_->start();
   }
   started_ = true;
@@ -71,6 +82,7 @@ void TelegramFrontEnd::stop(std::chrono::milliseconds drain_budget) {
     return std::max(std::chrono::milliseconds(0), drain_budget - spent);
   };
   if (dispatcher_) dispatcher_->stop(remaining());
+  if (poller_) poller_->confirm_finished();
   queue_.flush(remaining());
   queue_.stop();
   started_ = false;

@@ -33,7 +33,10 @@ struct FrontEndOptions {
 
 class TelegramFrontEnd {
  public:
-  /// `last_processed_update_id` gives the stored offset so polling resumes after a restart.
+  /// `last_processed_update_id` (the highest update id stored as applied) is only logged at start:
+  /// polling does not resume after it, because with several shards a lower update may still have
+  /// been unapplied at a crash. Telegram keeps every unconfirmed update and the handler skips the
+  /// applied ones by id (see poller.hpp and docs/telegram.md).
   TelegramFrontEnd(http::Client& client, const Clock& clock, FrontEndOptions options, UpdateHandler handler,
                    std::function<std::optional<std::int64_t>()> last_processed_update_id,
                    OutboundQueue::WaitUntil queue_wait = nullptr);
@@ -63,8 +66,8 @@ class TelegramFrontEnd {
   BotApi api_;
   OutboundQueue queue_;
   BotIdentity identity_;
+  std::unique_ptr<Poller> poller_;  // before dispatcher_: workers report to it until they are joined
   std::unique_ptr<UpdateDispatcher> dispatcher_;
-  std::unique_ptr<Poller> poller_;
   std::unique_ptr<WebhookServer> webhook_;
   bool started_ = false;
 };

@@ -6,17 +6,37 @@ namespace kt::telegram {
 
 using std::chrono::milliseconds;
 
-Poller::Poller(BotApi& api, const Clock& clock, PollerOptions options, std::string bot_username, Dispatch dispatch,
-               std::optional<std::int64_t> last_processed_update_id)
-    : api_(api), clock_(clock), options_(options), bot_username_(std::move(bot_username)), dispatch_(std::move(dispatch)) {
-  if (last_processed_update_id) offset_.store(*last_processed_update_id + 1);
-}
+Poller::Poller(BotApi& api, const Clock& clock, PollerOptions options, std::string bot_username, Dispatch dispatch)
+    : api_(api), clock_(clock), options_(options), bot_username_(std::move(bot_username)), dispatch_(std::move(dispatch)) {}
 
 Poller::~Poller() { stop(); }
 
+std::int64_t Poller::offset_locked() const {
+  if (!in_flight_.empty()) return *in_flight_.begin();
+  return last_fetched_ ? *last_fetched_ + 1 : 0;
+}
+
+std::int64_t Poller::next_offset() const {
+  std::lock_guard lock(mutex_);
+  return offset_locked();
+}
+
+std::size_t Poller::in_flight() const {
+  std::lock_guard lock(mutex_);
+  return in_flight_.size();
+}
+
+void Poller::finished(std::int64_t update_id) {
+  std::lock_guard lock(mutex_);
+  const std::int64_t before = offset_locked();
+  in_flight_.erase(update_id);
+  if (offset_locked() != before) wake_.notify_all();
+}
+
 milliseconds Poller::poll_once() {
   TimePoint started = clock_.now();
-  auto updates = api_.get_updates(offset_.load(), options_.long_poll_seconds, options_.limit, &stop_);
+  const std::int64_t offset = next_offset();
+  auto updates = api_.get_updates(offset, options_.long_poll_seconds, options_.limit, &stop_);
   if (!updates.ok()) {
     const Error& error = updates.error();
     if (error.code == "E-CANCELLED") return milliseconds(0);
@@ -24,7 +44,8 @@ milliseconds Poller::poll_once() {
     if (error.code == "E-TG-409") {
       log(LogLevel::kError,
           "getUpdates conflict (409): a webhook is set or another instance of this bot is polling ({}); "
-          "retrying in {} ms",
+          "retrying in {} ms. Hint: another poller or an active webhook; run with telegram.mode=webhook or delete "
+          "the webhook",
           error.message, backoff_.count());
     } else if (!error.retryable()) {
       log(LogLevel::kError, "getUpdates failed: {}; retrying in {} ms", error.message, backoff_.count());
@@ -34,19 +55,36 @@ milliseconds Poller::poll_once() {
     return std::max(backoff_, error.retry_after);
   }
   backoff_ = milliseconds(0);
+  {
+    std::lock_guard lock(mutex_);
+    confirmed_offset_ = std::max(confirmed_offset_, offset);
+  }
+  bool fresh = false;
   for (const auto& raw : *updates) {
     auto parsed = parse_update(raw, bot_username_);
     if (!parsed.ok()) {
       log(LogLevel::kWarn, "skipping an update: {}", parsed.error().message);
       continue;
     }
-    std::int64_t id = parsed->update_id;
-    if (!dispatch_(std::move(*parsed))) return milliseconds(0);  // shutting down: do not confirm it
-    if (id + 1 > offset_.load()) offset_.store(id + 1);
+    const std::int64_t id = parsed->update_id;
+    {
+      std::lock_guard lock(mutex_);
+      // Still unconfirmed, so Telegram sends it again: it is in flight or finished already.
+      if (last_fetched_ && id <= *last_fetched_) continue;
+      in_flight_.insert(id);
+      last_fetched_ = id;
+    }
+    fresh = true;
+    // Not taken (shutting down): it stays in flight, so it is never confirmed and comes back.
+    if (!dispatch_(std::move(*parsed))) return milliseconds(0);
   }
   if (updates->empty()) {
     auto elapsed = std::chrono::duration_cast<milliseconds>(clock_.now() - started);
     if (elapsed < options_.min_empty_poll_interval) return options_.min_empty_poll_interval - elapsed;
+  } else if (!fresh) {
+    // Only updates still in flight came back (Telegram answers at once while they are
+    // unconfirmed): wait for one to finish rather than asking again in a tight loop.
+    return options_.stalled_poll_interval;
   }
   return milliseconds(0);
 }
@@ -55,12 +93,13 @@ void Poller::start() {
   if (thread_.joinable()) return;
   stop_.store(false);
   thread_ = std::thread([this] {
-    log(LogLevel::kInfo, "polling for updates from offset {}", offset_.load());
+    log(LogLevel::kInfo, "polling for updates from offset {}", next_offset());
     while (!stop_.load()) {
       milliseconds wait = poll_once();
       if (wait.count() > 0) {
         std::unique_lock lock(mutex_);
-        wake_.wait_for(lock, wait, [this] { return stop_.load(); });
+        const std::int64_t before = offset_locked();
+        wake_.wait_for(lock, wait, [&] { return stop_.load() || offset_locked() != before; });
       }
     }
   });
@@ -73,6 +112,24 @@ void Poller::stop() {
     wake_.notify_all();
   }
   if (thread_.joinable()) thread_.join();
+}
+
+void Poller::confirm_finished() {
+  std::int64_t offset = 0;
+  {
+    std::lock_guard lock(mutex_);
+    offset = offset_locked();
+    if (offset <= confirmed_offset_) return;
+  }
+  auto r = api_.get_updates(offset, 0, 1, nullptr);
+  if (!r.ok()) {
+    log(LogLevel::kWarn, "could not confirm finished updates below {} (Telegram will resend them; they are skipped): {}",
+        offset, r.error().message);
+    return;
+  }
+  std::lock_guard lock(mutex_);
+  confirmed_offset_ = std::max(confirmed_offset_, offset);
+  log(LogLevel::kDebug, "confirmed updates below {}", offset);
 }
 
 }  // namespace kt::telegram

@@ -1,4 +1,5 @@
-// Polling against the fake Bot API: offsets, redelivery, resume, no busy loop, back-off.
+// Polling against the fake Bot API: offsets confirm only finished updates, redelivery, no busy
+// loop, back-off, 409.
 #include <gtest/gtest.h>
 
 #include "telegram/fake_bot_api.hpp"
@@ -11,26 +12,35 @@ namespace {
 using namespace std::chrono_literals;
 using kt::testing::Fault;
 
+nlohmann::json text_update(std::int64_t update_id, std::int64_t user, const std::string& text) {
+  return {{"update_id", update_id},
+          {"message", {{"message_id", update_id}, {"from", {{"id", user}, {"is_bot", false}}},
+                       {"chat", {{"id", user}, {"type", "private"}}}, {"text", text}}}};
+}
+
 class PollerTest : public ::testing::Test {
  protected:
-  std::unique_ptr<Poller> make(std::optional<std::int64_t> last = std::nullopt) {
+  /// `finish_at_once`: the handler finishes each update as soon as it is dispatched.
+  std::unique_ptr<Poller> make(bool finish_at_once = true) {
     PollerOptions options;
     options.long_poll_seconds = 1;  // the fake caps an empty wait at 200 ms anyway
-    return std::make_unique<Poller>(api, clock, options, "KiTraderBot",
-                                    [this](ParsedUpdate u) {
-                                      seen.push_back(u);
-                                      return true;
-                                    },
-                                    last);
+    auto poller = std::make_unique<Poller>(api, clock, options, "KiTraderBot", [this, finish_at_once](ParsedUpdate u) {
+      seen.push_back(u);
+      if (finish_at_once) current->finished(u.update_id);
+      return true;
+    });
+    current = poller.get();
+    return poller;
   }
   kt::testing::FakeBotApi fake;
   ManualClock clock;
   std::unique_ptr<http::Client> curl = http::make_curl_client();
   BotApi api{*curl, {fake.api_url(), fake.token(), 2s}};
   std::vector<ParsedUpdate> seen;
+  Poller* current = nullptr;
 };
 
-TEST_F(PollerTest, offset_advances_past_each_batch) {
+TEST_F(PollerTest, offset_advances_past_each_finished_batch) {
   auto a = fake.push_text(1, 1, "/start");
   auto b = fake.push_text(2, 2, "/balance");
   auto poller = make();
@@ -50,10 +60,32 @@ TEST_F(PollerTest, offset_advances_past_each_batch) {
   EXPECT_EQ(calls[1].params["offset"], b + 1);
 }
 
+TEST_F(PollerTest, offset_stays_at_the_lowest_unfinished_update) {
+  fake.push_update(text_update(100, 2, "/open BONK 1"));  // user B, slow
+  fake.push_update(text_update(101, 1, "/open WIF 1"));   // user A, quick
+  auto poller = make(false);
+  poller->poll_once();
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(poller->next_offset(), 100);
+  poller->finished(101);
+  EXPECT_EQ(poller->next_offset(), 100) << "101 finished first: confirming it would confirm 100 too";
+  EXPECT_EQ(poller->in_flight(), 1u);
+  // Telegram sends both again (unconfirmed): nothing is dispatched twice, and the poller waits.
+  EXPECT_EQ(poller->poll_once(), 250ms);
+  EXPECT_EQ(seen.size(), 2u);
+  EXPECT_EQ(fake.calls("getUpdates").back().params["offset"], 100);
+  poller->finished(100);
+  EXPECT_EQ(poller->next_offset(), 102);
+  fake.push_update(text_update(102, 1, "/wallet"));
+  poller->poll_once();
+  ASSERT_EQ(seen.size(), 3u);
+  EXPECT_EQ(seen[2].update_id, 102);
+  EXPECT_EQ(fake.calls("getUpdates").back().params["offset"], 102);
+}
+
 TEST_F(PollerTest, redelivered_update_id_is_passed_through_for_the_handler_to_decide) {
   auto id = fake.push_text(1, 1, "/open BONK 1");
-  make()->poll_once();
-  // A restart before the offset was confirmed (and nothing stored): the server sends it again.
+  make(false)->poll_once();  // a process that died before finishing it
   auto poller = make();
   poller->poll_once();
   ASSERT_EQ(seen.size(), 2u);
@@ -63,14 +95,32 @@ TEST_F(PollerTest, redelivered_update_id_is_passed_through_for_the_handler_to_de
   EXPECT_EQ(poller->next_offset(), id + 1);
 }
 
-TEST_F(PollerTest, resumes_after_the_stored_update_id) {
-  fake.push_update({{"update_id", 700}, {"message", {{"message_id", 1}, {"from", {{"id", 1}}}, {"chat", {{"id", 1}, {"type", "private"}}}, {"text", "old"}}}});
-  fake.push_update({{"update_id", 701}, {"message", {{"message_id", 2}, {"from", {{"id", 1}}}, {"chat", {{"id", 1}, {"type", "private"}}}, {"text", "new"}}}});
-  auto poller = make(700);
-  EXPECT_EQ(poller->next_offset(), 701);
+TEST_F(PollerTest, first_poll_sends_no_offset_so_every_unconfirmed_update_comes_back) {
+  fake.push_update(text_update(700, 1, "applied before the crash"));
+  fake.push_update(text_update(701, 2, "not applied"));
+  auto poller = make();
+  EXPECT_EQ(poller->next_offset(), 0);
   poller->poll_once();
-  ASSERT_EQ(seen.size(), 1u);
-  EXPECT_EQ(seen[0].incoming->text, "new");
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[0].update_id, 700);
+  EXPECT_EQ(seen[1].update_id, 701);
+}
+
+TEST_F(PollerTest, confirm_finished_sends_the_low_water_mark_once) {
+  fake.push_update(text_update(300, 1, "a"));
+  fake.push_update(text_update(301, 2, "b"));
+  auto poller = make(false);
+  poller->poll_once();
+  poller->finished(300);
+  poller->confirm_finished();
+  EXPECT_EQ(fake.calls("getUpdates").back().params["offset"], 301);
+  EXPECT_EQ(fake.calls("getUpdates").back().params["timeout"], 0);
+  poller->confirm_finished();  // nothing new finished: no call
+  EXPECT_EQ(fake.count("getUpdates"), 2u);
+  poller->finished(301);
+  poller->confirm_finished();
+  EXPECT_EQ(fake.calls("getUpdates").back().params["offset"], 302);
+  EXPECT_EQ(fake.count("getUpdates"), 3u);
 }
 
 TEST_F(PollerTest, an_instant_empty_answer_waits_the_minimum_interval) {
@@ -90,13 +140,15 @@ TEST_F(PollerTest, errors_back_off_exponentially_up_to_the_cap) {
   EXPECT_EQ(poller->poll_once(), 0ms);  // success resets the back-off
 }
 
-TEST_F(PollerTest, conflict_409_is_logged_clearly_and_backed_off) {
+TEST_F(PollerTest, conflict_409_is_logged_clearly_with_a_hint_and_backed_off) {
   test::LogCapture logs;
   fake.inject("getUpdates", Fault::conflict_webhook_active(), 2);
   auto poller = make();
   EXPECT_EQ(poller->poll_once(), 1000ms);
   EXPECT_EQ(poller->poll_once(), 2000ms);
   EXPECT_EQ(logs.count("getUpdates conflict (409): a webhook is set or another instance"), 2u);
+  EXPECT_EQ(logs.count("another poller or an active webhook; run with telegram.mode=webhook or delete the webhook"), 2u);
+  EXPECT_EQ(fake.count("deleteWebhook"), 0u) << "someone else's webhook is not deleted behind their back";
 }
 
 TEST_F(PollerTest, conflict_409_in_the_polling_thread_is_not_a_tight_loop) {
@@ -104,13 +156,26 @@ TEST_F(PollerTest, conflict_409_in_the_polling_thread_is_not_a_tight_loop) {
   PollerOptions options;
   options.backoff_initial = 100ms;
   SystemClock real;
-  Poller poller(api, real, options, "KiTraderBot", [](ParsedUpdate) { return true; }, std::nullopt);
+  Poller poller(api, real, options, "KiTraderBot", [](ParsedUpdate) { return true; });
   poller.start();
   std::this_thread::sleep_for(1000ms);
   poller.stop();
   // Waits of 100, 200, 400 ms: calls at about 0, 0.1, 0.3 and 0.7 s.
   EXPECT_GE(fake.count("getUpdates"), 3u);
   EXPECT_LE(fake.count("getUpdates"), 5u);
+}
+
+TEST_F(PollerTest, updates_in_flight_do_not_make_the_polling_thread_spin) {
+  fake.push_update(text_update(500, 1, "slow"));
+  SystemClock real;
+  Poller poller(api, real, {}, "KiTraderBot", [](ParsedUpdate) { return true; });  // never finishes
+  poller.start();
+  std::this_thread::sleep_for(600ms);
+  poller.stop();
+  // Telegram answers at once while 500 is unconfirmed; one call per 250 ms, not thousands.
+  EXPECT_GE(fake.count("getUpdates"), 2u);
+  EXPECT_LE(fake.count("getUpdates"), 4u);
+  EXPECT_EQ(poller.next_offset(), 500);
 }
 
 }  // namespace
