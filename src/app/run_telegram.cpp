@@ -76,6 +76,13 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     options.webhook.listen_port = listen->second;
     options.webhook.secret = config.telegram.webhook_secret;
     options.webhook.public_url = config.telegram.webhook_url;
+    // The listener serves the registered URL's path, so Telegram can reach it without a rewriting proxy.
+    if (auto scheme = config.telegram.webhook_url.find("://"); scheme != std::string::npos) {
+      auto path = config.telegram.webhook_url.find('/', scheme + 3);
+      if (path != std::string::npos) {
+        options.webhook.path = config.telegram.webhook_url.substr(path, config.telegram.webhook_url.find_first_of("?#", path) - path);
+      }
+    }
   }
   for (const auto& spec : bot::command_table()) {
     if (!spec.admin_only) options.commands.push_back({std::string(spec.name), std::string(spec.description)});
