@@ -1,0 +1,107 @@
+// kill -9 of `kitrader run` in the middle of a burst: after a restart every update is applied
+// exactly once (no loss, no double), checked by exact balances. And the remaining gap: a reply
+// committed but not yet delivered when the process dies.
+#include <iostream>
+#include <set>
+
+#include "e2e/e2e_fixture.hpp"
+
+namespace kt::e2e {
+namespace {
+
+using kt::testing::Fault;
+
+std::size_t count_containing(const std::vector<std::string>& texts, const std::string& needle) {
+  std::size_t n = 0;
+  for (const auto& t : texts) n += contains(t, needle) ? 1 : 0;
+  return n;
+}
+
+TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_exactly_once) {
+  constexpr int kUsers = 10;
+  constexpr int kOpensEach = 5;
+  auto& first = start_polling();
+  std::vector<std::int64_t> users;
+  for (int u = 0; u < kUsers; ++u) users.push_back(8001 + u);
+  for (auto user : users) fake.push_text(user, user, "/start");
+  for (int i = 0; i < kOpensEach; ++i) {
+    for (auto user : users) fake.push_text(user, user, "/open BONK 1");
+  }
+  auto all_texts = [&] {
+    std::vector<std::string> out;
+    for (const auto& c : fake.calls("sendMessage")) out.push_back(c.params.value("text", ""));
+    return out;
+  };
+  ASSERT_TRUE(wait_until([&] { return count_containing(all_texts(), "Opened <b>#") > 0; }, 15s)) << first.err();
+  first.signal(SIGKILL);
+  ASSERT_TRUE(first.wait_exit(5s).has_value());
+  const std::size_t opened_before_kill = count_containing(all_texts(), "Opened <b>#");
+  EXPECT_LT(opened_before_kill, static_cast<std::size_t>(kUsers * kOpensEach)) << "the kill came after the burst";
+
+  const auto polls_before = fake.count("getUpdates");
+  start_polling();
+  EXPECT_EQ(fake.calls("getUpdates").at(polls_before).params["offset"], 0) << "a restart takes back all unconfirmed";
+  for (auto user : users) fake.push_text(user, user, "/wallet");
+  auto wallet_of = [&](std::int64_t user) -> std::string {
+    for (const auto& t : texts_to(user)) {
+      if (contains(t, "<b>Wallet</b>")) return t;
+    }
+    return "";
+  };
+  ASSERT_TRUE(wait_until([&] {
+    for (auto user : users) {
+      if (wallet_of(user).empty()) return false;
+    }
+    return true;
+  }, 30s));
+  // No update lost, none applied twice: every user holds exactly 5 positions, 1.0001 SOL each.
+  for (auto user : users) {
+    const std::string wallet = wallet_of(user);
+    EXPECT_TRUE(contains(wallet, "Balance: <b>994.9995 SOL</b>")) << user << ": " << wallet;
+    EXPECT_TRUE(contains(wallet, "Open positions: 5")) << user << ": " << wallet;
+  }
+  // No reply twice. Replies lost by the kill (committed, not yet delivered; issue 7, see the
+  // DISABLED test below) are counted and shown, not asserted: how many depends on the moment.
+  std::set<std::string> opened;
+  std::size_t opened_replies = 0;
+  for (const auto& t : all_texts()) {
+    auto at = t.find("Opened <b>#");
+    if (at == std::string::npos) continue;
+    ++opened_replies;
+    EXPECT_TRUE(opened.insert(t.substr(at, t.find("</b>", at) - at)).second) << "sent twice: " << t;
+  }
+  const std::size_t lost = kUsers * kOpensEach - opened_replies;
+  std::cout << "[ info ] opens replied before kill -9: " << opened_before_kill << "; after restart: "
+            << opened_replies - opened_before_kill << "; replies lost by the kill: " << lost << "\n";
+  RecordProperty("replies_lost_by_kill", static_cast<int>(lost));
+}
+
+// Issue 7: the effect and the update id commit together, the reply is sent afterwards. A kill in
+// between leaves the effect (once, correct) and no reply: after the restart the update is a
+// duplicate and yields nothing. Storing the reply with the update id (processed_updates.reply) and
+// re-sending it on a duplicate makes this pass.
+TEST_F(KitraderRunE2E, DISABLED_reply_committed_before_a_kill_is_sent_after_restart) {
+  auto& first = start_polling();
+  const std::int64_t user = 8101;
+  fake.push_text(user, user, "/start");
+  ASSERT_TRUE(wait_texts(user, 1));
+  fake.inject("sendMessage", Fault::server_error(), -1);  // Telegram unreachable for a moment
+  fake.push_text(user, user, "/open BONK 1");
+  ASSERT_TRUE(wait_texts(user, 2));  // the reply was attempted: the trade is committed
+  first.signal(SIGKILL);
+  ASSERT_TRUE(first.wait_exit(5s).has_value());
+  fake.clear_faults();
+  const auto restarted_at = std::chrono::steady_clock::now();
+  start_polling();
+  fake.push_text(user, user, "/wallet");
+  ASSERT_TRUE(wait_until([&] { return contains(texts_to(user).back(), "<b>Wallet</b>"); }, 10s));
+  std::size_t delivered_opened = 0;
+  for (const auto& c : messages_to(user)) {
+    if (c.at >= restarted_at && contains(c.params.value("text", ""), "Opened <b>#1</b>")) ++delivered_opened;
+  }
+  EXPECT_TRUE(contains(texts_to(user).back(), "Balance: <b>998.9999 SOL</b>"));
+  EXPECT_EQ(delivered_opened, 1u) << "the committed trade's reply never reached the user";
+}
+
+}  // namespace
+}  // namespace kt::e2e
