@@ -40,52 +40,15 @@ Result<PositionOpened> TradingEngine::open_position(const OpenPosition& command)
   KT_TRY_VOID(risk_.check_size(*user, command.size));
 
   KT_TRY(const Quote quote, fresh_quote(command.mint, now));
-  KT_TRY(const OpenFill fill, fill_open(command.side, command.size, quote, config_.fees));
+  KT_TRY_VOID(fill_open(command.side, command.size, quote, config_.fees));  // refuse before locking
 
-  PositionOpened out{Position{}, fill, quote, Lamports{}};
+  PositionOpened out;
   KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
     if (command.update_id) {
       KT_TRY(const bool fresh, tx.claim_update(*command.update_id, command.user, now));
       if (!fresh) return duplicate();
     }
-    KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
-    KT_TRY(const auto current_user, tx.find_user(command.user));
-    if (!current_user) return not_found("E-NO-USER", "Send /start first to get your wallet");
-    KT_TRY(const std::int64_t open_count, tx.count_open_positions(command.user));
-    KT_TRY_VOID(risk_.check_open(*current_user, wallet, open_count, command.size, fill));
-
-    Position p;
-    p.user = command.user;
-    p.mint = command.mint;
-    p.decimals = quote.decimals;
-    p.side = command.side;
-    p.status = PositionStatus::kOpen;
-    p.qty_raw = p.initial_qty_raw = fill.qty_raw;
-    p.cost = p.initial_cost = fill.total_debit;
-    p.entry_notional = fill.notional;
-    p.entry_price = fill.fill_price;
-    p.opened_at = now;
-    p.source = quote.source;
-    p.simulated = quote.simulated;
-    if (auto token = tx.find_token(command.mint); token.ok() && *token) p.symbol = (*token)->symbol;
-    KT_TRY(out.position, tx.insert_position(p));
-
-    LedgerEntry entry;
-    entry.user = command.user;
-    entry.kind = LedgerKind::kOpen;
-    entry.amount = -fill.total_debit;
-    entry.balance_after = wallet.balance - fill.total_debit;
-    entry.position = out.position.id;
-    entry.mint = command.mint;
-    entry.qty_raw = fill.qty_raw;
-    entry.price = fill.fill_price;
-    entry.fee = fill.trading_fee + fill.network_fee;
-    entry.update_id = command.update_id;
-    entry.created_at = now;
-    entry.note = std::string(to_string(command.side));
-    KT_TRY(const std::int64_t ledger_id, tx.append_ledger(entry));
-    (void)ledger_id;
-    out.balance_after = entry.balance_after;
+    KT_TRY(out, open_in(tx, command, quote, now));
     return {};
   }));
   return out;
@@ -108,66 +71,131 @@ Result<PositionClosed> TradingEngine::close_position(const ClosePosition& comman
   KT_TRY(const Quote quote, fresh_quote(seen->mint, now));
 
   PositionClosed out;
-  out.quote = quote;
   KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
     if (command.update_id) {
       KT_TRY(const bool fresh, tx.claim_update(*command.update_id, command.user, now));
       if (!fresh) return duplicate();
     }
-    KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
-    KT_TRY(Position p, owned_position(tx, command.user, command.position, true));
-    if (p.status != PositionStatus::kOpen) {
-      return rejected("E-CLOSED", "Position #" + std::to_string(p.id.value) + " is already " + std::string(to_string(p.status)));
-    }
-    const std::uint64_t qty = command.percent == 100
-                                  ? p.qty_raw
-                                  : static_cast<std::uint64_t>(static_cast<u128>(p.qty_raw) * static_cast<unsigned>(command.percent) / 100);
-    if (qty == 0) return rejected("E-SIZE", "That is less than one base unit of the token; close a larger share");
-    KT_TRY(out.fill, fill_close(p, qty, quote, config_.fees));
-    if (out.fill.liquidated && qty != p.qty_raw) {
-      // A short under water is liquidated whole, not in parts.
-      KT_TRY(out.fill, fill_close(p, p.qty_raw, quote, config_.fees));
-    }
-    const CloseFill& fill = out.fill;
-
-    // The network fee comes out of the proceeds; what they cannot cover comes from the balance,
-    // which never goes below zero.
-    Lamports credited = fill.proceeds - fill.network_fee;
-    if (wallet.balance + credited < Lamports{0}) credited = -wallet.balance;
-    out.credited = credited;
-    out.pnl = credited - fill.cost_released;
-
-    p.qty_raw -= fill.qty_raw;
-    p.cost -= fill.cost_released;
-    p.entry_notional -= fill.notional_released;
-    p.realized_pnl += out.pnl;
-    p.exit_price = fill.exit_price;
-    if (p.qty_raw == 0 || fill.liquidated) {
-      p.status = fill.liquidated ? PositionStatus::kLiquidated : PositionStatus::kClosed;
-      p.closed_at = now;
-    }
-    KT_TRY_VOID(tx.update_position(p));
-
-    LedgerEntry entry;
-    entry.user = command.user;
-    entry.kind = fill.liquidated ? LedgerKind::kLiquidation : LedgerKind::kClose;
-    entry.amount = credited;
-    entry.balance_after = wallet.balance + credited;
-    entry.position = p.id;
-    entry.mint = p.mint;
-    entry.qty_raw = fill.qty_raw;
-    entry.price = fill.exit_price;
-    entry.fee = fill.trading_fee + fill.network_fee;
-    entry.pnl = out.pnl;
-    entry.update_id = command.update_id;
-    entry.created_at = now;
-    entry.note = std::to_string(command.percent) + "%";
-    KT_TRY(const std::int64_t ledger_id, tx.append_ledger(entry));
-    (void)ledger_id;
-    out.position = p;
-    out.balance_after = entry.balance_after;
+    KT_TRY(out, close_in(tx, command, quote, now));
     return {};
   }));
+  return out;
+}
+
+Result<PositionOpened> TradingEngine::open_in(storage::Transaction& tx, const OpenPosition& command, const Quote& quote,
+                                              TimePoint now) {
+  KT_TRY(const OpenFill fill, fill_open(command.side, command.size, quote, config_.fees));
+  PositionOpened out{Position{}, fill, quote, Lamports{}};
+  KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
+  KT_TRY(const auto current_user, tx.find_user(command.user));
+  if (!current_user) return not_found("E-NO-USER", "Send /start first to get your wallet");
+  KT_TRY(const std::int64_t open_count, tx.count_open_positions(command.user));
+  KT_TRY_VOID(risk_.check_open(*current_user, wallet, open_count, command.size, fill));
+
+  Position p;
+  p.user = command.user;
+  p.mint = command.mint;
+  p.decimals = quote.decimals;
+  p.side = command.side;
+  p.status = PositionStatus::kOpen;
+  p.qty_raw = p.initial_qty_raw = fill.qty_raw;
+  p.cost = p.initial_cost = fill.total_debit;
+  p.entry_notional = fill.notional;
+  p.entry_price = fill.fill_price;
+  p.opened_at = now;
+  p.source = quote.source;
+  p.simulated = quote.simulated;
+  if (auto token = tx.find_token(command.mint); token.ok() && *token) p.symbol = (*token)->symbol;
+  KT_TRY(out.position, tx.insert_position(p));
+
+  LedgerEntry entry;
+  entry.user = command.user;
+  entry.kind = LedgerKind::kOpen;
+  entry.amount = -fill.total_debit;
+  entry.balance_after = wallet.balance - fill.total_debit;
+  entry.position = out.position.id;
+  entry.mint = command.mint;
+  entry.qty_raw = fill.qty_raw;
+  entry.price = fill.fill_price;
+  entry.fee = fill.trading_fee + fill.network_fee;
+  entry.update_id = command.update_id;
+  entry.created_at = now;
+  entry.note = std::string(to_string(command.side));
+  KT_TRY(const std::int64_t ledger_id, tx.append_ledger(entry));
+  (void)ledger_id;
+  out.balance_after = entry.balance_after;
+  return out;
+}
+
+Result<PositionClosed> TradingEngine::close_in(storage::Transaction& tx, const ClosePosition& command, const Quote& quote,
+                                               TimePoint now) {
+  if (command.percent < 1 || command.percent > 100) {
+    return rejected("E-PERCENT", "The percentage to close must be between 1 and 100");
+  }
+  PositionClosed out;
+  out.quote = quote;
+  KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
+  KT_TRY(Position p, owned_position(tx, command.user, command.position, true));
+  if (p.status != PositionStatus::kOpen) {
+    return rejected("E-CLOSED", "Position #" + std::to_string(p.id.value) + " is already " + std::string(to_string(p.status)));
+  }
+  const std::uint64_t qty = command.percent == 100
+                                ? p.qty_raw
+                                : static_cast<std::uint64_t>(static_cast<u128>(p.qty_raw) * static_cast<unsigned>(command.percent) / 100);
+  if (qty == 0) return rejected("E-SIZE", "That is less than one base unit of the token; close a larger share");
+  KT_TRY(out.fill, fill_close(p, qty, quote, config_.fees));
+  if (out.fill.liquidated && qty != p.qty_raw) {
+    // A short under water is liquidated whole, not in parts.
+    KT_TRY(out.fill, fill_close(p, p.qty_raw, quote, config_.fees));
+  }
+  const CloseFill& fill = out.fill;
+
+  // The network fee comes out of the proceeds; what they cannot cover comes from the balance,
+  // which never goes below zero.
+  Lamports credited = fill.proceeds - fill.network_fee;
+  if (wallet.balance + credited < Lamports{0}) credited = -wallet.balance;
+  out.credited = credited;
+  out.pnl = credited - fill.cost_released;
+
+  p.qty_raw -= fill.qty_raw;
+  p.cost -= fill.cost_released;
+  p.entry_notional -= fill.notional_released;
+  p.realized_pnl += out.pnl;
+  p.exit_price = fill.exit_price;
+  if (p.qty_raw == 0 || fill.liquidated) {
+    p.status = fill.liquidated ? PositionStatus::kLiquidated : PositionStatus::kClosed;
+    p.closed_at = now;
+  }
+  KT_TRY_VOID(tx.update_position(p));
+
+  LedgerEntry entry;
+  entry.user = command.user;
+  entry.kind = fill.liquidated ? LedgerKind::kLiquidation : LedgerKind::kClose;
+  entry.amount = credited;
+  entry.balance_after = wallet.balance + credited;
+  entry.position = p.id;
+  entry.mint = p.mint;
+  entry.qty_raw = fill.qty_raw;
+  entry.price = fill.exit_price;
+  entry.fee = fill.trading_fee + fill.network_fee;
+  entry.pnl = out.pnl;
+  entry.update_id = command.update_id;
+  entry.created_at = now;
+  entry.note = std::to_string(command.percent) + "%";
+  KT_TRY(const std::int64_t ledger_id, tx.append_ledger(entry));
+  (void)ledger_id;
+  out.position = p;
+  out.balance_after = entry.balance_after;
+  if (p.status != PositionStatus::kOpen) {
+    // Exit orders of a closed position can never fill: cancel them with the close.
+    KT_TRY(auto orders, tx.pending_orders_for_position(p.id));
+    for (auto& order : orders) {
+      order.status = OrderStatus::kCancelled;
+      order.note = "position closed";
+      order.updated_at = now;
+      KT_TRY_VOID(tx.update_order(order));
+    }
+  }
   return out;
 }
 
