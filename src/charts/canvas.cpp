@@ -7,6 +7,37 @@
 namespace kt::charts {
 namespace {
 
+/// Invalid UTF-8 would put the cairo context into an error state; token symbols come from chain
+/// metadata and may hold anything, so bad sequences become '?'.
+std::string valid_utf8(const std::string& in) {
+  std::string out;
+  out.reserve(in.size());
+  std::size_t i = 0;
+  while (i < in.size()) {
+    const auto c = static_cast<unsigned char>(in[i]);
+    const std::size_t len = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xe ? 3 : (c >> 3) == 0x1e ? 4 : 0;
+    bool ok = len > 0 && i + len <= in.size() && !(len == 1 && c < 0x20);
+    for (std::size_t k = 1; ok && k < len; ++k) ok = (static_cast<unsigned char>(in[i + k]) & 0xc0) == 0x80;
+    if (ok && len == 2) ok = c >= 0xc2;  // no overlong forms
+    if (ok && len == 3) {
+      const auto c1 = static_cast<unsigned char>(in[i + 1]);
+      ok = !(c == 0xe0 && c1 < 0xa0) && !(c == 0xed && c1 >= 0xa0);  // overlong, surrogates
+    }
+    if (ok && len == 4) {
+      const auto c1 = static_cast<unsigned char>(in[i + 1]);
+      ok = c <= 0xf4 && !(c == 0xf0 && c1 < 0x90) && !(c == 0xf4 && c1 >= 0x90);
+    }
+    if (ok) {
+      out.append(in, i, len);
+      i += len;
+    } else {
+      out += '?';
+      ++i;
+    }
+  }
+  return out;
+}
+
 cairo_status_t append_png(void* closure, const unsigned char* data, unsigned int length) {
   static_cast<std::string*>(closure)->append(reinterpret_cast<const char*>(data), length);
   return CAIRO_STATUS_SUCCESS;
@@ -61,7 +92,7 @@ void Canvas::font(double size, bool bold) {
 double Canvas::text_width(const std::string& utf8, double size, bool bold) {
   font(size, bold);
   cairo_text_extents_t ext;
-  cairo_text_extents(cr_, utf8.c_str(), &ext);
+  cairo_text_extents(cr_, valid_utf8(utf8).c_str(), &ext);
   return ext.x_advance;
 }
 
@@ -70,7 +101,7 @@ double Canvas::text(double x, double y, const std::string& utf8, double size, Rg
   const double left = align == Align::kLeft ? x : align == Align::kCenter ? x - w / 2 : x - w;
   set_color(c);
   cairo_move_to(cr_, left, y);
-  cairo_show_text(cr_, utf8.c_str());
+  cairo_show_text(cr_, valid_utf8(utf8).c_str());
   return w;
 }
 

@@ -82,7 +82,13 @@ PlotArea draw_frame(Canvas& canvas, const Header& header, TimePoint t0, TimePoin
   canvas.fill_rect(0, 0, canvas.width(), canvas.height(), theme::kBackground);
 
   // Header.
-  const double title_w = canvas.text(area.x, 62 * s, header.title, 44 * s, theme::kText, Align::kLeft, true);
+  // A long token name shrinks rather than running into the headline on the right.
+  const double right = canvas.width() - 28 * s;
+  const double badge_w = header.simulated ? canvas.text_width("SIMULATED", 22 * s, true) + 44 * s : 0;
+  const double title_room = right - canvas.text_width(header.headline, 40 * s, true) - 40 * s - area.x - badge_w;
+  const double natural_w = canvas.text_width(header.title, 44 * s, true);
+  const double title_size = natural_w > title_room && title_room > 0 ? 44 * s * title_room / natural_w : 44 * s;
+  const double title_w = canvas.text(area.x, 62 * s, header.title, title_size, theme::kText, Align::kLeft, true);
   canvas.text(area.x, 106 * s, header.subtitle, 26 * s, theme::kMuted);
   if (header.simulated) {
     const double bx = area.x + title_w + 20 * s;
@@ -93,7 +99,6 @@ PlotArea draw_frame(Canvas& canvas, const Header& header, TimePoint t0, TimePoin
     cairo_stroke(canvas.cr());
     canvas.text(bx + 12 * s, 58 * s, "SIMULATED", 22 * s, theme::kWarn, Align::kLeft, true);
   }
-  const double right = canvas.width() - 28 * s;
   canvas.text(right, 62 * s, header.headline, 40 * s, theme::kText, Align::kRight, true);
   canvas.text(right, 106 * s, header.change, 28 * s, header.change_color, Align::kRight, true);
 

@@ -110,6 +110,8 @@ std::vector<analytics::PricePoint> walk(int n, Millis step, double price, double
   return out;
 }
 
+Position closed_bonk_for_symbol_test();
+
 PriceChartData memecoin_day() {
   PriceChartData d;
   d.symbol = "BONK";
@@ -180,6 +182,19 @@ TEST(PriceChartTest, a_flat_series_and_a_single_instant_still_draw_a_line) {
   const auto b = render_price_chart(instant);
   ASSERT_TRUE(b.ok());
   EXPECT_GT(Png(*b).count(kLine, 10, 30, 140, 880, 630), 50);
+}
+
+TEST(PriceChartTest, survives_a_long_symbol_with_invalid_utf8_from_token_metadata) {
+  PriceChartData d = memecoin_day();
+  d.symbol = "\xff\xfe SUPER LONG MEMECOIN NAME 🚀 \xc3";
+  d.range_label = "24h";
+  const auto png = render_price_chart(d);
+  ASSERT_TRUE(png.ok()) << png.error().message;
+  save(*png, "price_long_symbol.png");
+  EXPECT_GT(Png(*png).count(kLine, 10, 30, 140, 880, 630), 3000);
+  PnlCardData card = *pnl_card_for(closed_bonk_for_symbol_test());
+  card.symbol = d.symbol;
+  ASSERT_TRUE(render_pnl_card(card).ok());
 }
 
 TEST(PriceChartTest, refuses_empty_or_single_point_history_with_a_clear_error) {
@@ -262,6 +277,8 @@ Position closed_bonk(Lamports pnl) {
   p.simulated = true;
   return p;
 }
+
+Position closed_bonk_for_symbol_test() { return closed_bonk(Lamports{1}); }
 
 TEST(PnlCardTest, takes_its_numbers_from_the_closed_position) {
   const auto card = pnl_card_for(closed_bonk(Lamports{425'000'000}));
