@@ -50,6 +50,9 @@ TEST_F(KitraderRunE2E, commands_and_the_close_button_get_their_replies_in_order)
   EXPECT_TRUE(contains(closed, "Closed <b>#1</b> long BONK")) << closed;
   EXPECT_TRUE(contains(closed, "Proceeds ")) << closed;
 
+  // The process logs (so the fixture's token grep has something to read) and names the bot.
+  EXPECT_TRUE(contains(processes.back()->out() + processes.back()->err(), std::string("@") + kBotUsername));
+
   // The command menu was set from the same table /help uses.
   auto menu = fake.calls("setMyCommands");
   ASSERT_EQ(menu.size(), 1u);
