@@ -19,9 +19,8 @@ std::optional<double> to_double(const std::optional<std::string>& text) {
 
 }  // namespace
 
-DexScreenerSource::DexScreenerSource(http::Client& client, DexScreenerOptions options, SolUsdCache& sol_usd,
-                                     MintDecimals& decimals)
-    : client_(client), options_(std::move(options)), sol_usd_(sol_usd), decimals_(decimals) {
+DexScreenerSource::DexScreenerSource(http::Client& client, DexScreenerOptions options, std::shared_ptr<SolUsdCache> sol_usd, std::shared_ptr<MintDecimals> decimals)
+    : client_(client), options_(std::move(options)), sol_usd_(std::move(sol_usd)), decimals_(std::move(decimals)) {
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
 }
 
@@ -37,7 +36,7 @@ Result<std::map<Mint, DexPair>> DexScreenerSource::fetch(std::span<const Mint> m
   KT_TRY(auto pairs, parse_dexscreener_tokens(body));
   const auto sol = pairs.find(wrapped_sol());
   if (sol != pairs.end() && is_usd_stablecoin(sol->second.quote_mint)) {
-    sol_usd_.put(SolUsd{sol->second.price_native, to_double(sol->second.price_native).value_or(0), "dexscreener", now});
+    sol_usd_->put(SolUsd{sol->second.price_native, to_double(sol->second.price_native).value_or(0), "dexscreener", now});
   }
   return pairs;
 }
@@ -50,7 +49,7 @@ Result<Quote> DexScreenerSource::to_quote(const Mint& mint, const DexPair& pair,
   q.source = name();
   q.observed_at = now;
   q.usd_per_token = to_double(pair.price_usd);
-  const auto sol_usd = sol_usd_.get(now);
+  const auto sol_usd = sol_usd_->get(now);
   if (mint == wrapped_sol()) {
     KT_TRY(q.price, Price::from_ratio(1, 1));
     if (sol_usd) q.usd_per_token = sol_usd->usd;
@@ -88,7 +87,7 @@ std::vector<Result<Quote>> DexScreenerSource::quote_many(std::span<const Mint> m
     for (const auto& m : chunk) {
       if (pairs->count(m)) priced.push_back(m);
     }
-    auto decimals = decimals_.get(priced);
+    auto decimals = decimals_->get(priced);
     std::map<Mint, Result<std::uint8_t>> decimals_by_mint;
     for (std::size_t i = 0; i < priced.size(); ++i) decimals_by_mint.emplace(priced[i], std::move(decimals[i]));
     for (const auto& m : chunk) {
@@ -112,7 +111,7 @@ Result<TokenInfo> DexScreenerSource::token_info(const Mint& mint, TimePoint now)
   KT_TRY(auto pairs, fetch(std::span<const Mint>(&mint, 1), now));
   const auto it = pairs.find(mint);
   if (it == pairs.end()) return not_found("E-UNKNOWN-TOKEN", "DexScreener has no pair for " + mint.short_form());
-  auto d = decimals_.get(std::span<const Mint>(&mint, 1));
+  auto d = decimals_->get(std::span<const Mint>(&mint, 1));
   KT_TRY(const std::uint8_t decimals, std::move(d.front()));
   const DexPair& p = it->second;
   TokenInfo info;

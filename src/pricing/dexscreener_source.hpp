@@ -1,5 +1,6 @@
 #pragma once
 // DexScreener as a PriceSource: the deepest Solana pair's priceNative, ≤ 30 mints per call.
+#include <memory>
 #include <string>
 
 #include "http/http_client.hpp"
@@ -22,7 +23,8 @@ struct DexScreenerOptions {
 /// DexScreener does not state decimals: they come from MintDecimals (the mint account). Thread-safe.
 class DexScreenerSource final : public market::PriceSource {
  public:
-  DexScreenerSource(http::Client& client, DexScreenerOptions options, SolUsdCache& sol_usd, MintDecimals& decimals);
+  DexScreenerSource(http::Client& client, DexScreenerOptions options, std::shared_ptr<SolUsdCache> sol_usd,
+                    std::shared_ptr<MintDecimals> decimals);
 
   std::string name() const override { return "dexscreener"; }
   Result<Quote> quote(const Mint& mint, TimePoint now) override;
@@ -36,8 +38,8 @@ class DexScreenerSource final : public market::PriceSource {
 
   http::Client& client_;
   DexScreenerOptions options_;
-  SolUsdCache& sol_usd_;
-  MintDecimals& decimals_;
+  std::shared_ptr<SolUsdCache> sol_usd_;
+  std::shared_ptr<MintDecimals> decimals_;
 };
 
 }  // namespace kt::pricing

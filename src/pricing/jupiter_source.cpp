@@ -18,8 +18,8 @@ double to_double(const std::string& text) {
 
 }  // namespace
 
-JupiterSource::JupiterSource(http::Client& client, JupiterOptions options, SolUsdCache& sol_usd, MintDecimals& decimals)
-    : client_(client), options_(std::move(options)), sol_usd_(sol_usd), decimals_(decimals) {
+JupiterSource::JupiterSource(http::Client& client, JupiterOptions options, std::shared_ptr<SolUsdCache> sol_usd, std::shared_ptr<MintDecimals> decimals)
+    : client_(client), options_(std::move(options)), sol_usd_(std::move(sol_usd)), decimals_(std::move(decimals)) {
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
 }
 
@@ -36,10 +36,10 @@ Result<std::map<Mint, JupiterPrice>> JupiterSource::fetch(std::span<const Mint> 
   KT_TRY(std::string body, fetch_body(client_, url, std::move(headers), options_.timeout, "Jupiter"));
   KT_TRY(auto prices, parse_jupiter_v3(body));
   for (const auto& [mint, p] : prices) {
-    if (p.decimals) decimals_.remember(mint, *p.decimals);
+    if (p.decimals) decimals_->remember(mint, *p.decimals);
   }
   if (const auto sol = prices.find(wrapped_sol()); sol != prices.end()) {
-    sol_usd_.put(SolUsd{sol->second.usd_price, to_double(sol->second.usd_price), "jupiter", now});
+    sol_usd_->put(SolUsd{sol->second.usd_price, to_double(sol->second.usd_price), "jupiter", now});
   }
   return prices;
 }
@@ -63,10 +63,10 @@ std::vector<Result<Quote>> JupiterSource::quote_many(std::span<const Mint> mints
     for (const auto& m : chunk) {
       if (prices->count(m)) known.push_back(m);
     }
-    auto decimals = decimals_.get(known);  // all cached when Jupiter stated them
+    auto decimals = decimals_->get(known);  // all cached when Jupiter stated them
     std::map<Mint, Result<std::uint8_t>> decimals_by_mint;
     for (std::size_t i = 0; i < known.size(); ++i) decimals_by_mint.emplace(known[i], std::move(decimals[i]));
-    const auto sol_usd = sol_usd_.get(now);
+    const auto sol_usd = sol_usd_->get(now);
     for (const auto& m : chunk) {
       const auto it = prices->find(m);
       if (it == prices->end()) {
@@ -115,7 +115,7 @@ Result<TokenInfo> JupiterSource::token_info(const Mint& mint, TimePoint now) {
   KT_TRY(auto prices, fetch(std::span<const Mint>(&mint, 1), now));
   const auto it = prices.find(mint);
   if (it == prices.end()) return not_found("E-UNKNOWN-TOKEN", "Jupiter has no price for " + mint.short_form());
-  auto d = decimals_.get(std::span<const Mint>(&mint, 1));
+  auto d = decimals_->get(std::span<const Mint>(&mint, 1));
   KT_TRY(const std::uint8_t decimals, std::move(d.front()));
   TokenInfo info;
   info.mint = mint;

@@ -1,5 +1,6 @@
 #pragma once
 // Jupiter price API v3 as a PriceSource: USD prices turned into SOL by SOL's own entry.
+#include <memory>
 #include <string>
 
 #include "http/http_client.hpp"
@@ -22,7 +23,8 @@ struct JupiterOptions {
 /// "E-NO-SOL-USD". Decimals come from the answer, else from MintDecimals. Thread-safe.
 class JupiterSource final : public market::PriceSource {
  public:
-  JupiterSource(http::Client& client, JupiterOptions options, SolUsdCache& sol_usd, MintDecimals& decimals);
+  JupiterSource(http::Client& client, JupiterOptions options, std::shared_ptr<SolUsdCache> sol_usd,
+                    std::shared_ptr<MintDecimals> decimals);
 
   std::string name() const override { return "jupiter"; }
   Result<Quote> quote(const Mint& mint, TimePoint now) override;
@@ -34,8 +36,8 @@ class JupiterSource final : public market::PriceSource {
 
   http::Client& client_;
   JupiterOptions options_;
-  SolUsdCache& sol_usd_;
-  MintDecimals& decimals_;
+  std::shared_ptr<SolUsdCache> sol_usd_;
+  std::shared_ptr<MintDecimals> decimals_;
 };
 
 }  // namespace kt::pricing

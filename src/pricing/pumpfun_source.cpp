@@ -39,7 +39,9 @@ Result<Quote> curve_quote(const Mint& mint, const std::optional<solana::AccountI
 
 }  // namespace
 
-PumpFunCurveSource::PumpFunCurveSource(solana::RpcPool& rpc, MintDecimals& decimals) : rpc_(rpc), decimals_(decimals) {}
+PumpFunCurveSource::PumpFunCurveSource(solana::RpcPool& rpc, std::shared_ptr<MintDecimals> decimals,
+                                       std::shared_ptr<SolUsdCache> sol_usd)
+    : rpc_(rpc), decimals_(std::move(decimals)), sol_usd_(std::move(sol_usd)) {}
 
 Result<solana::Pubkey> PumpFunCurveSource::curve_address(const Mint& mint) {
   {
@@ -73,7 +75,7 @@ std::vector<Result<Quote>> PumpFunCurveSource::quote_many(std::span<const Mint> 
     keys.push_back(*pda);
   }
   for (std::size_t i = 0; i < mints.size(); ++i) {
-    if (curve_key[i] != SIZE_MAX && !decimals_.cached(mints[i])) {
+    if (curve_key[i] != SIZE_MAX && !decimals_->cached(mints[i])) {
       mint_key[i] = keys.size();
       keys.push_back(mints[i]);
     }
@@ -87,9 +89,9 @@ std::vector<Result<Quote>> PumpFunCurveSource::quote_many(std::span<const Mint> 
         continue;
       }
       const auto& values = accounts->value;
-      std::optional<std::uint8_t> decimals = decimals_.cached(mints[i]);
+      std::optional<std::uint8_t> decimals = decimals_->cached(mints[i]);
       if (!decimals && mint_key[i] != SIZE_MAX) {
-        auto learned = decimals_.learn(mints[i], values[mint_key[i]]);
+        auto learned = decimals_->learn(mints[i], values[mint_key[i]]);
         if (!learned) {
           out[i] = learned.error();
           continue;
@@ -103,9 +105,13 @@ std::vector<Result<Quote>> PumpFunCurveSource::quote_many(std::span<const Mint> 
       out[i] = curve_quote(mints[i], values[curve_key[i]], *decimals, now);
     }
   }
+  const auto sol_usd = sol_usd_ ? sol_usd_->get_or_refresh(now) : std::nullopt;
   std::vector<Result<Quote>> results;
   results.reserve(mints.size());
-  for (auto& r : out) results.push_back(std::move(*r));
+  for (auto& r : out) {
+    if (r->ok() && sol_usd) (*r)->usd_per_token = (*r)->price.sol_per_token((*r)->decimals) * sol_usd->usd;
+    results.push_back(std::move(*r));
+  }
   return results;
 }
 
@@ -119,7 +125,7 @@ Result<TokenInfo> PumpFunCurveSource::token_info(const Mint& mint, TimePoint) {
   if (!decoded || !decoded->is_initialized) {
     return not_found("E-UNKNOWN-TOKEN", mint.short_form() + " is not an initialized token mint");
   }
-  decimals_.remember(mint, decoded->decimals);
+  decimals_->remember(mint, decoded->decimals);
   TokenInfo info;
   info.mint = mint;
   info.decimals = decoded->decimals;

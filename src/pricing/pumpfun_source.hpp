@@ -1,10 +1,12 @@
 #pragma once
 // The pump.fun bonding curve, read on-chain through the RpcPool, as a PriceSource.
 #include <map>
+#include <memory>
 #include <mutex>
 
 #include "market/price_source.hpp"
 #include "pricing/mint_facts.hpp"
+#include "pricing/sol_usd.hpp"
 #include "solana/rpc_pool.hpp"
 
 namespace kt::pricing {
@@ -19,7 +21,9 @@ inline constexpr std::string_view kToken2022ProgramId = "TokenzQdBNbLqP5VEhdkAS6
 /// so the PriceService asks the next source. Thread-safe.
 class PumpFunCurveSource final : public market::PriceSource {
  public:
-  PumpFunCurveSource(solana::RpcPool& rpc, MintDecimals& decimals);
+  /// `sol_usd` (optional) fills usd_per_token for display.
+  PumpFunCurveSource(solana::RpcPool& rpc, std::shared_ptr<MintDecimals> decimals,
+                     std::shared_ptr<SolUsdCache> sol_usd = nullptr);
 
   std::string name() const override { return "pumpfun"; }
   Result<Quote> quote(const Mint& mint, TimePoint now) override;
@@ -33,7 +37,8 @@ class PumpFunCurveSource final : public market::PriceSource {
   Result<solana::Pubkey> curve_address(const Mint& mint);
 
   solana::RpcPool& rpc_;
-  MintDecimals& decimals_;
+  std::shared_ptr<MintDecimals> decimals_;
+  std::shared_ptr<SolUsdCache> sol_usd_;
   std::mutex mutex_;
   std::map<Mint, solana::Pubkey> curves_;
 };

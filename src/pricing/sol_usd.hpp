@@ -1,6 +1,7 @@
 #pragma once
 // The latest SOL/USD price seen by any source, shared so that dollar-quoted prices can be turned
 // into SOL and SOL prices can be shown in dollars.
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -33,11 +34,33 @@ class SolUsdCache {
     if (!value_ || value_->observed_at > now || now - value_->observed_at > max_age_) return std::nullopt;
     return value_;
   }
+  /// Sets how a stale value is refreshed (e.g. one DexScreener call for wrapped SOL).
+  void set_refresher(std::function<void(SolUsdCache&, TimePoint)> refresher, Millis min_interval = Millis{30'000}) {
+    std::lock_guard lock(mutex_);
+    refresher_ = std::move(refresher);
+    min_interval_ = min_interval;
+  }
+  /// get(now), running the refresher first when the value is stale (at most once per min_interval).
+  std::optional<SolUsd> get_or_refresh(TimePoint now) {
+    if (auto v = get(now)) return v;
+    std::function<void(SolUsdCache&, TimePoint)> refresher;
+    {
+      std::lock_guard lock(mutex_);
+      if (!refresher_ || (last_refresh_ && now >= *last_refresh_ && now - *last_refresh_ < min_interval_)) return std::nullopt;
+      last_refresh_ = now;
+      refresher = refresher_;
+    }
+    refresher(*this, now);
+    return get(now);
+  }
 
  private:
   Millis max_age_;
   mutable std::mutex mutex_;
   std::optional<SolUsd> value_;
+  std::function<void(SolUsdCache&, TimePoint)> refresher_;
+  Millis min_interval_{30'000};
+  std::optional<TimePoint> last_refresh_;
 };
 
 }  // namespace kt::pricing

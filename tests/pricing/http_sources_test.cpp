@@ -54,8 +54,8 @@ struct HttpFixture {
   std::unique_ptr<http::Client> client = http::make_curl_client();
   ManualClock clock;
   std::unique_ptr<solana::RpcPool> pool;
-  SolUsdCache sol_usd;
-  MintDecimals decimals{nullptr};
+  std::shared_ptr<SolUsdCache> sol_usd = std::make_shared<SolUsdCache>();
+  std::shared_ptr<MintDecimals> decimals = std::make_shared<MintDecimals>(nullptr);
 };
 
 TEST(JupiterSource, prices_usdc_exactly_as_its_usd_price_over_sols_from_the_fixture) {
@@ -74,8 +74,8 @@ TEST(JupiterSource, prices_usdc_exactly_as_its_usd_price_over_sols_from_the_fixt
   ASSERT_EQ(asked.size(), 1u);
   EXPECT_EQ(asked[0], (std::vector<std::string>{kUsdc.to_string(), kSol.to_string()}));
   EXPECT_EQ(f.apis.last_api_key(), "secret-key");
-  ASSERT_TRUE(f.sol_usd.get(kNow).has_value());
-  EXPECT_EQ(f.sol_usd.get(kNow)->usd_text, "147.48");
+  ASSERT_TRUE(f.sol_usd->get(kNow).has_value());
+  EXPECT_EQ(f.sol_usd->get(kNow)->usd_text, "147.48");
 }
 
 TEST(JupiterSource, sol_itself_is_one_sol_per_token_and_no_key_header_without_a_key) {
@@ -153,7 +153,7 @@ TEST(DexScreenerSource, a_sol_quoted_pair_gives_price_native_exactly_with_decima
   f.apis.add_dex_pair(dex_pair(token, kSol, "0.5", 10));  // shallower pair: ignored
   f.rpc.set_account(token, {1'461'600, *Mint::parse("TokenkegQfeZyiNwAJbNbGKPFXCWuBvf9Ss623VQ5DA"),
                             testing::spl_mint_bytes(1'000'000'000'000'000, 6, nullptr, nullptr)});
-  MintDecimals decimals(f.pool.get());
+  auto decimals = std::make_shared<MintDecimals>(f.pool.get());
   DexScreenerSource source(*f.client, {f.apis.url(), Millis{2000}}, f.sol_usd, decimals);
   const auto q = source.quote(token, kNow);
   ASSERT_TRUE(q.ok()) << q.error().message;
@@ -175,23 +175,23 @@ TEST(DexScreenerSource, a_dollar_quoted_pair_converts_through_the_wsol_fixture_p
   HttpFixture f;
   const Mint token = test_mint(8);
   f.apis.add_dex_pair(dex_pair(token, kUsdc, "0.5", 5000));
-  f.decimals.remember(token, 6);
+  f.decimals->remember(token, 6);
   auto source = f.dex();
   const auto q = source.quote(token, kNow);
   ASSERT_TRUE(q.ok()) << q.error().message;
   // 0.5 USDC / 84.1844 USD per SOL, 6 decimals: 5·10^6 / 841844 = 1250000 / 210461.
   EXPECT_EQ(u(q->price.num()), "1250000");
   EXPECT_EQ(u(q->price.den()), "210461");
-  ASSERT_TRUE(f.sol_usd.get(kNow).has_value());
-  EXPECT_EQ(f.sol_usd.get(kNow)->usd_text, "84.1844");
-  EXPECT_EQ(f.sol_usd.get(kNow)->source, "dexscreener");
+  ASSERT_TRUE(f.sol_usd->get(kNow).has_value());
+  EXPECT_EQ(f.sol_usd->get(kNow)->usd_text, "84.1844");
+  EXPECT_EQ(f.sol_usd->get(kNow)->source, "dexscreener");
 }
 
 TEST(DexScreenerSource, unknown_tokens_are_not_found_and_token_info_reads_the_pair) {
   HttpFixture f;
   const Mint token = test_mint(9);
   f.apis.add_dex_pair(dex_pair(token, kSol, "0.001", 5000));
-  f.decimals.remember(token, 6);
+  f.decimals->remember(token, 6);
   auto source = f.dex();
   const auto unknown = source.quote(test_mint(10), kNow);
   ASSERT_FALSE(unknown.ok());
@@ -213,7 +213,7 @@ TEST(DexScreenerSource, batches_60_mints_into_3_calls_of_at_most_30_mints) {
   for (std::uint32_t i = 0; i < 60; ++i) {
     mints.push_back(test_mint(100 + i));
     f.apis.add_dex_pair(dex_pair(test_mint(100 + i), kSol, "0.001", 1000));
-    f.decimals.remember(test_mint(100 + i), 6);
+    f.decimals->remember(test_mint(100 + i), 6);
   }
   auto source = f.dex();
   const auto quotes = source.quote_many(mints, kNow);

@@ -49,7 +49,7 @@ struct PoolFixture {
     pool = std::make_unique<solana::RpcPool>(
         config, *client, clock, [this](Millis d) { clock.advance(d); },
         [this](std::string line) { log.push_back(std::move(line)); });
-    decimals_holder = std::make_unique<MintDecimals>(pool.get());
+    decimals_holder = std::make_shared<MintDecimals>(pool.get());
   }
   bool logged(std::string_view needle) const {
     for (const auto& l : log) {
@@ -68,8 +68,9 @@ struct PoolFixture {
   ManualClock clock;
   std::vector<std::string> log;
   std::unique_ptr<solana::RpcPool> pool;
-  std::unique_ptr<MintDecimals> decimals_holder;
-  MintDecimals& decimals() { return *decimals_holder; }
+  std::shared_ptr<MintDecimals> decimals_holder;
+  std::shared_ptr<MintDecimals> decimals() { return decimals_holder; }
+  MintDecimals& facts() { return *decimals_holder; }
 };
 
 TEST(PumpFunCurveSource, prices_the_fixture_curve_at_vsr_over_vtr_with_reserves_and_the_1_percent_fee) {
@@ -105,7 +106,7 @@ TEST(PumpFunCurveSource, accepts_the_151_byte_layout_and_caches_decimals) {
   ASSERT_TRUE(source.quote(token, kNow).ok());
   EXPECT_EQ(f.primary.calls("getMultipleAccounts"), 2u);
   EXPECT_EQ(f.primary.max_keys_per_call(), 2u);  // the second call asks only for the curve
-  EXPECT_EQ(f.decimals().cached(token), std::optional<std::uint8_t>(6));
+  EXPECT_EQ(f.facts().cached(token), std::optional<std::uint8_t>(6));
 }
 
 TEST(PumpFunCurveSource, a_completed_or_zero_reserve_curve_has_no_price_here) {
@@ -137,7 +138,7 @@ TEST(PumpFunCurveSource, a_completed_curve_falls_through_to_dexscreener) {
                      {"quoteToken", {{"address", std::string(kWrappedSolMint)}}},
                      {"priceNative", "0.0000004"},
                      {"liquidity", {{"usd", 90000}}}});
-  SolUsdCache sol_usd;
+  auto sol_usd = std::make_shared<SolUsdCache>();
   std::vector<std::unique_ptr<market::PriceSource>> sources;
   sources.push_back(std::make_unique<PumpFunCurveSource>(*f.pool, f.decimals()));
   sources.push_back(std::make_unique<DexScreenerSource>(*f.client, DexScreenerOptions{apis.url(), Millis{2000}}, sol_usd, f.decimals()));
@@ -158,7 +159,7 @@ TEST(PumpFunCurveSource, all_sources_down_is_price_unavailable_never_a_made_up_p
   f.add_everywhere(token);
   f.primary.fail_next(Fault::kHttp500, -1);
   f.backup.fail_next(Fault::kHttp500, -1);
-  SolUsdCache sol_usd;
+  auto sol_usd = std::make_shared<SolUsdCache>();
   std::vector<std::unique_ptr<market::PriceSource>> sources;
   sources.push_back(std::make_unique<PumpFunCurveSource>(*f.pool, f.decimals()));
   sources.push_back(std::make_unique<DexScreenerSource>(*f.client, DexScreenerOptions{apis.url(), Millis{2000}}, sol_usd, f.decimals()));
@@ -210,7 +211,7 @@ TEST(PumpFunCurveSource, quotes_250_curves_in_3_get_multiple_accounts_calls_of_a
   for (std::uint32_t i = 0; i < 250; ++i) {
     mints.push_back(test_mint(1000 + i));
     add_curve_token(f.primary, mints.back());
-    f.decimals().remember(mints.back(), 6);
+    f.facts().remember(mints.back(), 6);
   }
   PumpFunCurveSource source(*f.pool, f.decimals());
   const auto quotes = source.quote_many(mints, kNow);
