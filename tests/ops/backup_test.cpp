@@ -193,29 +193,25 @@ std::string pg_bin(const std::string& tool) {
   return fs::exists(versioned) ? versioned : tool;
 }
 
-/// The DSN with its database name replaced by `db`.
-std::string with_database(const std::string& dsn, const std::string& db) {
-  const auto scheme = dsn.find("://");
-  const auto slash = dsn.find('/', scheme + 3);
-  const auto query = dsn.find('?', scheme + 3);
-  std::string out = dsn.substr(0, slash == std::string::npos ? query : slash) + "/" + db;
-  if (query != std::string::npos) out += dsn.substr(query);
-  return out;
-}
-
 int run(const std::string& command) { return std::system(command.c_str()); }
 
-TEST_F(Backup, postgres_dump_restores_into_a_new_database) {
+/// `dsn` with sessions in `schema` (search_path), the way tests/storage_pg isolates tests.
+std::string in_schema(const std::string& dsn, const std::string& schema) {
+  return dsn + (dsn.find('?') == std::string::npos ? "?" : "&") + "options=-csearch_path%3D" + schema;
+}
+
+// The test role may not create databases, so the restore goes into the test's own schema after
+// dropping it: the disaster case (data gone, dump left).
+TEST_F(Backup, postgres_dump_restores_after_the_data_is_gone) {
   const char* dsn_env = std::getenv("KITRADER_PG_TEST_DSN");
   if (!dsn_env || !*dsn_env) GTEST_SKIP() << "KITRADER_PG_TEST_DSN not set (scripts/pg-test-cluster start DIR)";
   const std::string dsn = dsn_env;
-  const std::string suffix = std::to_string(::getpid());
-  const std::string source_db = "kt_backup_src_" + suffix, target_db = "kt_backup_dst_" + suffix;
-  ASSERT_EQ(run(pg_bin("psql") + " -q -d '" + dsn + "' -c 'CREATE DATABASE " + source_db + "' >/dev/null"), 0);
-  ASSERT_EQ(run(pg_bin("psql") + " -q -d '" + dsn + "' -c 'CREATE DATABASE " + target_db + "' >/dev/null"), 0);
+  const std::string schema = "kt_backup_" + std::to_string(::getpid());
+  const std::string psql = pg_bin("psql") + " -X -q -v ON_ERROR_STOP=1 -d '" + dsn + "' ";
+  ASSERT_EQ(run(psql + "-c 'DROP SCHEMA IF EXISTS " + schema + " CASCADE' -c 'CREATE SCHEMA " + schema + "'"), 0);
 
   ops::Config config;
-  config.database.url = with_database(dsn, source_db);
+  config.database.url = in_schema(dsn, schema);
   Balances expected;
   {
     auto repo = storage::open_repository(config.database.url, 2);
@@ -227,16 +223,41 @@ TEST_F(Backup, postgres_dump_restores_into_a_new_database) {
   ASSERT_TRUE(outcome.ok()) << outcome.error().message;
   EXPECT_EQ(fs::path(outcome->path).filename(), "kitrader-20261124-003000.dump");
 
-  const std::string target = with_database(dsn, target_db);
-  ASSERT_EQ(run(pg_bin("pg_restore") + " --no-owner --exit-on-error -d '" + target + "' '" + outcome->path + "'"), 0);
+  // Everything gone; an empty schema stands in for the empty database a restore starts from.
+  ASSERT_EQ(run(psql + "-c 'DROP SCHEMA " + schema + " CASCADE' -c 'CREATE SCHEMA " + schema + "'"), 0);
+  ASSERT_EQ(run(pg_bin("pg_restore") + " --no-owner --exit-on-error --schema=" + schema + " -d '" + dsn + "' '" +
+                outcome->path + "'"),
+            0);
   {
-    auto back = storage::open_repository(target, 2);
+    auto back = storage::open_repository(config.database.url, 2);
     ASSERT_TRUE(back.ok()) << back.error().message;
     EXPECT_EQ(*(*back)->applied_migrations(), migration_versions("postgres"));
     expect_same_money(**back, expected);
   }
-  run(pg_bin("psql") + " -q -d '" + dsn + "' -c 'DROP DATABASE " + source_db + "' -c 'DROP DATABASE " + target_db +
-      "' >/dev/null");
+  run(psql + "-c 'DROP SCHEMA IF EXISTS " + schema + " CASCADE'");
+}
+
+TEST_F(Backup, pg_dump_gets_the_password_through_pgpassword_never_on_the_command_line) {
+  // A stand-in pg_dump that records its arguments and PGPASSWORD, then writes a dump file.
+  const fs::path fake = dir / "fake_pg_dump";
+  const fs::path record = dir / "record.txt";
+  std::ofstream(fake) << "#!/bin/sh\n"
+                         "printf 'args=%s\\n' \"$*\" > '" << record.string() << "'\n"
+                         "printf 'pw=%s\\n' \"$PGPASSWORD\" >> '" << record.string() << "'\n"
+                         "for a in \"$@\"; do case $a in --file=*) echo dump > \"${a#--file=}\";; esac; done\n";
+  fs::permissions(fake, fs::perms::owner_all);
+  ops::Config config;
+  config.database.url = "postgresql://kt:p%40ss%20w0rd@db.example:5432/kitrader?sslmode=require";
+  auto outcome = run_backup(config, BackupOptions{(dir / "b").string(), 7, fake.string()}, kNow);
+  ASSERT_TRUE(outcome.ok()) << outcome.error().message;
+  std::ifstream in(record);
+  std::string args, pw;
+  std::getline(in, args);
+  std::getline(in, pw);
+  EXPECT_EQ(args, "args=--format=custom --no-password --file=" + (dir / "b").string() +
+                      "/kitrader-20261124-003000.dump.partial --dbname=postgresql://kt@db.example:5432/kitrader?sslmode=require");
+  EXPECT_EQ(pw, "pw=p@ss w0rd");
+  EXPECT_EQ(outcome->bytes, 5u);
 }
 
 TEST_F(Backup, failing_pg_dump_reports_without_the_password) {
