@@ -39,6 +39,20 @@ Result<Mint> parse_mint(std::string_view text, std::string_view table) {
   return std::move(mint).value();
 }
 
+void bind_price(Statement& st, int num_index, const std::optional<Price>& price) {
+  if (price) {
+    st.bind(num_index, std::string_view(u128_to_string(price->num())));
+    st.bind(num_index + 1, std::string_view(u128_to_string(price->den())));
+  } else {
+    st.bind_null(num_index).bind_null(num_index + 1);
+  }
+}
+
+std::optional<std::int64_t> millis(const std::optional<TimePoint>& t) {
+  if (!t) return std::nullopt;
+  return to_unix_millis(*t);
+}
+
 Result<User> read_user(const Statement& row) {
   User user;
   user.id = UserId{row.column_int64(0)};
@@ -134,6 +148,40 @@ Result<PriceRecord> read_price(const Statement& row) {
   price.source = std::string(row.column_text(5));
   price.observed_at = from_unix_millis(row.column_int64(6));
   return price;
+}
+
+Result<Order> read_order(const Statement& row) {
+  constexpr std::string_view kTable = "orders";
+  Order o;
+  o.id = OrderId{row.column_int64(0)};
+  o.user = UserId{row.column_int64(1)};
+  const auto kind = parse_order_kind(row.column_text(2));
+  const auto status = parse_order_status(row.column_text(3));
+  if (!kind || !status) return corrupt_row(kTable, "an unknown kind or status");
+  o.kind = *kind;
+  o.status = *status;
+  KT_TRY(o.mint, parse_mint(row.column_text(4), kTable));
+  o.decimals = static_cast<std::uint8_t>(row.column_int64(5));
+  if (!row.column_is_null(6)) o.position = PositionId{row.column_int64(6)};
+  const auto side = parse_side(row.column_text(7));
+  if (!side) return corrupt_row(kTable, "an unknown side");
+  o.side = *side;
+  o.size = Lamports{row.column_int64(8)};
+  if (!row.column_is_null(9)) {
+    KT_TRY(o.trigger, parse_price(row.column_text(9), row.column_text(10), kTable));
+  }
+  o.trail_bps = static_cast<std::uint32_t>(row.column_int64(11));
+  if (!row.column_is_null(12)) {
+    KT_TRY(o.extreme, parse_price(row.column_text(12), row.column_text(13), kTable));
+  }
+  o.close_percent = static_cast<int>(row.column_int64(14));
+  if (!row.column_is_null(15)) o.expires_at = from_unix_millis(row.column_int64(15));
+  o.created_at = from_unix_millis(row.column_int64(16));
+  o.updated_at = from_unix_millis(row.column_int64(17));
+  if (!row.column_is_null(18)) o.filled_at = from_unix_millis(row.column_int64(18));
+  if (!row.column_is_null(19)) o.filled_position = PositionId{row.column_int64(19)};
+  o.note = std::string(row.column_text(20));
+  return o;
 }
 
 }  // namespace kt::storage::sqlite

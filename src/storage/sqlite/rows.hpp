@@ -23,6 +23,11 @@ Result<std::uint64_t> parse_u64(std::string_view text, std::string_view table);
 Result<Price> parse_price(std::string_view num, std::string_view den, std::string_view table);
 Result<Mint> parse_mint(std::string_view text, std::string_view table);
 
+/// Binds an optional price as two text terms (num at `num_index`, den after it), or two NULLs.
+void bind_price(Statement& st, int num_index, const std::optional<Price>& price);
+/// Unix milliseconds of an optional time.
+std::optional<std::int64_t> millis(const std::optional<TimePoint>& t);
+
 /// Decoders of the column lists in sql.hpp (KT_*_COLUMNS), starting at column 0.
 Result<User> read_user(const Statement& row);
 Result<Wallet> read_wallet(const Statement& row);
@@ -30,6 +35,7 @@ Result<LedgerEntry> read_ledger_entry(const Statement& row);
 Result<Position> read_position(const Statement& row);
 Result<TokenRecord> read_token(const Statement& row);
 Result<PriceRecord> read_price(const Statement& row);
+Result<Order> read_order(const Statement& row);
 
 /// Decodes the first column of the single row of an aggregate query (COUNT, SUM).
 inline Result<std::int64_t> query_int64(Statement& statement) {

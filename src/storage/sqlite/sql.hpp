@@ -116,4 +116,43 @@ inline constexpr char kPriceHistory[] = "SELECT " KT_PRICE_COLUMNS
                                         " ORDER BY observed_at, id";
 #undef KT_PRICE_COLUMNS
 
+// --- conditional orders (migration 0002) ------------------------------------------------------
+#define KT_ORDER_COLUMNS                                                                               \
+  "id, user_id, kind, status, token_address, decimals, position_id, side, size_lamports, trigger_num," \
+  " trigger_den, trail_bps, extreme_num, extreme_den, close_percent, expires_at, created_at, updated_at,"  \
+  " filled_at, filled_position_id, note"
+inline constexpr char kInsertOrder[] =
+    "INSERT INTO orders(user_id, kind, status, token_address, decimals, position_id, side, size_lamports,"
+    " trigger_num, trigger_den, trail_bps, extreme_num, extreme_den, close_percent, expires_at, created_at,"
+    " updated_at, filled_at, filled_position_id, note)"
+    " VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)";
+inline constexpr char kUpdateOrder[] =
+    "UPDATE orders SET status = ?2, extreme_num = ?3, extreme_den = ?4, filled_at = ?5, filled_position_id = ?6,"
+    " note = ?7, updated_at = ?8 WHERE id = ?1";
+inline constexpr char kFindOrder[] = "SELECT " KT_ORDER_COLUMNS " FROM orders WHERE id = ?1";
+// status = 'pending' as a literal so the partial indexes apply; ids give insertion order.
+inline constexpr char kPendingOrdersForMint[] =
+    "SELECT " KT_ORDER_COLUMNS " FROM orders WHERE token_address = ?1 AND status = 'pending' ORDER BY id";
+inline constexpr char kOrdersOfUser[] = "SELECT " KT_ORDER_COLUMNS
+                                        " FROM orders WHERE user_id = ?1 AND (?2 = 0 OR status = 'pending')"
+                                        " ORDER BY id DESC LIMIT ?3";
+inline constexpr char kPendingOrdersForPosition[] =
+    "SELECT " KT_ORDER_COLUMNS " FROM orders WHERE position_id = ?1 AND status = 'pending' ORDER BY id";
+inline constexpr char kMintsWithPendingOrders[] =
+    "SELECT DISTINCT token_address FROM orders WHERE status = 'pending' ORDER BY token_address";
+#undef KT_ORDER_COLUMNS
+
+// --- groups and statistics (migration 0002) ---------------------------------------------------
+// first/last seen only widen, whatever order the messages are recorded in.
+inline constexpr char kRecordGroupMember[] =
+    "INSERT INTO group_members(chat_id, user_id, first_seen_at, last_seen_at) VALUES(?1, ?2, ?3, ?3)"
+    " ON CONFLICT(chat_id, user_id) DO UPDATE SET first_seen_at = MIN(first_seen_at, excluded.first_seen_at),"
+    " last_seen_at = MAX(last_seen_at, excluded.last_seen_at)";
+inline constexpr char kGroupMembers[] = "SELECT user_id FROM group_members WHERE chat_id = ?1 ORDER BY user_id";
+inline constexpr char kCountActiveUsers[] = "SELECT COUNT(*) FROM users WHERE last_active_at >= ?1";
+inline constexpr char kCountAllOpenPositions[] = "SELECT COUNT(*) FROM positions WHERE status = 'open'";
+inline constexpr char kCountTradesSince[] =
+    "SELECT COUNT(*) FROM wallet_ledger WHERE created_at >= ?1 AND kind IN ('open', 'close', 'liquidation')";
+inline constexpr char kCountActiveTokens[] = "SELECT COUNT(*) FROM solana_tokens WHERE is_active";
+
 }  // namespace kt::storage::sqlite::sql

@@ -14,20 +14,6 @@ Error missing_position(PositionId id) {
   return not_found(kNotFoundCode, "no position with id " + std::to_string(id.value));
 }
 
-void bind_price(Statement& st, int num_index, const std::optional<Price>& price) {
-  if (price) {
-    st.bind(num_index, std::string_view(u128_to_string(price->num())));
-    st.bind(num_index + 1, std::string_view(u128_to_string(price->den())));
-  } else {
-    st.bind_null(num_index).bind_null(num_index + 1);
-  }
-}
-
-std::optional<std::int64_t> millis(const std::optional<TimePoint>& t) {
-  if (!t) return std::nullopt;
-  return to_unix_millis(*t);
-}
-
 }  // namespace
 
 Result<Position> SqliteTransaction::insert_position(const Position& p) {
