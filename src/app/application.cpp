@@ -52,8 +52,9 @@ Result<std::unique_ptr<Application>> Application::build(const ops::Config& confi
   app->trading_ = std::make_unique<engine::TradingEngine>(*app->repository_, *app->prices_, clock, rules);
   app->accounts_ = std::make_unique<engine::Accounts>(*app->repository_, clock, rules);
   app->portfolio_ = std::make_unique<engine::Portfolio>(*app->repository_, *app->prices_, clock, rules.fees);
-  app->dispatcher_ = std::make_unique<bot::Dispatcher>(
-      bot::BotServices{*app->repository_, *app->accounts_, *app->trading_, *app->portfolio_, *app->prices_, clock});
+  app->orders_ = std::make_unique<engine::OrderBook>(*app->repository_, *app->trading_, *app->prices_, clock);
+  app->dispatcher_ = std::make_unique<bot::Dispatcher>(bot::BotServices{
+      *app->repository_, *app->accounts_, *app->trading_, *app->portfolio_, *app->orders_, *app->prices_, clock});
   return app;
 }
 

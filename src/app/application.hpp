@@ -6,6 +6,7 @@
 #include "bot/dispatcher.hpp"
 #include "core/clock.hpp"
 #include "engine/accounts.hpp"
+#include "engine/order_book.hpp"
 #include "engine/portfolio.hpp"
 #include "engine/trading_engine.hpp"
 #include "market/price_service.hpp"
@@ -30,6 +31,7 @@ class Application {
   engine::TradingEngine& trading() { return *trading_; }
   engine::Accounts& accounts() { return *accounts_; }
   engine::Portfolio& portfolio() { return *portfolio_; }
+  engine::OrderBook& orders() { return *orders_; }
   bot::Dispatcher& dispatcher() { return *dispatcher_; }
   const ops::Config& config() const { return config_; }
 
@@ -42,6 +44,7 @@ class Application {
   std::unique_ptr<engine::TradingEngine> trading_;
   std::unique_ptr<engine::Accounts> accounts_;
   std::unique_ptr<engine::Portfolio> portfolio_;
+  std::unique_ptr<engine::OrderBook> orders_;
   std::unique_ptr<bot::Dispatcher> dispatcher_;
 };
 

@@ -4,6 +4,7 @@
 #include <cctype>
 #include <charconv>
 
+#include "core/decimal.hpp"
 #include "domain/token_input.hpp"
 
 namespace kt::bot {
@@ -116,10 +117,100 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     if (!role) return usage(name, "'" + std::string(args[1].substr(0, 24)) + "' is not a role: use basic, premium or admin");
     return Command{SetRoleCommand{std::string(args[0]), *role}};
   }
+  if (name == "limit") {
+    KT_TRY_VOID(arity(3, 4));
+    auto size = parse_sol(args[1]);
+    if (!size) return usage(name, size.error().message);
+    if (!parse_decimal(args[2]).ok() || args[2].find_first_of("eE") != std::string_view::npos) {
+      return usage(name, "'" + std::string(args[2].substr(0, 24)) + "' is not a price: write SOL per token as a plain decimal");
+    }
+    LimitCommand cmd{std::string(args[0]), *size, std::string(args[2]), std::nullopt};
+    if (args.size() == 4) {
+      auto expiry = parse_expiry(args[3]);
+      if (!expiry) return usage(name, expiry.error().message);
+      cmd.expires_in = *expiry;
+    }
+    return Command{cmd};
+  }
+  if (name == "tp" || name == "sl" || name == "trail") {
+    KT_TRY_VOID(arity(2, 3));
+    KT_TRY(const PositionId id, parse_position_id(name, args[0]));
+    ExitOrderCommand cmd;
+    cmd.position = id;
+    cmd.kind = name == "tp" ? OrderKind::kTakeProfit : name == "sl" ? OrderKind::kStopLoss : OrderKind::kTrailingStop;
+    const std::string_view spec = args[1];
+    if (cmd.kind == OrderKind::kTrailingStop) {
+      auto bps = parse_percent_bps(spec);
+      if (!bps || *bps <= 0 || spec.front() == '+' || spec.front() == '-') {
+        return usage(name, "'" + std::string(spec.substr(0, 24)) + "' is not a distance: write a percentage such as 10%");
+      }
+      cmd.trail_bps = static_cast<std::uint32_t>(*bps);
+    } else if (spec.back() == '%') {
+      auto bps = parse_percent_bps(spec);
+      const bool right_sign = bps && (cmd.kind == OrderKind::kTakeProfit ? *bps > 0 : *bps < 0);
+      if (!right_sign) {
+        return usage(name, cmd.kind == OrderKind::kTakeProfit ? "A take-profit percentage is a gain such as +50%"
+                                                              : "A stop-loss percentage is a loss such as -20%");
+      }
+      cmd.trigger.move_bps = *bps;
+    } else {
+      if (!parse_decimal(spec).ok()) {
+        return usage(name, "'" + std::string(spec.substr(0, 24)) + "' is not a price or a percentage");
+      }
+      cmd.trigger.price = std::string(spec);
+    }
+    if (args.size() == 3) {
+      auto expiry = parse_expiry(args[2]);
+      if (!expiry) return usage(name, expiry.error().message);
+      cmd.expires_in = *expiry;
+    }
+    return Command{cmd};
+  }
+  if (name == "orders") return Command{OrdersCommand{}};
+  if (name == "cancel") {
+    KT_TRY_VOID(arity(1, 1));
+    std::string_view word = args[0];
+    if (!word.empty() && word.front() == '#') word.remove_prefix(1);
+    std::int64_t id = 0;
+    const auto [end, ec] = std::from_chars(word.data(), word.data() + word.size(), id);
+    if (word.empty() || ec != std::errc() || end != word.data() + word.size() || id <= 0) {
+      return usage(name, "'" + std::string(args[0].substr(0, 24)) + "' is not an order id (see /orders)");
+    }
+    return Command{CancelCommand{OrderId{id}}};
+  }
   return rejected("E-UNKNOWN-COMMAND", "Unknown command /" + std::string(name.substr(0, 32)) + ". Send /help for the list.");
 }
 
 }  // namespace
+
+std::optional<std::int64_t> parse_percent_bps(std::string_view text) {
+  if (text.empty() || text.back() != '%') return std::nullopt;
+  text.remove_suffix(1);
+  bool negative = false;
+  if (!text.empty() && (text.front() == '+' || text.front() == '-')) {
+    negative = text.front() == '-';
+    text.remove_prefix(1);
+  }
+  auto value = parse_scaled(text, 2, 1'000'000, "a percentage");
+  if (!value) return std::nullopt;
+  return negative ? -*value : *value;
+}
+
+Result<std::chrono::seconds> parse_expiry(std::string_view text) {
+  const auto bad = rejected("E-USAGE", "'" + std::string(text.substr(0, 24)) + "' is not an expiry: use e.g. 30m, 24h or 7d");
+  if (text.size() < 2) return bad;
+  const char unit = text.back();
+  std::int64_t n = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
+  if (ec != std::errc() || end != text.data() + text.size() - 1 || n <= 0) return bad;
+  std::int64_t seconds = 0;
+  if (unit == 'm') seconds = n * 60;
+  else if (unit == 'h') seconds = n * 3600;
+  else if (unit == 'd') seconds = n * 86400;
+  else return bad;
+  if (seconds < 60 || seconds > 90 * 86400) return rejected("E-USAGE", "An expiry must be between 1 minute and 90 days");
+  return std::chrono::seconds(seconds);
+}
 
 const std::vector<CommandSpec>& command_table() {
   static const std::vector<CommandSpec> table = {
@@ -132,6 +223,12 @@ const std::vector<CommandSpec>& command_table() {
       {"price", "<token>", "Current price, source and age", "/price BONK", false},
       {"info", "<token>", "Token details and safety flags", "/info BONK", false},
       {"history", "", "Your latest trades", "/history", false},
+      {"limit", "<token> <size_sol> <price> [expiry]", "Buy when the price falls to <price> SOL", "/limit BONK 1 0.00000015 24h", false},
+      {"tp", "<position_id> <price|+N%> [expiry]", "Take profit on a position", "/tp 12 +50%", false},
+      {"sl", "<position_id> <price|-N%> [expiry]", "Stop loss on a position", "/sl 12 -20%", false},
+      {"trail", "<position_id> <N%> [expiry]", "Trailing stop N% below the highest price", "/trail 12 10%", false},
+      {"orders", "", "Your pending orders", "/orders", false},
+      {"cancel", "<order_id>", "Cancel a pending order", "/cancel 3", false},
       {"setrole", "<telegram_id|@username> <basic|premium|admin>", "Change a user's role (admins)", "/setrole @alice premium", true},
       {"users", "", "List users (admins)", "/users", true},
   };
@@ -181,6 +278,32 @@ Result<Command> parse_callback(std::string_view data) {
       return Command{OpenCommand{std::string(first), *size, Side::kLong}};
     }
     case 'x': return Command{AskAmountCommand{std::string(first)}};
+    case 'o': {
+      // o:<position>:<tp|sl|tr>:<bps>
+      auto id = parse_position_id("tp", first);
+      const auto colon2 = second.find(':');
+      if (!id || colon2 == std::string_view::npos) return bad;
+      const std::string_view kind = second.substr(0, colon2);
+      std::int64_t bps = 0;
+      const std::string_view num = second.substr(colon2 + 1);
+      const auto [end, ec] = std::from_chars(num.data(), num.data() + num.size(), bps);
+      if (ec != std::errc() || end != num.data() + num.size()) return bad;
+      ExitOrderCommand cmd;
+      cmd.position = *id;
+      if (kind == "tp" && bps > 0) {
+        cmd.kind = OrderKind::kTakeProfit;
+        cmd.trigger.move_bps = bps;
+      } else if (kind == "sl" && bps < 0 && bps > -10'000) {
+        cmd.kind = OrderKind::kStopLoss;
+        cmd.trigger.move_bps = bps;
+      } else if (kind == "tr" && bps > 0 && bps < 10'000) {
+        cmd.kind = OrderKind::kTrailingStop;
+        cmd.trail_bps = static_cast<std::uint32_t>(bps);
+      } else {
+        return bad;
+      }
+      return Command{cmd};
+    }
     default: return bad;
   }
 }
@@ -190,10 +313,15 @@ std::string encode_refresh_button(PositionId id) { return "r:" + std::to_string(
 std::string encode_show_button(PositionId id) { return "p:" + std::to_string(id.value); }
 std::string encode_buy_button(std::string_view mint, std::string_view sol) { return "b:" + std::string(mint) + ":" + std::string(sol); }
 std::string encode_ask_amount_button(std::string_view mint) { return "x:" + std::string(mint); }
+std::string encode_exit_button(PositionId id, OrderKind kind, std::int64_t bps) {
+  const char* tag = kind == OrderKind::kTakeProfit ? "tp" : kind == OrderKind::kStopLoss ? "sl" : "tr";
+  return "o:" + std::to_string(id.value) + ":" + tag + ":" + std::to_string(bps);
+}
 
 std::string_view command_name(const Command& command) {
   static constexpr std::string_view kNames[] = {"start", "help", "wallet", "open", "close", "positions", "position",
-                                                "price", "info", "history", "setrole", "users", "ask_amount"};
+                                                "price", "info", "history", "setrole", "users", "ask_amount",
+                                                "limit", "exit_order", "orders", "cancel"};
   return kNames[command.index()];
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 // The command grammar: text and button data → typed, validated commands.
+#include <chrono>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -10,6 +11,7 @@
 #include "domain/enums.hpp"
 #include "domain/ids.hpp"
 #include "domain/money.hpp"
+#include "domain/order.hpp"
 
 namespace kt::bot {
 
@@ -47,10 +49,32 @@ struct UsersCommand {};
 struct AskAmountCommand {  ///< the "X SOL" button: tell the user how to give an amount
   std::string token;
 };
+/// An exit order's trigger as typed: "0.000031" (a price) or "+50%" / "-20%" (from the entry).
+struct TriggerSpec {
+  std::string price;                    ///< plain decimal SOL per token, when given as a price
+  std::optional<std::int64_t> move_bps;  ///< when given as a percentage
+};
+struct LimitCommand {
+  std::string token;
+  Lamports size;
+  std::string price;  ///< SOL per token, parsed once the token's decimals are known
+  std::optional<std::chrono::seconds> expires_in;
+};
+struct ExitOrderCommand {  ///< /tp, /sl, /trail
+  OrderKind kind = OrderKind::kTakeProfit;
+  PositionId position;
+  TriggerSpec trigger;
+  std::uint32_t trail_bps = 0;
+  std::optional<std::chrono::seconds> expires_in;
+};
+struct OrdersCommand {};
+struct CancelCommand {
+  OrderId order;
+};
 
 using Command = std::variant<StartCommand, HelpCommand, WalletCommand, OpenCommand, CloseCommand, PositionsCommand,
                              PositionCommand, PriceCommand, InfoCommand, HistoryCommand, SetRoleCommand, UsersCommand,
-                             AskAmountCommand>;
+                             AskAmountCommand, LimitCommand, ExitOrderCommand, OrdersCommand, CancelCommand>;
 
 /// One row of the command table that /help and Telegram's setMyCommands share.
 struct CommandSpec {
@@ -75,6 +99,13 @@ std::string encode_refresh_button(PositionId id);
 std::string encode_show_button(PositionId id);
 std::string encode_buy_button(std::string_view mint, std::string_view sol);
 std::string encode_ask_amount_button(std::string_view mint);
+/// A preset exit order on a position: "o:<id>:tp:+5000", "o:<id>:sl:-2000", "o:<id>:tr:1000".
+std::string encode_exit_button(PositionId id, OrderKind kind, std::int64_t bps);
+
+/// "+50%" → +5000, "-12.5%" → −1250, "10%" → 1000 (bps, at most 2 decimals); nullopt if malformed.
+std::optional<std::int64_t> parse_percent_bps(std::string_view text);
+/// "30m", "24h", "7d" → seconds (1 minute to 90 days).
+Result<std::chrono::seconds> parse_expiry(std::string_view text);
 
 /// The command's name for metrics and logs ("open", "close", ...).
 std::string_view command_name(const Command& command);

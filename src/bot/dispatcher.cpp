@@ -21,7 +21,9 @@ std::vector<Reply> one(Reply r) { return {std::move(r)}; }
 
 bool claims_inside_engine(const Command& command) {
   return std::holds_alternative<StartCommand>(command) || std::holds_alternative<OpenCommand>(command) ||
-         std::holds_alternative<CloseCommand>(command) || std::holds_alternative<SetRoleCommand>(command);
+         std::holds_alternative<CloseCommand>(command) || std::holds_alternative<SetRoleCommand>(command) ||
+         std::holds_alternative<LimitCommand>(command) || std::holds_alternative<ExitOrderCommand>(command) ||
+         std::holds_alternative<CancelCommand>(command);
 }
 
 Dispatcher::Dispatcher(BotServices services, CommandObserver observer) : s_(services), observer_(std::move(observer)) {}
@@ -185,6 +187,17 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
             KT_TRY(const auto total, s_.accounts.count_users());
             return one(render_users(users, total));
           },
+          [&](const LimitCommand& c) { return do_limit(c, in); },
+          [&](const ExitOrderCommand& c) { return do_exit_order(c, in); },
+          [&](const OrdersCommand&) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_orders(user);
+          },
+          [&](const CancelCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            KT_TRY(const Order order, s_.orders.cancel(user.id, c.order, in.update_id));
+            return one(render_order_cancelled(order));
+          },
           [&](const AskAmountCommand& c) -> Result<std::vector<Reply>> {
             Reply r;
             r.html = "How much SOL? Send <code>/open " + c.token + " &lt;amount&gt;</code>, e.g. <code>/open " + c.token + " 2</code>";
@@ -232,6 +245,44 @@ Result<std::vector<Reply>> Dispatcher::do_price(const std::string& token, bool c
     shown.decimals = quote->decimals;
   }
   return one(render_token_card(shown, quote.ok() ? std::optional<Quote>(*quote) : std::nullopt, now, true));
+}
+
+Result<std::vector<Reply>> Dispatcher::do_limit(const LimitCommand& c, const Incoming& in) {
+  KT_TRY(const User user, require_user(in));
+  KT_TRY(const Mint mint, resolve_token(c.token));
+  const TimePoint now = s_.clock.now();
+  KT_TRY(const Quote quote, s_.quotes.quote(mint, now));
+  KT_TRY(const Price trigger, Price::parse_user(c.price, quote.decimals));
+  std::optional<TimePoint> expires;
+  if (c.expires_in) expires = now + *c.expires_in;
+  KT_TRY(const Order order, s_.orders.place_limit_buy({user.id, mint, c.size, trigger, expires, in.update_id}));
+  return one(render_order_placed(order, symbol_of(mint)));
+}
+
+Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, const Incoming& in) {
+  KT_TRY(const User user, require_user(in));
+  const TimePoint now = s_.clock.now();
+  engine::PlaceExitOrder place{user.id, c.position, c.kind, {std::nullopt, c.trigger.move_bps}, c.trail_bps, std::nullopt, in.update_id};
+  if (c.expires_in) place.expires_at = now + *c.expires_in;
+  KT_TRY(const auto marked, s_.portfolio.position(user.id, c.position));
+  if (!c.trigger.price.empty()) {
+    KT_TRY(place.trigger.price, Price::parse_user(c.trigger.price, marked.position.decimals));
+  }
+  KT_TRY(const Order order, s_.orders.place_exit(place));
+  Reply r = render_order_placed(order, marked.position.symbol.empty() ? symbol_of(order.mint) : marked.position.symbol);
+  if (in.callback_query_id) r.callback_answer = "Order " + std::to_string(order.id.value) + " set";
+  return one(std::move(r));
+}
+
+Result<std::vector<Reply>> Dispatcher::do_orders(const User& user) {
+  KT_TRY(const auto orders, s_.orders.list(user.id, true));
+  std::vector<std::pair<Mint, std::string>> symbols;
+  for (const auto& o : orders) {
+    bool seen = false;
+    for (const auto& [m, _] : symbols) seen = seen || m == o.mint;
+    if (!seen) symbols.emplace_back(o.mint, symbol_of(o.mint));
+  }
+  return one(render_orders(orders, symbols));
 }
 
 Result<std::vector<Reply>> Dispatcher::do_history(const User& user) {

@@ -10,6 +10,7 @@
 #include "bot/conversation.hpp"
 #include "core/clock.hpp"
 #include "engine/accounts.hpp"
+#include "engine/order_book.hpp"
 #include "engine/portfolio.hpp"
 #include "engine/ports.hpp"
 #include "engine/trading_engine.hpp"
@@ -22,6 +23,7 @@ struct BotServices {
   engine::Accounts& accounts;
   engine::TradingEngine& trading;
   engine::Portfolio& portfolio;
+  engine::OrderBook& orders;
   engine::QuoteProvider& quotes;
   const Clock& clock;
 };
@@ -51,6 +53,9 @@ class Dispatcher {
   Result<std::vector<Reply>> do_close(const CloseCommand& c, const Incoming& in);
   Result<std::vector<Reply>> do_price(const std::string& token, bool card, const Incoming& in);
   Result<std::vector<Reply>> do_history(const User& user);
+  Result<std::vector<Reply>> do_limit(const LimitCommand& c, const Incoming& in);
+  Result<std::vector<Reply>> do_exit_order(const ExitOrderCommand& c, const Incoming& in);
+  Result<std::vector<Reply>> do_orders(const User& user);
 
   BotServices s_;
   CommandObserver observer_;

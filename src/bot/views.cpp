@@ -3,6 +3,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include <fmt/chrono.h>
 #include <fmt/format.h>
 
 #include "bot/commands.hpp"
@@ -32,7 +33,35 @@ std::string source_line(const Quote& quote, TimePoint now) {
 
 std::vector<std::vector<Button>> position_buttons(PositionId id) {
   return {{{"Close 25%", encode_close_button(id, 25)}, {"Close 50%", encode_close_button(id, 50)}, {"Close 100%", encode_close_button(id, 100)}},
+          {{"TP +50%", encode_exit_button(id, OrderKind::kTakeProfit, 5000)},
+           {"SL -20%", encode_exit_button(id, OrderKind::kStopLoss, -2000)},
+           {"Trail 10%", encode_exit_button(id, OrderKind::kTrailingStop, 1000)}},
           {{"🔄 Refresh", encode_refresh_button(id)}}};
+}
+
+std::string order_kind_label(OrderKind kind) {
+  switch (kind) {
+    case OrderKind::kLimitBuy: return "limit buy";
+    case OrderKind::kTakeProfit: return "take-profit";
+    case OrderKind::kStopLoss: return "stop-loss";
+    case OrderKind::kTrailingStop: return "trailing stop";
+  }
+  return "order";
+}
+
+std::string order_terms(const Order& o) {
+  std::string text;
+  if (o.kind == OrderKind::kLimitBuy) {
+    text = fmt::format("{} when ≤ {}", sol(o.size), price_text(*o.trigger, o.decimals));
+  } else if (o.kind == OrderKind::kTrailingStop) {
+    text = fmt::format("#{} at {:.2f}% below the high", o.position ? o.position->value : 0, o.trail_bps / 100.0);
+    if (o.extreme) text += fmt::format(" (high {}, stop {})", price_text(*o.extreme, o.decimals), price_text(trailing_stop_price(o), o.decimals));
+  } else {
+    text = fmt::format("#{} at {} {}", o.position ? o.position->value : 0,
+                       (o.kind == OrderKind::kTakeProfit) == (o.side == Side::kLong) ? "≥" : "≤", price_text(*o.trigger, o.decimals));
+  }
+  if (o.expires_at) text += " · expires " + fmt::format("{:%Y-%m-%d %H:%M} UTC", fmt::gmtime(std::chrono::system_clock::to_time_t(*o.expires_at)));
+  return text;
 }
 
 }  // namespace
@@ -263,6 +292,58 @@ Reply render_role_set(const User& user) {
   reply.html = fmt::format("Role of {} is now <b>{}</b>.",
                            user.username.empty() ? std::to_string(user.telegram_id.value) : "@" + escape_html(user.username),
                            to_string(user.role));
+  return reply;
+}
+
+Reply render_order_placed(const Order& order, const std::string& symbol) {
+  Reply reply;
+  reply.html = fmt::format("📌 Order <b>{}</b>: {} {} {}\nIt fills at the first price that reaches it. /orders lists, /cancel {} cancels.",
+                           order.id.value, order_kind_label(order.kind), token_label(symbol, order.mint), order_terms(order),
+                           order.id.value);
+  return reply;
+}
+
+Reply render_orders(const std::vector<Order>& orders, const std::vector<std::pair<Mint, std::string>>& symbols) {
+  Reply reply;
+  if (orders.empty()) {
+    reply.html = "No pending orders. Set one with /limit, /tp, /sl or /trail.";
+    return reply;
+  }
+  std::string text = "<b>Pending orders</b>\n";
+  for (const auto& o : orders) {
+    std::string symbol;
+    for (const auto& [m, s] : symbols) if (m == o.mint) symbol = s;
+    text += fmt::format("<b>{}</b> {} {} {}\n", o.id.value, order_kind_label(o.kind), token_label(symbol, o.mint), order_terms(o));
+  }
+  reply.html = text;
+  return reply;
+}
+
+Reply render_order_cancelled(const Order& order) {
+  Reply reply;
+  reply.html = fmt::format("Order <b>{}</b> ({}) cancelled.", order.id.value, order_kind_label(order.kind));
+  return reply;
+}
+
+Reply render_order_outcome(const engine::OrderOutcome& outcome, const std::string& symbol) {
+  const Order& o = outcome.order;
+  Reply reply;
+  reply.chat_id = outcome.owner.value;
+  const std::string head = fmt::format("Order <b>{}</b> ({} {})", o.id.value, order_kind_label(o.kind), token_label(symbol, o.mint));
+  if (outcome.opened) {
+    Reply body = render_opened(*outcome.opened, symbol);
+    reply.html = "🔔 " + head + " filled.\n" + body.html;
+    reply.buttons = body.buttons;
+  } else if (outcome.closed) {
+    Reply body = render_closed(*outcome.closed, symbol);
+    reply.html = "🔔 " + head + " filled.\n" + body.html;
+    reply.buttons = body.buttons;
+  } else if (o.status == OrderStatus::kExpired) {
+    reply.html = "⌛ " + head + " expired without filling.";
+  } else {
+    reply.html = "⚠️ " + head + " could not fill: " + escape_html(o.note) +
+                 (outcome.failure ? " <i>(" + escape_html(outcome.failure->code) + ")</i>" : "");
+  }
   return reply;
 }
 
