@@ -1,5 +1,8 @@
 #include "app/application.hpp"
 
+#include <algorithm>
+
+#include "app/live_market.hpp"
 #include "market/demo_market.hpp"
 #include "market/replay_source.hpp"
 
@@ -22,8 +25,10 @@ engine::EngineConfig engine_config_from(const ops::Config& config) {
   return e;
 }
 
-Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config, const Clock& clock) {
-  (void)clock;
+Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config, const Clock& clock,
+                                                                             http::Client& http, solana::RpcPool* rpc) {
+  const bool live = std::any_of(config.prices.sources.begin(), config.prices.sources.end(), is_live_source);
+  if (live) return make_live_sources(config, http, clock, rpc);
   std::vector<std::unique_ptr<market::PriceSource>> sources;
   for (const auto& name : config.prices.sources) {
     if (name == "demo") {
@@ -33,8 +38,7 @@ Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(con
       if (!replay) return std::move(replay).error();
       sources.push_back(std::move(*replay));
     } else {
-      return fatal("E-CONFIG", "prices.sources: the live source '" + name +
-                                   "' is not available in this build; use --demo or prices.sources = [\"replay\"]");
+      return fatal("E-CONFIG", "prices.sources: unknown source '" + name + "'");
     }
   }
   return sources;
@@ -44,7 +48,10 @@ Result<std::unique_ptr<Application>> Application::build(const ops::Config& confi
   std::unique_ptr<Application> app(new Application(config));
   KT_TRY(app->repository_, storage::open_repository(config.database.url, config.database.pool_size));
   KT_TRY_VOID(app->repository_->migrate());
-  KT_TRY(auto sources, make_price_sources(config, clock));
+  app->http_ = http::make_curl_client();
+  const bool live = std::any_of(config.prices.sources.begin(), config.prices.sources.end(), is_live_source);
+  if (live) app->rpc_ = make_rpc_pool(config, *app->http_, clock);
+  KT_TRY(auto sources, make_price_sources(config, clock, *app->http_, app->rpc_.get()));
   market::PriceServiceOptions price_options;
   price_options.quote_reuse = config.trading.quote_reuse;
   app->prices_ = std::make_unique<market::PriceService>(std::move(sources), price_options);

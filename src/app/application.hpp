@@ -6,6 +6,8 @@
 #include "bot/dispatcher.hpp"
 #include "core/clock.hpp"
 #include "engine/accounts.hpp"
+#include "http/http_client.hpp"
+#include "solana/rpc_pool.hpp"
 #include "engine/order_book.hpp"
 #include "engine/portfolio.hpp"
 #include "engine/trading_engine.hpp"
@@ -18,8 +20,10 @@ namespace kt::app {
 /// The engine's rules from the configuration.
 engine::EngineConfig engine_config_from(const ops::Config& config);
 
-/// Price sources named by prices.sources, in order.
-Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config, const Clock& clock);
+/// Price sources named by prices.sources, in order: the offline ones (demo, replay) or the live ones
+/// (pump.fun curve over `rpc`, DexScreener, Jupiter over `http`); the two kinds never mix.
+Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config, const Clock& clock,
+                                                                             http::Client& http, solana::RpcPool* rpc);
 
 class Application {
  public:
@@ -34,11 +38,16 @@ class Application {
   engine::OrderBook& orders() { return *orders_; }
   bot::Dispatcher& dispatcher() { return *dispatcher_; }
   const ops::Config& config() const { return config_; }
+  http::Client& http() { return *http_; }
+  /// nullptr when no live source needs Solana RPC.
+  solana::RpcPool* rpc() { return rpc_.get(); }
 
  private:
   explicit Application(ops::Config config) : config_(std::move(config)) {}
 
   ops::Config config_;
+  std::unique_ptr<http::Client> http_;
+  std::unique_ptr<solana::RpcPool> rpc_;
   std::unique_ptr<storage::Repository> repository_;
   std::unique_ptr<market::PriceService> prices_;
   std::unique_ptr<engine::TradingEngine> trading_;

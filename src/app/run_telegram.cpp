@@ -57,7 +57,6 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     std::cerr << "kitrader: " << app.error().message << "\n";
     return 2;
   }
-  auto http = http::make_curl_client();
 
   telegram::FrontEndOptions options;
   options.api.api_url = config.telegram.api_url;
@@ -91,7 +90,7 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
   storage::Repository& repository = (*app)->repository();
   bot::Dispatcher& dispatcher = (*app)->dispatcher();
   telegram::TelegramFrontEnd front_end(
-      *http, clock, options, [&](const bot::Incoming& in) { return dispatcher.handle(in); },
+      (*app)->http(), clock, options, [&](const bot::Incoming& in) { return dispatcher.handle(in); },
       [&]() -> std::optional<std::int64_t> {
         std::optional<std::int64_t> last;
         auto r = repository.read([&](storage::Transaction& tx) -> Result<void> {
