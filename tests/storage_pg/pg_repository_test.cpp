@@ -47,9 +47,9 @@ TEST(PostgresRepository, reports_backend_name_and_applies_every_migration_once) 
   EXPECT_EQ(repo->backend_name(), "postgresql");
   auto versions = repo->applied_migrations();
   ASSERT_TRUE(versions.ok());
-  EXPECT_EQ(*versions, std::vector<int>{1});
+  EXPECT_EQ(*versions, (std::vector<int>{1, 2}));
   ASSERT_TRUE(repo->migrate().ok());  // idempotent
-  EXPECT_EQ(*repo->applied_migrations(), std::vector<int>{1});
+  EXPECT_EQ(*repo->applied_migrations(), (std::vector<int>{1, 2}));
 }
 
 TEST(PostgresRepository, unreachable_server_is_a_retryable_storage_error) {
@@ -77,12 +77,13 @@ TEST(PostgresRepository, migrate_from_two_processes_at_once_applies_each_migrati
   ASSERT_NE(admin, nullptr);
   auto rows = admin->exec("SELECT count(*), min(version), max(version) FROM schema_migrations");
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(rows->int64(0, 0), 1);
+  EXPECT_EQ(rows->int64(0, 0), 2);
   EXPECT_EQ(rows->int64(0, 1), 1);
+  EXPECT_EQ(rows->int64(0, 2), 2);
   auto tables = admin->exec(fmt::format(
       "SELECT count(*) FROM information_schema.tables WHERE table_schema = '{}'", schema.schema));
   ASSERT_TRUE(tables.ok());
-  EXPECT_EQ(tables->int64(0, 0), 9);  // 8 tables of the schema + schema_migrations
+  EXPECT_EQ(tables->int64(0, 0), 11);  // 8 tables of 0001, orders and group_members of 0002, schema_migrations
 }
 
 TEST(PostgresRepository, stores_u64_quantities_and_u128_prices_exactly) {
@@ -200,6 +201,31 @@ TEST(PostgresRepository, active_token_lookup_uses_idx_token_address_status) {
   const std::string find = explain_generic(*admin, "find_q", postgres::sql::kFindToken.sql, "'mint77'");
   EXPECT_NE(find.find("idx_token_address_status"), std::string::npos) << find;
   EXPECT_NE(find.find("idx_token_address_inactive"), std::string::npos) << find;
+}
+
+TEST(PostgresRepository, pending_orders_for_mint_uses_idx_pending_orders_token) {
+  KT_REQUIRE_PG();
+  FreshSchema schema;
+  auto repo = fresh_repository(2, &schema);
+  ASSERT_NE(repo, nullptr);
+  auto admin = admin_connection(schema.url);
+  ASSERT_NE(admin, nullptr);
+  // 500 users, 50,000 orders over 200 mints of which 1 in 25 is still pending: a history-heavy table.
+  ASSERT_TRUE(admin->exec(
+      "INSERT INTO users (telegram_id, role, created_at, last_active_at) "
+      "SELECT g, 'basic', 0, 0 FROM generate_series(1, 500) g; "
+      "INSERT INTO orders (user_id, kind, status, token_address, decimals, side, size_lamports, created_at, "
+      "updated_at) SELECT (g % 500) + 1, 'limit_buy', CASE WHEN g % 25 = 0 THEN 'pending' ELSE 'filled' END, "
+      "'mint' || (g % 200), 6, 'long', 1000, g, g FROM generate_series(1, 50000) g; "
+      "ANALYZE").ok());
+  const std::string generic =
+      explain_generic(*admin, "pending_q", postgres::sql::kPendingOrdersForMint.sql, "'mint77'");
+  EXPECT_NE(generic.find("idx_pending_orders_token"), std::string::npos) << generic;
+  const std::string by_position =
+      explain_generic(*admin, "pending_pos_q", postgres::sql::kPendingOrdersForPosition.sql, "42");
+  EXPECT_NE(by_position.find("idx_pending_orders_position"), std::string::npos) << by_position;
+  const std::string of_user = explain_generic(*admin, "user_q", postgres::sql::kOrdersOfUser.sql, "42, true, 10");
+  EXPECT_NE(of_user.find("idx_orders_user"), std::string::npos) << of_user;
 }
 
 TEST(PostgresRepository, upsert_keeps_one_row_per_mint_across_activation_changes) {

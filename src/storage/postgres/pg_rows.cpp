@@ -148,6 +148,36 @@ Result<PriceRecord> decode_price(const PgResult& r, int row) {
   return p;
 }
 
+Result<Order> decode_order(const PgResult& r, int row) {
+  Order o;
+  o.id = OrderId{r.int64(row, 0)};
+  o.user = UserId{r.int64(row, 1)};
+  auto kind = parse_order_kind(r.text(row, 2));
+  if (!kind) return corrupt("order kind", r.text(row, 2));
+  o.kind = *kind;
+  auto status = parse_order_status(r.text(row, 3));
+  if (!status) return corrupt("order status", r.text(row, 3));
+  o.status = *status;
+  KT_TRY(o.mint, mint_at(r, row, 4));
+  o.decimals = decimals_at(r, row, 5);
+  if (!r.is_null(row, 6)) o.position = PositionId{r.int64(row, 6)};
+  auto side = parse_side(r.text(row, 7));
+  if (!side) return corrupt("side", r.text(row, 7));
+  o.side = *side;
+  o.size = Lamports{r.int64(row, 8)};
+  KT_TRY(o.trigger, optional_price_at(r, row, 9, 10));
+  o.trail_bps = static_cast<std::uint32_t>(r.int64(row, 11));
+  KT_TRY(o.extreme, optional_price_at(r, row, 12, 13));
+  o.close_percent = static_cast<int>(r.int64(row, 14));
+  if (!r.is_null(row, 15)) o.expires_at = time_at(r, row, 15);
+  o.created_at = time_at(r, row, 16);
+  o.updated_at = time_at(r, row, 17);
+  if (!r.is_null(row, 18)) o.filled_at = time_at(r, row, 18);
+  if (!r.is_null(row, 19)) o.filled_position = PositionId{r.int64(row, 19)};
+  o.note = std::string(r.text(row, 20));
+  return o;
+}
+
 std::string numeric_text(std::uint64_t v) { return std::to_string(v); }
 std::string numeric_text(u128 v) { return u128_to_string(v); }
 std::string float_text(double v) { return fmt::format("{}", v); }

@@ -4,6 +4,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "core/result.hpp"
 #include "domain/records.hpp"
@@ -18,6 +19,19 @@ Result<Position> decode_position(const PgResult& r, int row);
 Result<LedgerEntry> decode_ledger(const PgResult& r, int row);
 Result<TokenRecord> decode_token(const PgResult& r, int row);
 Result<PriceRecord> decode_price(const PgResult& r, int row);
+Result<Order> decode_order(const PgResult& r, int row);
+
+/// Every row of `r`, decoded with `decode`.
+template <class T>
+Result<std::vector<T>> decode_all(const PgResult& r, Result<T> (*decode)(const PgResult&, int)) {
+  std::vector<T> out;
+  out.reserve(static_cast<std::size_t>(r.rows()));
+  for (int i = 0; i < r.rows(); ++i) {
+    KT_TRY(T value, decode(r, i));
+    out.push_back(std::move(value));
+  }
+  return out;
+}
 
 /// Decimal text of an exact u64 / u128 (stored as NUMERIC).
 std::string numeric_text(std::uint64_t v);

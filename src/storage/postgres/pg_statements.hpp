@@ -130,6 +130,60 @@ inline constexpr Statement kPriceHistory{
     "SELECT " KT_PG_PRICE_COLUMNS " FROM token_prices WHERE token_address = $1 AND observed_at >= $2 "
     "AND observed_at <= $3 ORDER BY observed_at, id"};
 
+// --- conditional orders (migration 0002) ------------------------------------------------------
+#define KT_PG_ORDER_COLUMNS                                                                         \
+  "id, user_id, kind, status, token_address, decimals, position_id, side, size_lamports, trigger_num, " \
+  "trigger_den, trail_bps, extreme_num, extreme_den, close_percent, expires_at, created_at, updated_at, " \
+  "filled_at, filled_position_id, note"
+inline constexpr Statement kInsertOrder{
+    "kt_insert_order",
+    "INSERT INTO orders (user_id, kind, status, token_address, decimals, position_id, side, size_lamports, "
+    "trigger_num, trigger_den, trail_bps, extreme_num, extreme_den, close_percent, expires_at, created_at, "
+    "updated_at, filled_at, filled_position_id, note) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, "
+    "$12, $13, $14, $15, $16, $17, $18, $19, $20) RETURNING id"};
+inline constexpr Statement kUpdateOrder{
+    "kt_update_order",
+    "UPDATE orders SET status = $2, extreme_num = $3, extreme_den = $4, filled_at = $5, filled_position_id = $6, "
+    "note = $7, updated_at = $8 WHERE id = $1"};
+inline constexpr Statement kLockOrder{
+    "kt_lock_order", "SELECT " KT_PG_ORDER_COLUMNS " FROM orders WHERE id = $1 FOR UPDATE"};
+inline constexpr Statement kGetOrder{"kt_get_order", "SELECT " KT_PG_ORDER_COLUMNS " FROM orders WHERE id = $1"};
+// status = 'pending' as a literal so that the partial indexes' predicate is provably implied;
+// ids give insertion order.
+inline constexpr Statement kPendingOrdersForMint{
+    "kt_pending_orders_for_mint",
+    "SELECT " KT_PG_ORDER_COLUMNS " FROM orders WHERE token_address = $1 AND status = 'pending' ORDER BY id"};
+inline constexpr Statement kOrdersOfUser{
+    "kt_orders_of_user",
+    "SELECT " KT_PG_ORDER_COLUMNS " FROM orders WHERE user_id = $1 AND (NOT $2::boolean OR status = 'pending') "
+    "ORDER BY id DESC LIMIT $3"};
+inline constexpr Statement kPendingOrdersForPosition{
+    "kt_pending_orders_for_position",
+    "SELECT " KT_PG_ORDER_COLUMNS " FROM orders WHERE position_id = $1 AND status = 'pending' ORDER BY id"};
+inline constexpr Statement kMintsWithPendingOrders{
+    "kt_mints_with_pending_orders",
+    "SELECT DISTINCT token_address FROM orders WHERE status = 'pending' ORDER BY token_address"};
+
+// --- groups and statistics (migration 0002) ----------------------------------------------------
+// first/last seen only widen, whatever order the messages are recorded in.
+inline constexpr Statement kRecordGroupMember{
+    "kt_record_group_member",
+    "INSERT INTO group_members (chat_id, user_id, first_seen_at, last_seen_at) VALUES ($1, $2, $3, $3) "
+    "ON CONFLICT (chat_id, user_id) DO UPDATE SET "
+    "first_seen_at = LEAST(group_members.first_seen_at, EXCLUDED.first_seen_at), "
+    "last_seen_at = GREATEST(group_members.last_seen_at, EXCLUDED.last_seen_at)"};
+inline constexpr Statement kGroupMembers{
+    "kt_group_members", "SELECT user_id FROM group_members WHERE chat_id = $1 ORDER BY user_id"};
+inline constexpr Statement kCountActiveUsers{
+    "kt_count_active_users", "SELECT count(*) FROM users WHERE last_active_at >= $1"};
+inline constexpr Statement kCountAllOpenPositions{
+    "kt_count_all_open_positions", "SELECT count(*) FROM positions WHERE status = 'open'"};
+inline constexpr Statement kCountTradesSince{
+    "kt_count_trades_since",
+    "SELECT count(*) FROM wallet_ledger WHERE created_at >= $1 AND kind IN ('open', 'close', 'liquidation')"};
+inline constexpr Statement kCountActiveTokens{
+    "kt_count_active_tokens", "SELECT count(*) FROM solana_tokens WHERE is_active"};
+
 // --- migrations --------------------------------------------------------------------------------
 inline constexpr Statement kRecordMigration{
     "kt_record_migration",

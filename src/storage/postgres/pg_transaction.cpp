@@ -19,17 +19,6 @@ std::optional<std::int64_t> limit_param(int limit) {
   return limit;
 }
 
-template <class T>
-Result<std::vector<T>> decode_all(const PgResult& r, Result<T> (*decode)(const PgResult&, int)) {
-  std::vector<T> out;
-  out.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) {
-    KT_TRY(T value, decode(r, i));
-    out.push_back(std::move(value));
-  }
-  return out;
-}
-
 }  // namespace
 
 Result<PgResult> PgTransaction::run(const Statement& statement, const PgParams& params) {

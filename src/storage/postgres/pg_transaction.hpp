@@ -13,7 +13,7 @@ namespace kt::storage::postgres {
 class PgTransaction final : public Transaction {
  public:
   /// `begin_sql` e.g. "BEGIN ISOLATION LEVEL READ COMMITTED".
-  /// `read_only`: lock_wallet/lock_position read without FOR UPDATE (refused in a read-only
+  /// `read_only`: lock_wallet/lock_position/lock_order read without FOR UPDATE (refused in a read-only
   /// transaction, and there is nothing to protect).
   PgTransaction(PgConnection& conn, const char* begin_sql, bool read_only)
       : conn_(conn), begin_sql_(begin_sql), read_only_(read_only) {}
@@ -60,6 +60,21 @@ class PgTransaction final : public Transaction {
   Result<void> insert_price(const PriceRecord& price) override;
   Result<std::optional<PriceRecord>> latest_price(const Mint& mint) override;
   Result<std::vector<PriceRecord>> price_history(const Mint& mint, TimePoint from, TimePoint to) override;
+
+  Result<Order> insert_order(const Order& order) override;
+  Result<Order> lock_order(OrderId id) override;
+  Result<void> update_order(const Order& order) override;
+  Result<std::vector<Order>> pending_orders_for_mint(const Mint& mint) override;
+  Result<std::vector<Order>> orders_of_user(UserId user, bool pending_only, int limit) override;
+  Result<std::vector<Order>> pending_orders_for_position(PositionId position) override;
+  Result<std::vector<Mint>> mints_with_pending_orders() override;
+
+  Result<void> record_group_member(std::int64_t chat_id, UserId user, TimePoint now) override;
+  Result<std::vector<UserId>> group_members(std::int64_t chat_id) override;
+  Result<std::int64_t> count_active_users(TimePoint since) override;
+  Result<std::int64_t> count_all_open_positions() override;
+  Result<std::int64_t> count_trades_since(TimePoint since) override;
+  Result<std::int64_t> count_active_tokens() override;
 
  private:
   /// Runs a statement, piggy-backing BEGIN on the first one.
