@@ -1,0 +1,212 @@
+#include "market/token_tracker.hpp"
+
+#include <algorithm>
+
+namespace kt::market {
+namespace {
+
+constexpr std::chrono::hours kHistorySpan{25};  // 24 h window + the point before it for change_24h
+
+}  // namespace
+
+TokenTracker::TokenTracker(storage::Repository& repository, PriceService& prices, const Clock& clock,
+                           TrackerOptions options)
+    : repository_(repository), prices_(prices), clock_(clock), options_(options) {}
+
+TokenTracker::~TokenTracker() { stop(); }
+
+void TokenTracker::note_viewed(const Mint& mint, TimePoint now) {
+  std::lock_guard lock(mutex_);
+  auto& at = viewed_[mint];
+  at = std::max(at, now);
+}
+
+void TokenTracker::set_extra_mints(std::function<std::vector<Mint>()> extra_mints) {
+  std::lock_guard lock(mutex_);
+  extra_mints_ = std::move(extra_mints);
+}
+void TokenTracker::set_on_tick(std::function<void(const Quote&)> on_tick) {
+  std::lock_guard lock(mutex_);
+  on_tick_ = std::move(on_tick);
+}
+void TokenTracker::set_metrics_store(MetricsStore store) {
+  std::lock_guard lock(mutex_);
+  metrics_store_ = std::move(store);
+}
+void TokenTracker::set_logger(std::function<void(std::string)> logger) {
+  std::lock_guard lock(mutex_);
+  logger_ = std::move(logger);
+}
+
+std::optional<TokenMetrics> TokenTracker::metrics(const Mint& mint) const {
+  std::lock_guard lock(mutex_);
+  const auto it = metrics_.find(mint);
+  if (it == metrics_.end()) return std::nullopt;
+  return it->second;
+}
+
+Result<std::vector<Mint>> TokenTracker::tracked(TimePoint now) {
+  std::vector<Mint> mints;
+  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(mints, tx.mints_with_open_positions());
+    return ok_result();
+  }));
+  std::function<std::vector<Mint>()> extra;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto it = viewed_.begin(); it != viewed_.end();) {
+      if (it->second + options_.viewed_ttl < now) {
+        it = viewed_.erase(it);
+      } else {
+        mints.push_back(it->first);
+        ++it;
+      }
+    }
+    extra = extra_mints_;
+  }
+  if (extra) {
+    for (auto& m : extra()) mints.push_back(std::move(m));
+  }
+  std::sort(mints.begin(), mints.end());
+  mints.erase(std::unique(mints.begin(), mints.end()), mints.end());
+  return mints;
+}
+
+std::deque<PricePoint>& TokenTracker::history_for(storage::Transaction& tx, const Mint& mint, TimePoint now,
+                                                  Result<void>& status) {
+  auto [it, inserted] = history_.try_emplace(mint);
+  if (inserted) {
+    auto stored = tx.price_history(mint, now - kHistorySpan, now);
+    if (!stored) {
+      status = stored.error();
+      history_.erase(it);
+      static thread_local std::deque<PricePoint> empty;
+      empty.clear();
+      return empty;
+    }
+    for (const auto& r : *stored) it->second.push_back({r.observed_at, r.price.sol_per_token(r.decimals)});
+  }
+  return it->second;
+}
+
+Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
+  std::lock_guard cycle(cycle_mutex_);
+  KT_TRY(const std::vector<Mint> mints, tracked(now));
+  CycleReport report;
+  report.tracked = mints.size();
+  const auto quotes = prices_.quote_many(mints, now);
+
+  std::vector<Quote> fresh;
+  for (const auto& q : quotes) {
+    if (!q.ok()) {
+      ++report.failed;
+      continue;
+    }
+    const auto last = last_published_.find(q->mint);
+    if (last != last_published_.end() && q->observed_at <= last->second) continue;  // a reused quote
+    fresh.push_back(*q);
+  }
+  const std::set<Mint> now_tracked(mints.begin(), mints.end());
+  std::vector<Mint> dropped;
+  for (const auto& m : active_) {
+    if (!now_tracked.count(m)) dropped.push_back(m);
+  }
+  MetricsStore store;
+  {
+    std::lock_guard lock(mutex_);
+    store = metrics_store_;
+  }
+
+  std::vector<TokenMetrics> computed;
+  std::size_t deactivated = 0;
+  auto written = repository_.write([&](storage::Transaction& tx) -> Result<void> {
+    computed.clear();
+    deactivated = 0;
+    for (const auto& q : fresh) {
+      KT_TRY_VOID(tx.insert_price(storage::PriceRecord{q.mint, q.price, q.decimals, q.usd_per_token, q.source, q.observed_at}));
+      Result<void> status;
+      auto& history = history_for(tx, q.mint, now, status);
+      KT_TRY_VOID(status);
+      history.push_back({q.observed_at, q.price.sol_per_token(q.decimals)});
+      while (!history.empty() && history.front().at < now - kHistorySpan) history.pop_front();
+      const std::vector<PricePoint> points(history.begin(), history.end());
+      computed.push_back(compute_token_metrics(q.mint, points, now));
+      if (store) KT_TRY_VOID(store(tx, computed.back()));
+    }
+    for (const auto& m : mints) {
+      KT_TRY(const auto token, tx.find_token(m));
+      if (token && !token->is_active) KT_TRY_VOID(tx.set_token_active(m, true));
+    }
+    for (const auto& m : dropped) {
+      KT_TRY(const auto token, tx.find_token(m));  // only known tokens have an is_active flag
+      if (token && token->is_active) {
+        KT_TRY_VOID(tx.set_token_active(m, false));
+        ++deactivated;
+      }
+    }
+    return ok_result();
+  });
+  if (!written.ok()) {
+    // The in-memory history may hold points whose rows rolled back: reload it next time.
+    for (const auto& q : fresh) history_.erase(q.mint);
+    return std::move(written).error();
+  }
+  for (const auto& m : dropped) {
+    active_.erase(m);
+    history_.erase(m);
+    last_published_.erase(m);
+  }
+  active_.insert(mints.begin(), mints.end());
+  report.deactivated = deactivated;
+  report.fresh = fresh.size();
+
+  std::function<void(const Quote&)> on_tick;
+  {
+    std::lock_guard lock(mutex_);
+    for (auto& m : computed) metrics_[m.mint] = std::move(m);
+    for (const auto& m : dropped) metrics_.erase(m);
+    on_tick = on_tick_;
+  }
+  for (const auto& q : fresh) {
+    last_published_[q.mint] = q.observed_at;
+    if (on_tick) on_tick(q);
+  }
+  return report;
+}
+
+void TokenTracker::start(Millis interval, TrackerSleeper sleeper) {
+  stop();
+  stopping_ = false;
+  if (!sleeper) {
+    sleeper = [this](Millis d) {
+      std::unique_lock lock(wait_mutex_);
+      wait_cv_.wait_for(lock, d, [this] { return stopping_.load(); });
+    };
+  }
+  thread_ = std::thread([this, interval, sleeper = std::move(sleeper)] {
+    while (!stopping_) {
+      auto r = run_cycle(clock_.now());
+      if (!r.ok()) {
+        std::function<void(std::string)> logger;
+        {
+          std::lock_guard lock(mutex_);
+          logger = logger_;
+        }
+        if (logger) logger("tracker cycle failed: " + r.error().code + ": " + r.error().message);
+      }
+      if (stopping_) break;
+      sleeper(interval);
+    }
+  });
+}
+
+void TokenTracker::stop() {
+  {
+    std::lock_guard lock(wait_mutex_);
+    stopping_ = true;
+  }
+  wait_cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+}  // namespace kt::market
