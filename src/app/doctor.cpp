@@ -182,7 +182,7 @@ Result<nlohmann::json> get_json(const std::string& url, const std::vector<std::p
   auto response = deps.http->perform(request);
   ms = watch.ms();
   if (!response) return std::move(response).error();
-  if (response->status != 200) return rejected("E-HTTP", fmt::format("HTTP {}", response->status));
+  if (response->status != 200) return retryable("E-PRICE-HTTP", fmt::format("HTTP {}", response->status));
   auto body = nlohmann::json::parse(response->body, nullptr, false);
   if (body.is_discarded()) return rejected("E-PRICE-PARSE", "the answer is not JSON");
   return body;

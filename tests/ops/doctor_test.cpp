@@ -211,7 +211,7 @@ TEST_F(Doctor, missing_jupiter_key_is_a_warning_not_a_failure) {
   std::ostringstream out;
   EXPECT_EQ(run_doctor(config, out, deps), 0);
   EXPECT_EQ(line(doctor_checks(config, deps), "prices jupiter").detail,
-            "E-HTTP: HTTP 401 (no prices.jupiter_api_key set)");
+            "E-PRICE-HTTP: HTTP 401 (no prices.jupiter_api_key set)");
 }
 
 TEST_F(Doctor, pending_migrations_warn_and_unknown_ones_fail) {
