@@ -51,14 +51,6 @@ class Transaction {
  public:
   virtual ~Transaction() = default;
 
- protected:
-  // TEMPORARY while the 0002 methods land in both backends; removed when they are pure again.
-  static Error unimplemented(const char* what) {
-    return fatal("E-STORAGE", std::string(what) + " is not implemented by this storage backend");
-  }
-
- public:
-
   // --- exactly-once ---------------------------------------------------------------------------
   /// Records that `update_id` is being applied in this transaction; false if it already was
   /// (the caller then changes nothing). The row commits or rolls back with the effect.
@@ -125,33 +117,36 @@ class Transaction {
 
   // --- conditional orders (migration 0002) ----------------------------------------------------
   /// Inserts a new order; returns it with its id.
-  virtual Result<Order> insert_order(const Order& /*order*/) { return unimplemented("insert_order"); }
-  /// Reads an order and locks it (FOR UPDATE); NotFound if absent.
-  virtual Result<Order> lock_order(OrderId /*id*/) { return unimplemented("lock_order"); }
-  /// Stores status, extreme, filled_at, filled_position, note and updated_at.
-  virtual Result<void> update_order(const Order& /*order*/) { return unimplemented("update_order"); }
-  /// Pending orders on a mint, oldest first (evaluated on each price tick).
-  virtual Result<std::vector<Order>> pending_orders_for_mint(const Mint& /*mint*/) { return unimplemented("pending_orders_for_mint"); }
-  /// A user's orders, newest first; only pending ones when `pending_only`.
-  virtual Result<std::vector<Order>> orders_of_user(UserId /*user*/, bool /*pending_only*/, int /*limit*/) { return unimplemented("orders_of_user"); }
-  /// Pending orders of a position (cancelled when it closes).
-  virtual Result<std::vector<Order>> pending_orders_for_position(PositionId /*position*/) { return unimplemented("pending_orders_for_position"); }
+  virtual Result<Order> insert_order(const Order& order) = 0;
+  /// Reads an order and locks it (FOR UPDATE / the SQLite write lock; a plain read inside read());
+  /// NotFound if absent.
+  virtual Result<Order> lock_order(OrderId id) = 0;
+  /// Stores status, extreme, filled_at, filled_position, note and updated_at (the other fields
+  /// never change); NotFound if absent.
+  virtual Result<void> update_order(const Order& order) = 0;
+  /// Pending orders on a mint, oldest (lowest id) first (evaluated on each price tick).
+  virtual Result<std::vector<Order>> pending_orders_for_mint(const Mint& mint) = 0;
+  /// A user's orders, newest (highest id) first, at most `limit` (negative: all); only pending
+  /// ones when `pending_only`.
+  virtual Result<std::vector<Order>> orders_of_user(UserId user, bool pending_only, int limit) = 0;
+  /// Pending orders of a position, oldest first (cancelled when it closes).
+  virtual Result<std::vector<Order>> pending_orders_for_position(PositionId position) = 0;
   /// Distinct mints with at least one pending order (the tracker watches them).
-  virtual Result<std::vector<Mint>> mints_with_pending_orders() { return unimplemented("mints_with_pending_orders"); }
+  virtual Result<std::vector<Mint>> mints_with_pending_orders() = 0;
 
   // --- groups and statistics (migration 0002) -------------------------------------------------
   /// Remembers that a user spoke in a group chat (for group leaderboards). Idempotent.
-  virtual Result<void> record_group_member(std::int64_t /*chat_id*/, UserId /*user*/, TimePoint /*now*/) { return unimplemented("record_group_member"); }
-  /// Users seen in a group chat.
-  virtual Result<std::vector<UserId>> group_members(std::int64_t /*chat_id*/) { return unimplemented("group_members"); }
+  virtual Result<void> record_group_member(std::int64_t chat_id, UserId user, TimePoint now) = 0;
+  /// Users seen in a group chat, by user id.
+  virtual Result<std::vector<UserId>> group_members(std::int64_t chat_id) = 0;
   /// Users whose last_active_at ≥ since.
-  virtual Result<std::int64_t> count_active_users(TimePoint /*since*/) { return unimplemented("count_active_users"); }
+  virtual Result<std::int64_t> count_active_users(TimePoint since) = 0;
   /// Open positions of all users.
-  virtual Result<std::int64_t> count_all_open_positions() { return unimplemented("count_all_open_positions"); }
+  virtual Result<std::int64_t> count_all_open_positions() = 0;
   /// Ledger entries of kind open/close/liquidation created at or after `since`, all users.
-  virtual Result<std::int64_t> count_trades_since(TimePoint /*since*/) { return unimplemented("count_trades_since"); }
+  virtual Result<std::int64_t> count_trades_since(TimePoint since) = 0;
   /// Active tokens (solana_tokens.is_active).
-  virtual Result<std::int64_t> count_active_tokens() { return unimplemented("count_active_tokens"); }
+  virtual Result<std::int64_t> count_active_tokens() = 0;
 };
 
 /// A database. `write` runs `work` in one read-write transaction that takes the write lock up front
