@@ -2,6 +2,7 @@
 // `kitrader backup`: an online copy of the database into <dir>/kitrader-YYYYmmdd-HHMMSS.{db,dump}
 // (SQLite's backup API, or pg_dump --format=custom), then retention of the newest N backups.
 #include <cstdint>
+#include <iosfwd>
 #include <string>
 #include <vector>
 

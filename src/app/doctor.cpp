@@ -92,7 +92,6 @@ DoctorLine check_config(const ops::Config& c) {
 }
 
 DoctorLine check_storage(const ops::Config& c, const DoctorDeps& deps) {
-  DoctorLine line{"storage", Verdict::kOk, ""};
   const std::string& url = c.database.url;
   if (url == "sqlite::memory:") return {"storage", Verdict::kWarn, "in-memory database: nothing survives a restart"};
   if (url.rfind("sqlite://", 0) == 0 && !std::filesystem::exists(url.substr(9))) {
