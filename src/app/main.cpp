@@ -8,6 +8,8 @@
 #include <string>
 
 #include "app/application.hpp"
+#include "app/backup.hpp"
+#include "app/doctor.hpp"
 #include "app/console.hpp"
 #include "app/run_telegram.hpp"
 #include "app/version.hpp"
@@ -65,6 +67,13 @@ int main(int argc, char** argv) {
   auto* run = cli.add_subcommand("run", "Run the Telegram bot (needs TELEGRAM_BOT_TOKEN or telegram.token_file)");
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
   auto* version = cli.add_subcommand("version", "Print the version and exit");
+  auto* doctor = cli.add_subcommand(
+      "doctor", "Check config, database, RPC endpoints, price APIs and Telegram; exit 1 if a required check fails");
+  auto* backup = cli.add_subcommand("backup", "Back up the database (SQLite online backup or pg_dump) and keep the newest N");
+  kt::app::BackupOptions backup_options;
+  backup->add_option("--dir", backup_options.dir, "Backup directory (default: backups/ next to the SQLite file)");
+  backup->add_option("--keep", backup_options.keep, "Backups to keep, 0 = all")->check(CLI::NonNegativeNumber);
+  backup->add_option("--pg-dump", backup_options.pg_dump, "pg_dump to run");
 
   CLI11_PARSE(cli, argc, argv);
 
@@ -74,6 +83,9 @@ int main(int argc, char** argv) {
   }
   auto config = load(config_path, console->parsed() && demo);
   if (!config) return fail(config.error());
+
+  if (*doctor) return kt::app::run_doctor(*config, std::cout);
+  if (*backup) return kt::app::run_backup_command(*config, backup_options, kt::SystemClock().now(), std::cout, std::cerr);
 
   if (*migrate) {
     auto repository = kt::storage::open_repository(config->database.url, config->database.pool_size);
