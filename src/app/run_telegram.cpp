@@ -8,6 +8,8 @@
 #include <sstream>
 
 #include "app/application.hpp"
+#include "app/observability.hpp"
+#include "ops/logging.hpp"
 #include "bot/commands.hpp"
 #include "telegram/front_end.hpp"
 
@@ -45,7 +47,15 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  auto logging = ops::Logging::setup(config.log, ops::secrets_of(config));
+  if (!logging) {
+    std::cerr << "kitrader: " << logging.error().message << "\n";
+    return 2;
+  }
+  auto log = ops::component_logger("app");
 
   auto token = bot_token(config.telegram);
   if (!token) {
@@ -99,17 +109,30 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
         });
         return r.ok() ? last : std::nullopt;
       });
+  auto observability = Observability::start(**app, clock, &front_end.queue());
+  if (!observability) {
+    std::cerr << "kitrader: " << observability.error().message << "\n";
+    return 2;
+  }
   if (auto started = front_end.start(); !started) {
+    log->error("start failed: {}", started.error().message);
     std::cerr << "kitrader: " << started.error().message << "\n";
+    (*observability)->stop();
     return 1;
   }
-  std::cerr << "kitrader: running as @" << front_end.bot_username() << " ("
-            << (options.mode == telegram::ReceiveMode::kWebhook ? "webhook" : "long polling") << ", "
-            << repository.backend_name() << "); SIGTERM or Ctrl-C stops\n";
+  log->info("running as @{} ({}, {}); SIGTERM or Ctrl-C stops", front_end.bot_username(),
+            options.mode == telegram::ReceiveMode::kWebhook ? "webhook" : "long polling", repository.backend_name());
   int received = 0;
-  sigwait(&signals, &received);
-  std::cerr << "kitrader: " << (received == SIGINT ? "SIGINT" : "SIGTERM") << ", finishing in-flight commands\n";
+  while (true) {
+    sigwait(&signals, &received);
+    if (received != SIGHUP) break;
+    if (auto r = (*logging)->reopen(); !r) std::cerr << "kitrader: " << r.error().message << "\n";
+    log->info("SIGHUP: log files reopened");
+  }
+  log->info("{}: finishing in-flight commands", received == SIGINT ? "SIGINT" : "SIGTERM");
   front_end.stop(std::chrono::seconds(8));
+  (*observability)->stop();
+  (*logging)->flush();
   return 0;
 }
 

@@ -36,6 +36,9 @@ class Dispatcher {
  public:
   explicit Dispatcher(BotServices services, CommandObserver observer = {});
 
+  /// Replaces the observer; call while wiring, before the first handle().
+  void set_observer(CommandObserver observer) { observer_ = std::move(observer); }
+
   /// Handles one message or button press. Returns no replies for an update already processed.
   std::vector<Reply> handle(const Incoming& incoming);
 

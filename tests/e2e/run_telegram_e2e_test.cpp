@@ -31,12 +31,15 @@ TEST_F(KitraderRunE2E, commands_and_the_close_button_get_their_replies_in_order)
   EXPECT_TRUE(contains(text(3), "Open positions: 1")) << text(3);
   EXPECT_EQ(sent[1].params["parse_mode"], "HTML");
   const auto& keyboard = sent[1].params["reply_markup"]["inline_keyboard"];
-  ASSERT_EQ(keyboard.size(), 2u) << sent[1].params.dump();
+  ASSERT_EQ(keyboard.size(), 3u) << sent[1].params.dump();
   ASSERT_EQ(keyboard[0].size(), 3u);
   EXPECT_EQ(keyboard[0][0]["text"], "Close 25%");
   EXPECT_EQ(keyboard[0][1]["text"], "Close 50%");
   EXPECT_EQ(keyboard[0][2]["text"], "Close 100%");
-  EXPECT_TRUE(contains(keyboard[1][0]["text"].get<std::string>(), "Refresh"));
+  EXPECT_EQ(keyboard[1][0]["text"], "TP +50%");
+  EXPECT_EQ(keyboard[1][1]["text"], "SL -20%");
+  EXPECT_EQ(keyboard[1][2]["text"], "Trail 10%");
+  EXPECT_TRUE(contains(keyboard[2][0]["text"].get<std::string>(), "Refresh"));
 
   // The user presses "Close 100%" on that message.
   const std::string close_all = keyboard[0][2]["callback_data"];
@@ -160,7 +163,7 @@ TEST_F(KitraderRunE2E, sigterm_finishes_in_flight_work_and_exits_zero_within_10_
   const auto took = std::chrono::steady_clock::now() - signalled;
   EXPECT_EQ(p.exit_code(), 0) << p.err();
   EXPECT_LT(took, 10s);
-  EXPECT_TRUE(contains(p.err(), "SIGTERM, finishing in-flight commands")) << p.err();
+  EXPECT_TRUE(contains(p.out() + p.err(), "SIGTERM: finishing in-flight commands")) << p.out() << p.err();
   std::size_t before = 0;
   for (auto user : users) before += opened_replies(user);
   // Whatever was applied got its reply before the exit: after a restart that finishes the rest,
