@@ -45,6 +45,19 @@ struct PriceRecord {
   TimePoint observed_at{};
 };
 
+/// Statistics of a token's recent prices (token_metrics), one row per mint; doubles because they
+/// only describe and display prices, they never move money. Absent optionals are stored as NULL.
+struct TokenMetricsRecord {
+  Mint mint;
+  double last_price_sol = 0;  ///< SOL per whole token
+  std::optional<double> change_1h_pct;
+  std::optional<double> change_24h_pct;
+  std::optional<double> high_24h;
+  std::optional<double> low_24h;
+  std::optional<double> volatility_24h;
+  TimePoint updated_at{};
+};
+
 /// Work done under one database transaction. Methods fail with a retryable "E-STORAGE" error when
 /// the database is unreachable; the transaction is then rolled back and nothing was changed.
 class Transaction {
@@ -114,6 +127,11 @@ class Transaction {
   virtual Result<std::optional<PriceRecord>> latest_price(const Mint& mint) = 0;
   /// Observations of a mint with observed_at in [from, to], oldest first.
   virtual Result<std::vector<PriceRecord>> price_history(const Mint& mint, TimePoint from, TimePoint to) = 0;
+  /// Inserts or replaces the metrics row of `metrics.mint`. Every double reads back bit for bit,
+  /// except -0.0, which is stored as 0.0; a NaN or infinite value is refused (E-STORAGE, rejected).
+  virtual Result<void> upsert_token_metrics(const TokenMetricsRecord& metrics) = 0;
+  /// The metrics row of a mint, if any.
+  virtual Result<std::optional<TokenMetricsRecord>> find_token_metrics(const Mint& mint) = 0;
 
   // --- conditional orders (migration 0002) ----------------------------------------------------
   /// Inserts a new order; returns it with its id.

@@ -137,7 +137,9 @@ Result<std::unique_ptr<PgConnection>> PgConnection::connect(const PgConnectOptio
                      std::chrono::milliseconds{500});
   }
   std::unique_ptr<PgConnection> out(new PgConnection(conn, options));
-  KT_TRY(PgResult set, out->exec("SET idle_in_transaction_session_timeout = 60000; SET TimeZone = 'UTC'"));
+  // extra_float_digits > 0: doubles come back in their shortest exact form whatever the server default.
+  KT_TRY(PgResult set, out->exec("SET idle_in_transaction_session_timeout = 60000; SET TimeZone = 'UTC';"
+                                 " SET extra_float_digits = 3"));
   (void)set;
   KT_TRY_VOID(out->set_timeout(options.statement_timeout));
   return out;

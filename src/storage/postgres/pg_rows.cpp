@@ -148,6 +148,23 @@ Result<PriceRecord> decode_price(const PgResult& r, int row) {
   return p;
 }
 
+Result<TokenMetricsRecord> decode_token_metrics(const PgResult& r, int row) {
+  TokenMetricsRecord m;
+  KT_TRY(m.mint, mint_at(r, row, 0));
+  if (r.is_null(row, 1)) return corrupt("token_metrics.last_price_sol", "NULL");
+  m.last_price_sol = r.float64(row, 1);
+  const auto optional_float = [&r, row](int col) {
+    return r.is_null(row, col) ? std::nullopt : std::optional<double>(r.float64(row, col));
+  };
+  m.change_1h_pct = optional_float(2);
+  m.change_24h_pct = optional_float(3);
+  m.high_24h = optional_float(4);
+  m.low_24h = optional_float(5);
+  m.volatility_24h = optional_float(6);
+  m.updated_at = time_at(r, row, 7);
+  return m;
+}
+
 Result<Order> decode_order(const PgResult& r, int row) {
   Order o;
   o.id = OrderId{r.int64(row, 0)};

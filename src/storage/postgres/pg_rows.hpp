@@ -19,6 +19,7 @@ Result<Position> decode_position(const PgResult& r, int row);
 Result<LedgerEntry> decode_ledger(const PgResult& r, int row);
 Result<TokenRecord> decode_token(const PgResult& r, int row);
 Result<PriceRecord> decode_price(const PgResult& r, int row);
+Result<TokenMetricsRecord> decode_token_metrics(const PgResult& r, int row);
 Result<Order> decode_order(const PgResult& r, int row);
 
 /// Every row of `r`, decoded with `decode`.

@@ -129,6 +129,17 @@ inline constexpr Statement kPriceHistory{
     "kt_price_history",
     "SELECT " KT_PG_PRICE_COLUMNS " FROM token_prices WHERE token_address = $1 AND observed_at >= $2 "
     "AND observed_at <= $3 ORDER BY observed_at, id"};
+#define KT_PG_METRICS_COLUMNS \
+  "token_address, last_price_sol, change_1h_pct, change_24h_pct, high_24h, low_24h, volatility_24h, updated_at"
+inline constexpr Statement kUpsertTokenMetrics{
+    "kt_upsert_token_metrics",
+    "INSERT INTO token_metrics (" KT_PG_METRICS_COLUMNS ") VALUES ($1, $2, $3, $4, $5, $6, $7, $8) "
+    "ON CONFLICT (token_address) DO UPDATE SET last_price_sol = EXCLUDED.last_price_sol, "
+    "change_1h_pct = EXCLUDED.change_1h_pct, change_24h_pct = EXCLUDED.change_24h_pct, "
+    "high_24h = EXCLUDED.high_24h, low_24h = EXCLUDED.low_24h, volatility_24h = EXCLUDED.volatility_24h, "
+    "updated_at = EXCLUDED.updated_at"};
+inline constexpr Statement kFindTokenMetrics{
+    "kt_find_token_metrics", "SELECT " KT_PG_METRICS_COLUMNS " FROM token_metrics WHERE token_address = $1"};
 
 // --- conditional orders (migration 0002) ------------------------------------------------------
 #define KT_PG_ORDER_COLUMNS                                                                         \

@@ -150,6 +150,24 @@ Result<PriceRecord> read_price(const Statement& row) {
   return price;
 }
 
+Result<TokenMetricsRecord> read_token_metrics(const Statement& row) {
+  constexpr std::string_view kTable = "token_metrics";
+  TokenMetricsRecord m;
+  KT_TRY(m.mint, parse_mint(row.column_text(0), kTable));
+  if (row.column_is_null(1)) return corrupt_row(kTable, "no last_price_sol");
+  m.last_price_sol = row.column_double(1);
+  const auto optional_double = [&row](int col) {
+    return row.column_is_null(col) ? std::nullopt : std::optional<double>(row.column_double(col));
+  };
+  m.change_1h_pct = optional_double(2);
+  m.change_24h_pct = optional_double(3);
+  m.high_24h = optional_double(4);
+  m.low_24h = optional_double(5);
+  m.volatility_24h = optional_double(6);
+  m.updated_at = from_unix_millis(row.column_int64(7));
+  return m;
+}
+
 Result<Order> read_order(const Statement& row) {
   constexpr std::string_view kTable = "orders";
   Order o;

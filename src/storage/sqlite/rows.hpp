@@ -35,6 +35,7 @@ Result<LedgerEntry> read_ledger_entry(const Statement& row);
 Result<Position> read_position(const Statement& row);
 Result<TokenRecord> read_token(const Statement& row);
 Result<PriceRecord> read_price(const Statement& row);
+Result<TokenMetricsRecord> read_token_metrics(const Statement& row);
 Result<Order> read_order(const Statement& row);
 
 /// Decodes the first column of the single row of an aggregate query (COUNT, SUM).

@@ -115,6 +115,16 @@ inline constexpr char kPriceHistory[] = "SELECT " KT_PRICE_COLUMNS
                                         " FROM token_prices WHERE token_address = ?1 AND observed_at BETWEEN ?2 AND ?3"
                                         " ORDER BY observed_at, id";
 #undef KT_PRICE_COLUMNS
+#define KT_METRICS_COLUMNS \
+  "token_address, last_price_sol, change_1h_pct, change_24h_pct, high_24h, low_24h, volatility_24h, updated_at"
+inline constexpr char kUpsertTokenMetrics[] =
+    "INSERT INTO token_metrics(" KT_METRICS_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    " ON CONFLICT(token_address) DO UPDATE SET last_price_sol = excluded.last_price_sol,"
+    " change_1h_pct = excluded.change_1h_pct, change_24h_pct = excluded.change_24h_pct,"
+    " high_24h = excluded.high_24h, low_24h = excluded.low_24h, volatility_24h = excluded.volatility_24h,"
+    " updated_at = excluded.updated_at";
+inline constexpr char kFindTokenMetrics[] = "SELECT " KT_METRICS_COLUMNS " FROM token_metrics WHERE token_address = ?1";
+#undef KT_METRICS_COLUMNS
 
 // --- conditional orders (migration 0002) ------------------------------------------------------
 #define KT_ORDER_COLUMNS                                                                               \

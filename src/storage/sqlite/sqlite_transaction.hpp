@@ -44,6 +44,8 @@ class SqliteTransaction final : public Transaction {
   Result<void> insert_price(const PriceRecord& price) override;
   Result<std::optional<PriceRecord>> latest_price(const Mint& mint) override;
   Result<std::vector<PriceRecord>> price_history(const Mint& mint, TimePoint from, TimePoint to) override;
+  Result<void> upsert_token_metrics(const TokenMetricsRecord& metrics) override;
+  Result<std::optional<TokenMetricsRecord>> find_token_metrics(const Mint& mint) override;
 
   Result<Order> insert_order(const Order& order) override;
   Result<Order> lock_order(OrderId id) override;
