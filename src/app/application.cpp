@@ -62,6 +62,19 @@ Result<std::unique_ptr<Application>> Application::build(const ops::Config& confi
   app->orders_ = std::make_unique<engine::OrderBook>(*app->repository_, *app->trading_, *app->prices_, clock);
   app->dispatcher_ = std::make_unique<bot::Dispatcher>(bot::BotServices{
       *app->repository_, *app->accounts_, *app->trading_, *app->portfolio_, *app->orders_, *app->prices_, clock});
+  market::PriceService& prices = *app->prices_;
+  const Clock* clock_ptr = &clock;
+  app->dispatcher_->set_price_freshness([&prices, clock_ptr] {
+    std::string text;
+    for (const auto& h : prices.health()) {
+      if (!text.empty()) text += "; ";
+      text += h.name + (h.healthy ? " ok" : " failing");
+      if (h.last_success) {
+        text += ", last answer " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(clock_ptr->now() - *h.last_success).count()) + " s ago";
+      }
+    }
+    return text;
+  });
   return app;
 }
 

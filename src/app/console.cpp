@@ -27,6 +27,11 @@ std::string render_plain(const bot::Reply& reply, const std::filesystem::path& p
   return text;
 }
 
+void ConsoleNotifier::operator()(const bot::Reply& reply) {
+  std::lock_guard lock(mutex_);
+  out_ << "\n" << render_plain(reply, picture_dir_, &pictures_) << "\n\n" << std::flush;
+}
+
 int run_console(bot::Dispatcher& dispatcher, std::istream& in, std::ostream& out, const ConsoleOptions& options) {
   int pictures = 0;
   std::string line;
@@ -41,9 +46,10 @@ int run_console(bot::Dispatcher& dispatcher, std::istream& in, std::ostream& out
     incoming.username = options.username;
     incoming.chat_kind = bot::ChatKind::kConsole;
     incoming.text = line;
-    for (const auto& reply : dispatcher.handle(incoming)) {
-      out << render_plain(reply, options.picture_dir, &pictures) << "\n\n";
-    }
+    const auto replies = dispatcher.handle(incoming);
+    std::unique_lock<std::mutex> lock;
+    if (options.output_mutex) lock = std::unique_lock<std::mutex>(*options.output_mutex);
+    for (const auto& reply : replies) out << render_plain(reply, options.picture_dir, &pictures) << "\n\n";
     out << std::flush;
   }
   if (options.interactive) out << "\n";

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <iosfwd>
+#include <mutex>
 #include <string>
 
 #include "bot/conversation.hpp"
@@ -15,6 +16,21 @@ struct ConsoleOptions {
   std::string username = "console";
   bool interactive = false;           ///< print a prompt (stdin is a terminal)
   std::filesystem::path picture_dir;  ///< where PNG replies are written; "" = the temp directory
+  std::mutex* output_mutex = nullptr;  ///< shared with notifications printed from other threads
+};
+
+/// Prints replies that arrive on their own (order fills) between the user's commands.
+class ConsoleNotifier {
+ public:
+  ConsoleNotifier(std::ostream& out, std::mutex& mutex, std::filesystem::path picture_dir)
+      : out_(out), mutex_(mutex), picture_dir_(std::move(picture_dir)) {}
+  void operator()(const bot::Reply& reply);
+
+ private:
+  std::ostream& out_;
+  std::mutex& mutex_;
+  std::filesystem::path picture_dir_;
+  int pictures_ = 1000;
 };
 
 /// A reply as plain text: tags stripped, buttons listed as "[label]" after the text.

@@ -5,11 +5,13 @@
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <map>
+#include <mutex>
 #include <string>
 
 #include "app/application.hpp"
 #include "app/backup.hpp"
 #include "app/doctor.hpp"
+#include "app/market_loop.hpp"
 #include "app/console.hpp"
 #include "app/run_telegram.hpp"
 #include "app/version.hpp"
@@ -63,6 +65,8 @@ int main(int argc, char** argv) {
   console->add_option("--as", as_user, "Telegram user id to act as (admins come from telegram.admins)");
   console->add_option("--username", username, "Username to act as");
   console->add_option("--at", at_unix, "Freeze the clock at this Unix time (seconds): reproducible demos and tests");
+  bool no_tracker = false;
+  console->add_flag("--no-tracker", no_tracker, "Do not refresh prices or fill orders in the background");
 
   auto* run = cli.add_subcommand("run", "Run the Telegram bot (needs TELEGRAM_BOT_TOKEN or telegram.token_file)");
   auto* migrate = cli.add_subcommand("migrate", "Apply pending database migrations and exit");
@@ -109,12 +113,19 @@ int main(int argc, char** argv) {
     options.telegram_id = as_user;
     options.username = username;
     options.interactive = isatty(STDIN_FILENO) != 0;
+    std::mutex output_mutex;
+    options.output_mutex = &output_mutex;
+    // Orders fill while the console is open: the tracker runs and fills print as they happen.
+    kt::app::MarketLoop market((**app), clock, kt::app::ConsoleNotifier(std::cout, output_mutex, options.picture_dir));
+    if (!no_tracker) market.start();
     if (options.interactive) {
       std::cout << "KiTraderBot console (" << (*app)->repository().backend_name() << ", prices: ";
       for (std::size_t i = 0; i < config->prices.sources.size(); ++i) std::cout << (i ? ", " : "") << config->prices.sources[i];
       std::cout << "). Type /help; Ctrl-D quits.\n";
     }
-    return kt::app::run_console((*app)->dispatcher(), std::cin, std::cout, options);
+    const int code = kt::app::run_console((*app)->dispatcher(), std::cin, std::cout, options);
+    market.stop();
+    return code;
   }
   if (*run) {
     return kt::app::run_telegram(*config, clock);

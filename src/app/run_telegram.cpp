@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/application.hpp"
+#include "app/market_loop.hpp"
 #include "app/observability.hpp"
 #include "ops/logging.hpp"
 #include "bot/commands.hpp"
@@ -120,6 +121,8 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     (*observability)->stop();
     return 1;
   }
+  MarketLoop market(**app, clock, [&front_end](bot::Reply reply) { front_end.queue().push(reply); });
+  market.start();
   log->info("running as @{} ({}, {}); SIGTERM or Ctrl-C stops", front_end.bot_username(),
             options.mode == telegram::ReceiveMode::kWebhook ? "webhook" : "long polling", repository.backend_name());
   int received = 0;
@@ -130,6 +133,7 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     log->info("SIGHUP: log files reopened");
   }
   log->info("{}: finishing in-flight commands", received == SIGINT ? "SIGINT" : "SIGTERM");
+  market.stop();
   front_end.stop(std::chrono::seconds(8));
   (*observability)->stop();
   (*logging)->flush();

@@ -167,6 +167,63 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     return Command{cmd};
   }
   if (name == "orders") return Command{OrdersCommand{}};
+  if (name == "pnl") {
+    KT_TRY_VOID(arity(0, 2));
+    PnlCommand cmd;
+    for (auto arg : args) {
+      const std::string word = lower(arg);
+      if (word == "chart") cmd.chart = true;
+      else if (word == "day" || word == "week" || word == "month" || word == "all") cmd.period = word;
+      else return usage(name, "'" + std::string(arg.substr(0, 24)) + "' is not a period: use day, week, month or all");
+    }
+    return Command{cmd};
+  }
+  if (name == "daily") {
+    KT_TRY_VOID(arity(0, 1));
+    DailyCommand cmd;
+    if (args.size() == 1) {
+      int n = 0;
+      const auto [end, ec] = std::from_chars(args[0].data(), args[0].data() + args[0].size(), n);
+      if (ec != std::errc() || end != args[0].data() + args[0].size() || n < 1 || n > 90) {
+        return usage(name, "The number of days must be between 1 and 90");
+      }
+      cmd.days = n;
+    }
+    return Command{cmd};
+  }
+  if (name == "ta") {
+    KT_TRY_VOID(arity(1, 1));
+    return Command{TaCommand{std::string(args[0])}};
+  }
+  if (name == "chart") {
+    KT_TRY_VOID(arity(1, 2));
+    ChartCommand cmd{std::string(args[0]), "24h"};
+    if (args.size() == 2) {
+      const std::string range = lower(args[1]);
+      if (range != "1h" && range != "6h" && range != "24h" && range != "7d") return usage(name, "The range is 1h, 6h, 24h or 7d");
+      cmd.range = range;
+    }
+    return Command{cmd};
+  }
+  if (name == "stats") return Command{StatsCommand{}};
+  if (name == "grant") {
+    KT_TRY_VOID(arity(2, 2));
+    auto amount = parse_sol(args[1]);
+    if (!amount) return usage(name, amount.error().message);
+    return Command{GrantCommand{std::string(args[0]), *amount}};
+  }
+  if (name == "reset") return Command{ResetCommand{false}};
+  if (name == "top") {
+    KT_TRY_VOID(arity(0, 1));
+    TopCommand cmd;
+    if (args.size() == 1) {
+      cmd.period = lower(args[0]);
+      if (cmd.period != "day" && cmd.period != "week" && cmd.period != "month" && cmd.period != "all") {
+        return usage(name, "The period is day, week, month or all");
+      }
+    }
+    return Command{cmd};
+  }
   if (name == "cancel") {
     KT_TRY_VOID(arity(1, 1));
     std::string_view word = args[0];
@@ -228,6 +285,14 @@ const std::vector<CommandSpec>& command_table() {
       {"sl", "<position_id> <price|-N%> [expiry]", "Stop loss on a position", "/sl 12 -20%", false},
       {"trail", "<position_id> <N%> [expiry]", "Trailing stop N% below the highest price", "/trail 12 10%", false},
       {"orders", "", "Your pending orders", "/orders", false},
+      {"pnl", "[day|week|month|all] [chart]", "Realized and unrealized PnL, ROI, win rate, drawdown", "/pnl week", false},
+      {"daily", "[days]", "PnL per day", "/daily 7", false},
+      {"ta", "<token>", "SMA, EMA and RSI from price history", "/ta BONK", false},
+      {"chart", "<token> [1h|6h|24h|7d]", "Price chart with your entries and exits", "/chart BONK 24h", false},
+      {"top", "[day|week|month|all]", "Group leaderboard by ROI", "/top week", false},
+      {"reset", "", "Start over with a fresh wallet (asks to confirm)", "/reset", false},
+      {"stats", "", "Bot statistics (admins)", "/stats", true},
+      {"grant", "<telegram_id|@username> <sol>", "Credit SOL to a wallet (admins)", "/grant @alice 100", true},
       {"cancel", "<order_id>", "Cancel a pending order", "/cancel 3", false},
       {"setrole", "<telegram_id|@username> <basic|premium|admin>", "Change a user's role (admins)", "/setrole @alice premium", true},
       {"users", "", "List users (admins)", "/users", true},
@@ -278,6 +343,14 @@ Result<Command> parse_callback(std::string_view data) {
       return Command{OpenCommand{std::string(first), *size, Side::kLong}};
     }
     case 'x': return Command{AskAmountCommand{std::string(first)}};
+    case 'k': {
+      auto id = parse_position_id("close", first);
+      if (!id) return bad;
+      return Command{CardCommand{*id}};
+    }
+    case 'z':
+      if (data == kResetConfirmButton) return Command{ResetCommand{true}};
+      return bad;
     case 'o': {
       // o:<position>:<tp|sl|tr>:<bps>
       auto id = parse_position_id("tp", first);
@@ -313,6 +386,7 @@ std::string encode_refresh_button(PositionId id) { return "r:" + std::to_string(
 std::string encode_show_button(PositionId id) { return "p:" + std::to_string(id.value); }
 std::string encode_buy_button(std::string_view mint, std::string_view sol) { return "b:" + std::string(mint) + ":" + std::string(sol); }
 std::string encode_ask_amount_button(std::string_view mint) { return "x:" + std::string(mint); }
+std::string encode_card_button(PositionId id) { return "k:" + std::to_string(id.value); }
 std::string encode_exit_button(PositionId id, OrderKind kind, std::int64_t bps) {
   const char* tag = kind == OrderKind::kTakeProfit ? "tp" : kind == OrderKind::kStopLoss ? "sl" : "tr";
   return "o:" + std::to_string(id.value) + ":" + tag + ":" + std::to_string(bps);
@@ -321,7 +395,8 @@ std::string encode_exit_button(PositionId id, OrderKind kind, std::int64_t bps) 
 std::string_view command_name(const Command& command) {
   static constexpr std::string_view kNames[] = {"start", "help", "wallet", "open", "close", "positions", "position",
                                                 "price", "info", "history", "setrole", "users", "ask_amount",
-                                                "limit", "exit_order", "orders", "cancel"};
+                                                "limit", "exit_order", "orders", "cancel", "pnl", "daily", "ta",
+                                                "chart", "card", "stats", "grant", "reset", "top"};
   return kNames[command.index()];
 }
 

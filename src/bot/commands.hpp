@@ -68,13 +68,43 @@ struct ExitOrderCommand {  ///< /tp, /sl, /trail
   std::optional<std::chrono::seconds> expires_in;
 };
 struct OrdersCommand {};
+struct PnlCommand {
+  std::string period = "all";  ///< day | week | month | all
+  bool chart = false;          ///< the equity curve as a picture
+};
+struct DailyCommand {
+  int days = 7;
+};
+struct TaCommand {
+  std::string token;
+};
+struct ChartCommand {
+  std::string token;
+  std::string range = "24h";  ///< 1h | 6h | 24h | 7d
+};
+struct CardCommand {  ///< the shareable PnL card of a closed position
+  PositionId position;
+};
+struct StatsCommand {};
+struct GrantCommand {
+  std::string target;
+  Lamports amount;
+};
+struct ResetCommand {
+  bool confirmed = false;  ///< only the confirmation button resets
+};
+struct TopCommand {
+  std::string period = "all";
+};
 struct CancelCommand {
   OrderId order;
 };
 
 using Command = std::variant<StartCommand, HelpCommand, WalletCommand, OpenCommand, CloseCommand, PositionsCommand,
                              PositionCommand, PriceCommand, InfoCommand, HistoryCommand, SetRoleCommand, UsersCommand,
-                             AskAmountCommand, LimitCommand, ExitOrderCommand, OrdersCommand, CancelCommand>;
+                             AskAmountCommand, LimitCommand, ExitOrderCommand, OrdersCommand, CancelCommand, PnlCommand,
+                             DailyCommand, TaCommand, ChartCommand, CardCommand, StatsCommand, GrantCommand, ResetCommand,
+                             TopCommand>;
 
 /// One row of the command table that /help and Telegram's setMyCommands share.
 struct CommandSpec {
@@ -101,6 +131,8 @@ std::string encode_buy_button(std::string_view mint, std::string_view sol);
 std::string encode_ask_amount_button(std::string_view mint);
 /// A preset exit order on a position: "o:<id>:tp:+5000", "o:<id>:sl:-2000", "o:<id>:tr:1000".
 std::string encode_exit_button(PositionId id, OrderKind kind, std::int64_t bps);
+std::string encode_card_button(PositionId id);
+inline constexpr std::string_view kResetConfirmButton = "z:reset";
 
 /// "+50%" → +5000, "-12.5%" → −1250, "10%" → 1000 (bps, at most 2 decimals); nullopt if malformed.
 std::optional<std::int64_t> parse_percent_bps(std::string_view text);

@@ -2,6 +2,7 @@
 
 #include <chrono>
 
+#include "bot/html.hpp"
 #include "bot/views.hpp"
 #include "domain/token_input.hpp"
 
@@ -23,7 +24,8 @@ bool claims_inside_engine(const Command& command) {
   return std::holds_alternative<StartCommand>(command) || std::holds_alternative<OpenCommand>(command) ||
          std::holds_alternative<CloseCommand>(command) || std::holds_alternative<SetRoleCommand>(command) ||
          std::holds_alternative<LimitCommand>(command) || std::holds_alternative<ExitOrderCommand>(command) ||
-         std::holds_alternative<CancelCommand>(command);
+         std::holds_alternative<CancelCommand>(command) || std::holds_alternative<GrantCommand>(command) ||
+         std::holds_alternative<ResetCommand>(command);
 }
 
 Dispatcher::Dispatcher(BotServices services, CommandObserver observer) : s_(services), observer_(std::move(observer)) {}
@@ -96,6 +98,10 @@ Result<bool> Dispatcher::claim(const Incoming& in) {
 Result<User> Dispatcher::require_user(const Incoming& in) {
   KT_TRY(const auto user, s_.accounts.find(TelegramUserId{in.telegram_user_id}));
   if (!user) return not_found("E-NO-USER", "Send /start first to get your paper wallet");
+  if (in.chat_kind == ChatKind::kGroup) {
+    // Group leaderboards rank the members the bot has seen in the group.
+    (void)s_.repository.write([&](storage::Transaction& tx) { return tx.record_group_member(in.chat_id, user->id, s_.clock.now()); });
+  }
   return *user;
 }
 
@@ -198,6 +204,43 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
             KT_TRY(const Order order, s_.orders.cancel(user.id, c.order, in.update_id));
             return one(render_order_cancelled(order));
           },
+          [&](const PnlCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_pnl(c, user);
+          },
+          [&](const DailyCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_daily(c, user);
+          },
+          [&](const TaCommand& c) { return do_ta(c); },
+          [&](const ChartCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_chart(c, user);
+          },
+          [&](const CardCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_card(c, user);
+          },
+          [&](const StatsCommand&) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_stats(user);
+          },
+          [&](const GrantCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User actor, require_user(in));
+            KT_TRY(const Wallet w, s_.accounts.grant(actor, c.target, c.amount, in.update_id));
+            Reply r;
+            r.html = "Granted " + format_sol(c.amount) + " SOL to " + escape_html(c.target) + ". Their balance: " +
+                     format_sol(w.balance) + " SOL.";
+            return one(std::move(r));
+          },
+          [&](const ResetCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_reset(c, in, user);
+          },
+          [&](const TopCommand& c) -> Result<std::vector<Reply>> {
+            KT_TRY(const User user, require_user(in));
+            return do_top(c, in);
+          },
           [&](const AskAmountCommand& c) -> Result<std::vector<Reply>> {
             Reply r;
             r.html = "How much SOL? Send <code>/open " + c.token + " &lt;amount&gt;</code>, e.g. <code>/open " + c.token + " 2</code>";
@@ -231,6 +274,7 @@ Result<std::vector<Reply>> Dispatcher::do_price(const std::string& token, bool c
   (void)in;
   KT_TRY(const Mint mint, resolve_token(token));
   const TimePoint now = s_.clock.now();
+  if (view_listener_) view_listener_(mint, now);
   auto quote = s_.quotes.quote(mint, now);
   auto info = s_.quotes.token_info(mint, now);
   if (info.ok()) remember_token(*info);

@@ -6,6 +6,8 @@
 #include <string>
 #include <vector>
 
+#include "analytics/indicators.hpp"
+#include "analytics/pnl_stats.hpp"
 #include "bot/commands.hpp"
 #include "bot/conversation.hpp"
 #include "core/clock.hpp"
@@ -38,6 +40,10 @@ class Dispatcher {
 
   /// Replaces the observer; call while wiring, before the first handle().
   void set_observer(CommandObserver observer) { observer_ = std::move(observer); }
+  /// Told about every token a user looks at (/price, /info, a pasted link): the tracker follows it.
+  void set_view_listener(std::function<void(const Mint&, TimePoint)> listener) { view_listener_ = std::move(listener); }
+  /// One line on the price sources' freshness for /stats.
+  void set_price_freshness(std::function<std::string()> describe) { price_freshness_ = std::move(describe); }
 
   /// Handles one message or button press. Returns no replies for an update already processed.
   std::vector<Reply> handle(const Incoming& incoming);
@@ -59,9 +65,23 @@ class Dispatcher {
   Result<std::vector<Reply>> do_limit(const LimitCommand& c, const Incoming& in);
   Result<std::vector<Reply>> do_exit_order(const ExitOrderCommand& c, const Incoming& in);
   Result<std::vector<Reply>> do_orders(const User& user);
+  // insights.cpp
+  Result<analytics::AccountSnapshot> snapshot(UserId user);
+  Result<std::vector<analytics::PricePoint>> price_series(const Mint& mint, TimePoint from, TimePoint to);
+  std::optional<double> sol_usd();
+  Result<std::vector<Reply>> do_pnl(const PnlCommand& c, const User& user);
+  Result<std::vector<Reply>> do_daily(const DailyCommand& c, const User& user);
+  Result<std::vector<Reply>> do_ta(const TaCommand& c);
+  Result<std::vector<Reply>> do_chart(const ChartCommand& c, const User& user);
+  Result<std::vector<Reply>> do_card(const CardCommand& c, const User& user);
+  Result<std::vector<Reply>> do_stats(const User& actor);
+  Result<std::vector<Reply>> do_reset(const ResetCommand& c, const Incoming& in, const User& user);
+  Result<std::vector<Reply>> do_top(const TopCommand& c, const Incoming& in);
 
   BotServices s_;
   CommandObserver observer_;
+  std::function<void(const Mint&, TimePoint)> view_listener_;
+  std::function<std::string()> price_freshness_;
 };
 
 /// True for commands whose engine call stores the update id itself (in the same transaction as

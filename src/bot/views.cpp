@@ -101,7 +101,7 @@ Reply render_help(bool admin) {
     if (spec.admin_only && !admin) continue;
     text += "/" + std::string(spec.name);
     if (!spec.args.empty()) text += " " + escape_html(spec.args);
-    text += " — " + std::string(spec.description) + "\n";
+    text += " — " + escape_html(spec.description) + "\n";
   }
   text += "\nA token is a mint address, a pump.fun / DexScreener / Birdeye / Solscan / Jupiter / GMGN link, or a symbol.";
   reply.html = text;
@@ -139,6 +139,8 @@ Reply render_closed(const engine::PositionClosed& c, const std::string& symbol) 
   if (p.status == PositionStatus::kOpen) {
     reply.html += fmt::format("\nStill open: {} {}", format_token_amount({p.qty_raw, p.decimals}), token_label(symbol, p.mint));
     reply.buttons = position_buttons(p.id);
+  } else if (p.realized_pnl.value > 0) {
+    reply.buttons = {{{"📸 Share PnL card", encode_card_button(p.id)}}};
   }
   return reply;
 }

@@ -48,10 +48,8 @@ Result<WalletSummary> Portfolio::summary(UserId user) {
   }));
   const TimePoint now = clock_.now();
   s.equity = s.wallet.balance;
-  Lamports open_cost{0};
   for (const auto& p : positions) {
     MarkedPosition m = mark(p, now);
-    open_cost += p.cost;
     if (m.value) {
       s.equity += *m.value;
       s.unrealized += *m.unrealized;
@@ -62,9 +60,14 @@ Result<WalletSummary> Portfolio::summary(UserId user) {
     }
     s.open.push_back(std::move(m));
   }
-  // balance = initial + Σ ledger, and every ledger entry so far is an open (−cost) or a close
-  // (+cost released + pnl): so realized PnL = balance + cost still open − initial.
-  s.realized = s.wallet.balance + open_cost - s.wallet.initial;
+  // Realized PnL is what every close and liquidation booked; grants and resets are not PnL.
+  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(const auto entries, tx.ledger(user, kLedgerScanLimit, std::nullopt));
+    for (const auto& e : entries) {
+      if (e.kind == LedgerKind::kClose || e.kind == LedgerKind::kLiquidation) s.realized += e.pnl;
+    }
+    return {};
+  }));
   return s;
 }
 

@@ -13,6 +13,9 @@
 
 namespace kt::engine {
 
+/// Ledger entries read for whole-history statistics (a paper account rarely has more).
+inline constexpr int kLedgerScanLimit = 1'000'000;
+
 /// An open position valued at a current quote (what closing it now would credit).
 struct MarkedPosition {
   Position position;

@@ -132,3 +132,66 @@ TEST_F(DispatcherTest, commands_before_start_say_how_to_begin) {
 
 }  // namespace
 }  // namespace kt::bot
+
+namespace kt::bot {
+namespace {
+
+bool is_png(const std::optional<std::string>& bytes) {
+  return bytes && bytes->size() > 10'000 && bytes->compare(0, 8, std::string("\x89PNG\r\n\x1a\n", 8)) == 0;
+}
+
+TEST_F(DispatcherTest, pnl_daily_ta_and_charts_answer_with_numbers_and_pictures) {
+  say(1, "/start");
+  say(1, "/open BONK 1");
+  say(1, "/close 1");
+  const std::string pnl = text(say(1, "/pnl"));
+  EXPECT_NE(pnl.find("Realized: -0.015088154 SOL"), std::string::npos) << pnl;
+  EXPECT_NE(pnl.find("Trades: 1 · wins 0 · losses 1"), std::string::npos) << pnl;
+  EXPECT_NE(text(say(1, "/daily 2")).find("-0.015088154"), std::string::npos);
+  EXPECT_NE(text(say(1, "/ta BONK")).find("RSI14"), std::string::npos);
+  EXPECT_TRUE(is_png(say(1, "/chart BONK 6h").front().photo_png));
+  EXPECT_TRUE(is_png(say(1, "/pnl chart").front().photo_png));
+  const std::string bad_range = text(say(1, "/chart BONK 2y"));
+  EXPECT_NE(bad_range.find("The range is 1h, 6h, 24h or 7d. Usage: /chart"), std::string::npos) << bad_range;
+}
+
+TEST_F(DispatcherTest, reset_needs_the_confirmation_button) {
+  say(1, "/start");
+  say(1, "/open BONK 5");
+  const auto ask = say(1, "/reset");
+  ASSERT_EQ(ask.front().buttons.size(), 1u);
+  EXPECT_NE(text(say(1, "/wallet")).find("Balance: 994.9999 SOL"), std::string::npos) << "nothing changed yet";
+  EXPECT_NE(text(press(1, ask.front().buttons[0][0].callback_data)).find("Wallet reset. Balance: 1000 SOL"), std::string::npos);
+  EXPECT_NE(text(say(1, "/positions")).find("No open positions"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, admins_grant_and_see_statistics) {
+  say(900, "/start", std::nullopt, "root");
+  say(1, "/start");
+  EXPECT_NE(text(say(1, "/grant 1 5")).find("Not allowed"), std::string::npos);
+  EXPECT_NE(text(say(900, "/grant @alice 5")).find("Their balance: 1005 SOL"), std::string::npos);
+  const std::string stats = text(say(900, "/stats"));
+  EXPECT_NE(stats.find("Users: 2"), std::string::npos) << stats;
+  EXPECT_NE(stats.find("demo ok"), std::string::npos) << stats;
+}
+
+TEST_F(DispatcherTest, top_ranks_the_members_of_a_group_by_roi) {
+  auto group = [&](std::int64_t user, const std::string& text_in, const std::string& name) {
+    Incoming in;
+    in.telegram_user_id = user;
+    in.chat_id = -500;
+    in.chat_kind = ChatKind::kGroup;
+    in.username = name;
+    in.text = text_in;
+    return app_->dispatcher().handle(in);
+  };
+  group(1, "/start", "alice");
+  group(2, "/start", "bob");
+  group(1, "/open BONK 10", "alice");  // alice is down by the fees, bob is flat
+  const std::string top = text(group(2, "/top", "bob"));
+  EXPECT_LT(top.find("@bob"), top.find("@alice")) << top;
+  EXPECT_NE(text(say(1, "/top")).find("group chat"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace kt::bot

@@ -170,3 +170,30 @@ TEST_F(TradingEngineTest, unknown_users_are_told_to_start) {
 
 }  // namespace
 }  // namespace kt::engine
+
+namespace kt::engine {
+namespace {
+
+TEST_F(TradingEngineTest, grants_and_resets_go_through_the_ledger_and_keep_it_adding_up) {
+  const User admin = user(999), u = user(5);
+  EXPECT_EQ(accounts_->grant(u, "999", Lamports::from_sol(1), std::nullopt).error().code, "E-NOT-ALLOWED");
+  auto granted = accounts_->grant(admin, "5", Lamports::from_sol(50), std::nullopt);
+  ASSERT_TRUE(granted.ok()) << granted.error().message;
+  EXPECT_EQ(granted->balance, Lamports::from_sol(1050));
+  ASSERT_TRUE(engine_->open_position({u.id, kBonk, Lamports::from_sol(2), Side::kLong, std::nullopt}).ok());
+  set_price("0.00003");
+  auto second = engine_->open_position({u.id, kBonk, Lamports::from_sol(1), Side::kLong, std::nullopt});
+  ASSERT_TRUE(engine_->close_position({u.id, second->position.id, 100, std::nullopt}).ok());
+  const Lamports realized_before = portfolio_->summary(u.id)->realized;
+  EXPECT_LT(realized_before.value, 0);  // a round trip at one price loses fees
+  auto reset = accounts_->reset(u.id, std::nullopt);
+  ASSERT_TRUE(reset.ok()) << reset.error().message;
+  EXPECT_EQ(reset->balance, Lamports::from_sol(1000));
+  EXPECT_EQ(balance(u.id) - Lamports::from_sol(1000), ledger_sum(u.id));
+  EXPECT_TRUE(portfolio_->open_positions(u.id)->empty());
+  // The forfeited position's cost (2.0001 SOL) is booked as a realized loss.
+  EXPECT_EQ(portfolio_->summary(u.id)->realized, realized_before - Lamports{2'000'100'000});
+}
+
+}  // namespace
+}  // namespace kt::engine
