@@ -1,13 +1,37 @@
 #include "market/token_tracker.hpp"
 
 #include <algorithm>
+#include <cmath>
 
 namespace kt::market {
 namespace {
 
 constexpr std::chrono::hours kHistorySpan{25};  // 24 h window + the point before it for change_24h
 
+Result<void> store_metrics(storage::Transaction& tx, const TokenMetrics& metrics) {
+  const auto record = metrics_record(metrics);
+  if (!record) return ok_result();  // nothing observed: keep whatever row there is
+  return tx.upsert_token_metrics(*record);
+}
+
 }  // namespace
+
+std::optional<storage::TokenMetricsRecord> metrics_record(const TokenMetrics& metrics) {
+  // Storage refuses NaN and infinities (which would fail the whole cycle); an overflowing
+  // statistic of an exotic token is just not known.
+  const auto finite = [](std::optional<double> v) { return v && std::isfinite(*v) ? v : std::nullopt; };
+  if (!finite(metrics.last_price_sol)) return std::nullopt;
+  storage::TokenMetricsRecord record;
+  record.mint = metrics.mint;
+  record.last_price_sol = *metrics.last_price_sol;
+  record.change_1h_pct = finite(metrics.change_1h_pct);
+  record.change_24h_pct = finite(metrics.change_24h_pct);
+  record.high_24h = finite(metrics.high_24h);
+  record.low_24h = finite(metrics.low_24h);
+  record.volatility_24h = finite(metrics.volatility_24h);
+  record.updated_at = metrics.updated_at;
+  return record;
+}
 
 TokenTracker::TokenTracker(storage::Repository& repository, PriceService& prices, const Clock& clock,
                            TrackerOptions options)
@@ -116,6 +140,7 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
     std::lock_guard lock(mutex_);
     store = metrics_store_;
   }
+  if (!store) store = store_metrics;
 
   std::vector<TokenMetrics> computed;
   std::size_t deactivated = 0;
@@ -131,7 +156,7 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
       while (!history.empty() && history.front().at < now - kHistorySpan) history.pop_front();
       const std::vector<PricePoint> points(history.begin(), history.end());
       computed.push_back(compute_token_metrics(q.mint, points, now));
-      if (store) KT_TRY_VOID(store(tx, computed.back()));
+      KT_TRY_VOID(store(tx, computed.back()));
     }
     for (const auto& m : mints) {
       KT_TRY(const auto token, tx.find_token(m));

@@ -7,6 +7,7 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <thread>
 #include <vector>
@@ -30,9 +31,12 @@ struct CycleReport {
   std::size_t deactivated = 0;  ///< tokens marked is_active = false
 };
 
-/// Writes one token_metrics row inside the cycle's transaction. The storage port does not have
-/// this method yet; the composition root passes `tx.upsert_token_metrics(m)` once it does.
+/// Writes one token_metrics row inside the cycle's transaction, in place of the default
+/// `tx.upsert_token_metrics(*metrics_record(m))` (tests observe the metrics through it).
 using MetricsStore = std::function<Result<void>(storage::Transaction&, const TokenMetrics&)>;
+/// The stored form of `metrics` (non-finite statistics become nullopt); nullopt when it has no
+/// finite last price.
+std::optional<storage::TokenMetricsRecord> metrics_record(const TokenMetrics& metrics);
 /// Waits between cycles; returns early (any value) when stop() is called. Tests advance a clock.
 using TrackerSleeper = std::function<void(Millis)>;
 
@@ -53,6 +57,8 @@ class TokenTracker {
   void set_extra_mints(std::function<std::vector<Mint>()> extra_mints);
   /// Called once per fresh quote, after the cycle's transaction committed, outside any lock.
   void set_on_tick(std::function<void(const Quote&)> on_tick);
+  /// Replaces how metrics are stored (default: Transaction::upsert_token_metrics); an empty
+  /// function restores the default.
   void set_metrics_store(MetricsStore store);
   /// Receives one line per failed cycle.
   void set_logger(std::function<void(std::string)> logger);
