@@ -148,10 +148,11 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
     computed.clear();
     deactivated = 0;
     for (const auto& q : fresh) {
-      KT_TRY_VOID(tx.insert_price(storage::PriceRecord{q.mint, q.price, q.decimals, q.usd_per_token, q.source, q.observed_at}));
+      // Load the stored history before inserting this observation, or it would be counted twice.
       Result<void> status;
       auto& history = history_for(tx, q.mint, now, status);
       KT_TRY_VOID(status);
+      KT_TRY_VOID(tx.insert_price(storage::PriceRecord{q.mint, q.price, q.decimals, q.usd_per_token, q.source, q.observed_at}));
       history.push_back({q.observed_at, q.price.sol_per_token(q.decimals)});
       while (!history.empty() && history.front().at < now - kHistorySpan) history.pop_front();
       const std::vector<PricePoint> points(history.begin(), history.end());
