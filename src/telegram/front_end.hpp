@@ -56,6 +56,8 @@ class TelegramFrontEnd {
   int webhook_port() const { return webhook_ ? webhook_->port() : 0; }
   BotApi& api() { return api_; }
   const OutboundQueue& queue() const { return queue_; }
+  /// For replies that do not answer an update (order fills, contest results).
+  OutboundQueue& queue() { return queue_; }
   const UpdateDispatcher* dispatcher() const { return dispatcher_.get(); }
 
  private:
