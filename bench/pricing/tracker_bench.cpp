@@ -44,7 +44,8 @@ Sample measure(pricing::testing::FakeSolanaRpc& rpc, F&& run) {
 }
 
 void row(const char* what, const Sample& s) {
-  std::printf("| %s | %zu | %zu | %.1f | %.1f | %.1f |\n", what, s.fresh, s.calls, s.thread_ms, s.process_ms, s.wall_ms);
+  std::printf("| %s | %zu | %zu | %.1f | %.1f | %.1f |\n", what, s.fresh, s.calls, s.thread_ms, s.process_ms,
+              s.wall_ms);
 }
 
 }  // namespace
@@ -72,9 +73,12 @@ int main() {
   for (std::uint32_t i = 0; i < kTokens; ++i) {
     const Mint m = pricing::testing::test_mint(i);
     mints.push_back(m);
-    rpc.set_account(solana::pumpfun_bonding_curve_address(m)->address,
-                    {1, pump, pricing::testing::bonding_curve_bytes(1'073'000'000'000'000 - i, 30'000'000'000 + i, 1, 1, 1, false, 151)});
-    rpc.set_account(m, {1, token_program, pricing::testing::spl_mint_bytes(1'000'000'000'000'000, 6, nullptr, nullptr)});
+    rpc.set_account(
+        solana::pumpfun_bonding_curve_address(m)->address,
+        {1, pump,
+         pricing::testing::bonding_curve_bytes(1'073'000'000'000'000 - i, 30'000'000'000 + i, 1, 1, 1, false, 151)});
+    rpc.set_account(m,
+                    {1, token_program, pricing::testing::spl_mint_bytes(1'000'000'000'000'000, 6, nullptr, nullptr)});
     tracker.note_viewed(m, clock.now());
   }
 
@@ -86,7 +90,9 @@ int main() {
     }
     return r->fresh;
   };
-  std::printf("| %u curve tokens | fresh quotes | getMultipleAccounts calls | thread CPU ms | process CPU ms | wall ms |\n", kTokens);
+  std::printf(
+      "| %u curve tokens | fresh quotes | getMultipleAccounts calls | thread CPU ms | process CPU ms | wall ms |\n",
+      kTokens);
   std::printf("|---|---|---|---|---|---|\n");
   row("cycle 1 (cold: PDAs derived, mint decimals read with the curves)", measure(rpc, cycle));
   clock.advance(Millis{60'000});
@@ -101,8 +107,8 @@ int main() {
       }));
 
   // Decoder throughput.
-  const auto bytes = pricing::testing::bonding_curve_bytes(1'073'000'000'000'000, 30'000'000'165, 793'100'000'000'000, 165,
-                                                           1'000'000'000'000'000, false, 151);
+  const auto bytes = pricing::testing::bonding_curve_bytes(1'073'000'000'000'000, 30'000'000'165, 793'100'000'000'000,
+                                                           165, 1'000'000'000'000'000, false, 151);
   constexpr int kDecodes = 2'000'000;
   std::uint64_t sink = 0;
   const double d0 = cpu_ms(CLOCK_THREAD_CPUTIME_ID);

@@ -55,10 +55,14 @@ void BM_baseline_copy_raydium_bytes(benchmark::State& state) {
   state.SetItemsProcessed(state.iterations());
 }
 void BM_decode_spl_mint(benchmark::State& s) { run(s, bytes("spl_mint_usdc_mainnet.b64"), decode_mint); }
-void BM_decode_token_account(benchmark::State& s) { run(s, bytes("spl_token_account_usdc_plain.b64"), decode_token_account); }
+void BM_decode_token_account(benchmark::State& s) {
+  run(s, bytes("spl_token_account_usdc_plain.b64"), decode_token_account);
+}
 void BM_decode_metaplex(benchmark::State& s) { run(s, bytes("metaplex_metadata_usdc.b64"), decode_metaplex_metadata); }
 void BM_decode_bonding_curve(benchmark::State& s) { run(s, curve_bytes(), decode_bonding_curve); }
-void BM_decode_raydium_amm_v4(benchmark::State& s) { run(s, bytes("raydium_amm_v4_sol_usdc_pool.b64"), decode_raydium_amm_v4); }
+void BM_decode_raydium_amm_v4(benchmark::State& s) {
+  run(s, bytes("raydium_amm_v4_sol_usdc_pool.b64"), decode_raydium_amm_v4);
+}
 
 void BM_base64_decode_raydium(benchmark::State& state) {
   const std::string text = read("raydium_amm_v4_sol_usdc_pool.b64");
@@ -74,10 +78,14 @@ void BM_parse_100_curves_response(benchmark::State& state) {
   const std::string data = base64_encode(curve_bytes());
   nlohmann::json value = nlohmann::json::array();
   for (int i = 0; i < 100; ++i) {
-    value.push_back({{"data", {data, "base64"}}, {"executable", false}, {"lamports", 1417485},
-                     {"owner", "6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P"}, {"rentEpoch", 18446744073709551615ULL}});
+    value.push_back({{"data", {data, "base64"}},
+                     {"executable", false},
+                     {"lamports", 1417485},
+                     {"owner", "6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P"},
+                     {"rentEpoch", 18446744073709551615ULL}});
   }
-  const std::string body = nlohmann::json{{"jsonrpc", "2.0"}, {"result", {{"context", {{"slot", 1}}}, {"value", value}}}, {"id", 1}}.dump();
+  const std::string body =
+      nlohmann::json{{"jsonrpc", "2.0"}, {"result", {{"context", {{"slot", 1}}}, {"value", value}}}, {"id", 1}}.dump();
   for (auto _ : state) {
     auto response = parse_response(body);
     auto accounts = parse_get_multiple_accounts(response->result);

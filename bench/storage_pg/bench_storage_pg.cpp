@@ -140,10 +140,15 @@ RunResult run_trades(Repository& repo, const std::vector<UserId>& users, int cli
         const UserId user = users[k % users.size()];
         k += static_cast<std::size_t>(clients);
         auto opened = open_trade(repo, user, update_ids.fetch_add(1), now);
-        if (!opened.ok()) { errors.fetch_add(1); continue; }
+        if (!opened.ok()) {
+          errors.fetch_add(1);
+          continue;
+        }
         committed.fetch_add(1);
-        if (close_trade(repo, user, *opened, update_ids.fetch_add(1), now).ok()) committed.fetch_add(1);
-        else errors.fetch_add(1);
+        if (close_trade(repo, user, *opened, update_ids.fetch_add(1), now).ok())
+          committed.fetch_add(1);
+        else
+          errors.fetch_add(1);
       }
     });
   }
@@ -166,8 +171,8 @@ std::string run_command(const std::string& command) {
 
 /// pgbench's "tps = X (without initial connection time)", or 0 if it did not run.
 double pgbench_tps(const Config& config, int clients) {
-  const std::string out = run_command(fmt::format("{} -n -c {} -j {} -T {} -M prepared '{}' 2>/dev/null", config.pgbench,
-                                                  clients, clients, config.seconds, config.dsn));
+  const std::string out = run_command(fmt::format("{} -n -c {} -j {} -T {} -M prepared '{}' 2>/dev/null",
+                                                  config.pgbench, clients, clients, config.seconds, config.dsn));
   const auto pos = out.find("tps = ");
   return pos == std::string::npos ? 0.0 : std::atof(out.c_str() + pos + 6);
 }
@@ -182,11 +187,16 @@ Config parse_args(int argc, char** argv) {
   if (const char* dsn = std::getenv("KITRADER_PG_TEST_DSN")) c.dsn = dsn;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i], value = argv[i + 1];
-    if (key == "--dsn") c.dsn = value;
-    else if (key == "--seconds") c.seconds = std::atoi(value.c_str());
-    else if (key == "--rounds") c.rounds = std::max(1, std::atoi(value.c_str()));
-    else if (key == "--users") c.users = std::atoi(value.c_str());
-    else if (key == "--pgbench") c.pgbench = value;
+    if (key == "--dsn")
+      c.dsn = value;
+    else if (key == "--seconds")
+      c.seconds = std::atoi(value.c_str());
+    else if (key == "--rounds")
+      c.rounds = std::max(1, std::atoi(value.c_str()));
+    else if (key == "--users")
+      c.users = std::atoi(value.c_str());
+    else if (key == "--pgbench")
+      c.pgbench = value;
     else if (key == "--clients") {
       c.clients.clear();
       std::stringstream ss(value);
@@ -227,7 +237,7 @@ int main(int argc, char** argv) {
   auto added = repo.write([&](Transaction& tx) -> Result<void> {
     for (int i = 0; i < config.users; ++i) {
       KT_TRY(User u, tx.insert_user(NewUser{TelegramUserId{1'000'000 + i}, "", Role::kBasic,
-                                             Lamports::from_sol(1'000'000), from_unix_millis(0)}));
+                                            Lamports::from_sol(1'000'000), from_unix_millis(0)}));
       users.push_back(u.id);
     }
     return {};

@@ -30,7 +30,7 @@ std::vector<PricePoint> resample_closes(const std::vector<PricePoint>& points, M
 
 /// The /ta answer: the latest indicator values and a one-line reading.
 struct TaReading {
-  int points = 0;             ///< closes used
+  int points = 0;  ///< closes used
   std::optional<double> last;
   std::optional<double> sma20;
   std::optional<double> ema50;

@@ -60,8 +60,8 @@ Drawdown drawdown_of(const std::vector<EquityPoint>& curve, const std::vector<La
 
 /// The curve and, per point, the outside flow that produced it (0 for trades and the end points).
 std::pair<std::vector<EquityPoint>, std::vector<Lamports>> build_curve(const std::vector<LedgerEntry>& ledger,
-                                                                       const AccountSnapshot& now_state,
-                                                                       TimePoint from, TimePoint now) {
+                                                                       const AccountSnapshot& now_state, TimePoint from,
+                                                                       TimePoint now) {
   Lamports equity = book_equity_at(ledger, now_state.book_equity(), from);
   std::vector<EquityPoint> curve{{from, equity}};
   std::vector<Lamports> flows{Lamports{0}};

@@ -56,11 +56,11 @@ struct PnlStats {
   Period period = Period::kAll;
   TimePoint from{};  ///< period_start(); for kAll the oldest ledger entry given (now if none)
   TimePoint to{};
-  Lamports equity_start;  ///< book equity at `from`
-  Lamports equity_now;    ///< book equity + unrealized at `to`
-  Lamports realized;      ///< Σ pnl of closing fills in the period
-  Lamports unrealized;    ///< of the positions open now (whenever they were opened)
-  Lamports fees;          ///< Σ fee of every fill in the period
+  Lamports equity_start;               ///< book equity at `from`
+  Lamports equity_now;                 ///< book equity + unrealized at `to`
+  Lamports realized;                   ///< Σ pnl of closing fills in the period
+  Lamports unrealized;                 ///< of the positions open now (whenever they were opened)
+  Lamports fees;                       ///< Σ fee of every fill in the period
   std::optional<double> realized_pct;  ///< realized / equity_start, in %
   std::optional<double> roi_pct;       ///< (realized + unrealized) / equity_start, in %
 
@@ -95,11 +95,11 @@ PnlStats compute_pnl_stats(const std::vector<LedgerEntry>& ledger, const std::ve
 
 /// One row of /daily.
 struct DailyPnl {
-  TimePoint day{};        ///< 00:00 UTC
-  std::string date;       ///< "2024-03-09"
-  Lamports realized;      ///< Σ pnl of closing fills that day
-  int trades = 0;         ///< positions with a closing fill that day
-  Lamports equity_start;  ///< book equity at 00:00 UTC
+  TimePoint day{};            ///< 00:00 UTC
+  std::string date;           ///< "2024-03-09"
+  Lamports realized;          ///< Σ pnl of closing fills that day
+  int trades = 0;             ///< positions with a closing fill that day
+  Lamports equity_start;      ///< book equity at 00:00 UTC
   std::optional<double> pct;  ///< realized / equity_start, in %
 };
 

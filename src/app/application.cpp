@@ -25,8 +25,9 @@ engine::EngineConfig engine_config_from(const ops::Config& config) {
   return e;
 }
 
-Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config, const Clock& clock,
-                                                                             http::Client& http, solana::RpcPool* rpc) {
+Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config,
+                                                                             const Clock& clock, http::Client& http,
+                                                                             solana::RpcPool* rpc) {
   const bool live = std::any_of(config.prices.sources.begin(), config.prices.sources.end(), is_live_source);
   if (live) return make_live_sources(config, http, clock, rpc);
   std::vector<std::unique_ptr<market::PriceSource>> sources;
@@ -70,7 +71,10 @@ Result<std::unique_ptr<Application>> Application::build(const ops::Config& confi
       if (!text.empty()) text += "; ";
       text += h.name + (h.healthy ? " ok" : " failing");
       if (h.last_success) {
-        text += ", last answer " + std::to_string(std::chrono::duration_cast<std::chrono::seconds>(clock_ptr->now() - *h.last_success).count()) + " s ago";
+        text += ", last answer " +
+                std::to_string(
+                    std::chrono::duration_cast<std::chrono::seconds>(clock_ptr->now() - *h.last_success).count()) +
+                " s ago";
       }
     }
     return text;

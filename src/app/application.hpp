@@ -6,13 +6,13 @@
 #include "bot/dispatcher.hpp"
 #include "core/clock.hpp"
 #include "engine/accounts.hpp"
-#include "http/http_client.hpp"
-#include "solana/rpc_pool.hpp"
 #include "engine/order_book.hpp"
 #include "engine/portfolio.hpp"
 #include "engine/trading_engine.hpp"
+#include "http/http_client.hpp"
 #include "market/price_service.hpp"
 #include "ops/config.hpp"
+#include "solana/rpc_pool.hpp"
 #include "storage/repository.hpp"
 
 namespace kt::app {
@@ -22,8 +22,9 @@ engine::EngineConfig engine_config_from(const ops::Config& config);
 
 /// Price sources named by prices.sources, in order: the offline ones (demo, replay) or the live ones
 /// (pump.fun curve over `rpc`, DexScreener, Jupiter over `http`); the two kinds never mix.
-Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config, const Clock& clock,
-                                                                             http::Client& http, solana::RpcPool* rpc);
+Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(const ops::Config& config,
+                                                                             const Clock& clock, http::Client& http,
+                                                                             solana::RpcPool* rpc);
 
 class Application {
  public:

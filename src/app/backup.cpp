@@ -110,7 +110,7 @@ Result<void> backup_sqlite(const std::string& source, const std::string& dest) {
   if (rc != SQLITE_DONE) {
     const std::string why = sqlite3_errstr(rc);
     return rc == SQLITE_BUSY || rc == SQLITE_LOCKED ? Result<void>(retryable("E-BACKUP", "database busy: " + why))
-                                                     : Result<void>(fatal("E-BACKUP", "backup failed: " + why));
+                                                    : Result<void>(fatal("E-BACKUP", "backup failed: " + why));
   }
   // A self-contained file: no -wal/-shm next to the backup.
   std::string mode, check;

@@ -13,8 +13,8 @@
 namespace kt::app {
 
 struct BackupOptions {
-  std::string dir;                 ///< created if missing; "" = default_backup_dir(config)
-  int keep = 7;                    ///< newest backups kept after a successful one; 0 keeps all
+  std::string dir;                  ///< created if missing; "" = default_backup_dir(config)
+  int keep = 7;                     ///< newest backups kept after a successful one; 0 keeps all
   std::string pg_dump = "pg_dump";  ///< name (looked up in PATH) or absolute path
 };
 

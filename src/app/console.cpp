@@ -17,7 +17,8 @@ std::string render_plain(const bot::Reply& reply, const std::filesystem::path& p
     const auto path = dir / ("picture-" + std::to_string(++*picture_counter) + ".png");
     std::ofstream file(path, std::ios::binary);
     file.write(reply.photo_png->data(), static_cast<std::streamsize>(reply.photo_png->size()));
-    text += (text.empty() ? "" : "\n") + std::string(file ? "Picture written to " : "Could not write picture to ") + path.string();
+    text += (text.empty() ? "" : "\n") + std::string(file ? "Picture written to " : "Could not write picture to ") +
+            path.string();
   }
   for (const auto& row : reply.buttons) {
     std::string line;

@@ -12,10 +12,10 @@
 namespace kt::app {
 
 struct ConsoleOptions {
-  std::int64_t telegram_id = 1;       ///< who the console speaks as (--as)
+  std::int64_t telegram_id = 1;  ///< who the console speaks as (--as)
   std::string username = "console";
-  bool interactive = false;           ///< print a prompt (stdin is a terminal)
-  std::filesystem::path picture_dir;  ///< where PNG replies are written; "" = the temp directory
+  bool interactive = false;            ///< print a prompt (stdin is a terminal)
+  std::filesystem::path picture_dir;   ///< where PNG replies are written; "" = the temp directory
   std::mutex* output_mutex = nullptr;  ///< shared with notifications printed from other threads
 };
 

@@ -96,19 +96,23 @@ DoctorLine check_storage(const ops::Config& c, const DoctorDeps& deps) {
   if (url == "sqlite::memory:") return {"storage", Verdict::kWarn, "in-memory database: nothing survives a restart"};
   if (url.rfind("sqlite://", 0) == 0 && !std::filesystem::exists(url.substr(9))) {
     // Opening would create the file; a doctor only looks.
-    return {"storage", Verdict::kWarn, "database file " + url.substr(9) + " does not exist yet (kitrader migrate creates it)"};
+    return {"storage", Verdict::kWarn,
+            "database file " + url.substr(9) + " does not exist yet (kitrader migrate creates it)"};
   }
   auto repo = deps.open_repository(url, 1);
   if (!repo) return {"storage", Verdict::kFail, "cannot open " + shown_database(url) + ": " + error_text(repo.error())};
   auto applied_list = (*repo)->applied_migrations();
-  if (!applied_list) return {"storage", Verdict::kFail, "cannot read schema_migrations: " + error_text(applied_list.error())};
+  if (!applied_list)
+    return {"storage", Verdict::kFail, "cannot read schema_migrations: " + error_text(applied_list.error())};
   const std::string backend = (*repo)->backend_name();
-  const std::set<int> known = embedded_versions(backend == "postgresql" ? storage::postgres::migrations()
-                                                                         : storage::sqlite::migrations());
+  const std::set<int> known =
+      embedded_versions(backend == "postgresql" ? storage::postgres::migrations() : storage::sqlite::migrations());
   const std::set<int> applied(applied_list->begin(), applied_list->end());
   std::set<int> unknown, pending;
-  std::set_difference(applied.begin(), applied.end(), known.begin(), known.end(), std::inserter(unknown, unknown.end()));
-  std::set_difference(known.begin(), known.end(), applied.begin(), applied.end(), std::inserter(pending, pending.end()));
+  std::set_difference(applied.begin(), applied.end(), known.begin(), known.end(),
+                      std::inserter(unknown, unknown.end()));
+  std::set_difference(known.begin(), known.end(), applied.begin(), applied.end(),
+                      std::inserter(pending, pending.end()));
   if (!unknown.empty()) {
     return {"storage", Verdict::kFail,
             fmt::format("{}: the database has migration(s) {} this binary does not know: upgrade kitrader", backend,
@@ -126,7 +130,8 @@ DoctorLine check_storage(const ops::Config& c, const DoctorDeps& deps) {
   });
   if (!read) return {"storage", Verdict::kFail, backend + " read failed: " + error_text(read.error())};
   return {"storage", Verdict::kOk,
-          fmt::format("{}, schema at version {} (current), {} user(s)", backend, known.empty() ? 0 : *known.rbegin(), users)};
+          fmt::format("{}, schema at version {} (current), {} user(s)", backend, known.empty() ? 0 : *known.rbegin(),
+                      users)};
 }
 
 /// One getHealth; OK only for a healthy node.
@@ -162,8 +167,9 @@ DoctorLine check_rpc(const std::string& url, std::size_t index, const ops::Confi
   if (!health) {
     line.detail = "getHealth failed: " + error_text(health.error());
   } else if (!health->healthy) {
-    line.detail = health->num_slots_behind ? fmt::format("unhealthy: behind by {} slots ({} ms)", *health->num_slots_behind, ms)
-                                           : fmt::format("unhealthy: {} ({} ms)", health->message, ms);
+    line.detail = health->num_slots_behind
+                      ? fmt::format("unhealthy: behind by {} slots ({} ms)", *health->num_slots_behind, ms)
+                      : fmt::format("unhealthy: {} ({} ms)", health->message, ms);
   } else {
     line.verdict = Verdict::kOk;
     line.detail = fmt::format("healthy, {} ms", ms);
@@ -212,7 +218,8 @@ DoctorLine check_jupiter(const ops::Config& c, const DoctorDeps& deps) {
   if (!body) {
     line.detail = error_text(body.error());
     if (body.error().message == "HTTP 401" || body.error().message == "HTTP 403") {
-      line.detail += c.prices.jupiter_api_key.empty() ? " (no prices.jupiter_api_key set)" : " (the API key was refused)";
+      line.detail +=
+          c.prices.jupiter_api_key.empty() ? " (no prices.jupiter_api_key set)" : " (the API key was refused)";
     }
     return line;
   }
@@ -241,7 +248,8 @@ std::vector<DoctorLine> doctor_checks(const ops::Config& config, const DoctorDep
   DoctorDeps deps = given;
   std::unique_ptr<http::Client> curl;
   SystemClock system_clock;
-  if (!deps.open_repository) deps.open_repository = [](const std::string& url, int pool) { return storage::open_repository(url, pool); };
+  if (!deps.open_repository)
+    deps.open_repository = [](const std::string& url, int pool) { return storage::open_repository(url, pool); };
   if (!deps.http) {
     curl = http::make_curl_client();
     deps.http = curl.get();
@@ -281,15 +289,18 @@ std::string format_doctor_table(const std::vector<DoctorLine>& lines) {
   for (const auto& l : lines) width = std::max(width, l.check.size());
   std::string out = fmt::format("{:<{}} | {:<7} | {}\n", "check", width, "verdict", "detail");
   out += std::string(width + 1, '-') + "+" + std::string(9, '-') + "+" + std::string(8, '-') + "\n";
-  for (const auto& l : lines) out += fmt::format("{:<{}} | {:<7} | {}\n", l.check, width, to_string(l.verdict), l.detail);
+  for (const auto& l : lines)
+    out += fmt::format("{:<{}} | {:<7} | {}\n", l.check, width, to_string(l.verdict), l.detail);
   return out;
 }
 
 int run_doctor(const ops::Config& config, std::ostream& out, const DoctorDeps& deps) {
   const auto lines = doctor_checks(config, deps);
   out << format_doctor_table(lines);
-  const auto failed = std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.verdict == Verdict::kFail; });
-  const auto warned = std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.verdict == Verdict::kWarn; });
+  const auto failed =
+      std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.verdict == Verdict::kFail; });
+  const auto warned =
+      std::count_if(lines.begin(), lines.end(), [](const auto& l) { return l.verdict == Verdict::kWarn; });
   if (failed > 0) {
     out << fmt::format("doctor: {} required check(s) failed, {} warning(s)\n", failed, warned);
     return 1;

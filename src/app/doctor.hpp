@@ -28,8 +28,8 @@ struct DoctorLine {
 /// What doctor talks to; tests inject loopback fakes. Unset members get the real thing.
 struct DoctorDeps {
   std::function<Result<std::unique_ptr<storage::Repository>>(const std::string& url, int pool_size)> open_repository;
-  http::Client* http = nullptr;   ///< default: a libcurl client
-  const Clock* clock = nullptr;   ///< measures latency; default: the system clock
+  http::Client* http = nullptr;  ///< default: a libcurl client
+  const Clock* clock = nullptr;  ///< measures latency; default: the system clock
 };
 
 /// Runs every check (no output), in table order, already redacted.

@@ -11,9 +11,7 @@
 
 namespace kt::app {
 
-bool is_live_source(const std::string& name) {
-  return name == "pumpfun" || name == "dexscreener" || name == "jupiter";
-}
+bool is_live_source(const std::string& name) { return name == "pumpfun" || name == "dexscreener" || name == "jupiter"; }
 
 std::unique_ptr<solana::RpcPool> make_rpc_pool(const ops::Config& config, http::Client& http, const Clock& clock) {
   if (config.solana.rpc_urls.empty()) return nullptr;
@@ -36,7 +34,8 @@ Result<std::vector<std::unique_ptr<market::PriceSource>>> make_live_sources(cons
   auto sol_usd = std::make_shared<pricing::SolUsdCache>();
   auto decimals = std::make_shared<pricing::MintDecimals>(rpc);
   const pricing::DexScreenerOptions dex_options{config.prices.dexscreener_url, Millis{10'000}};
-  const pricing::JupiterOptions jupiter_options{config.prices.jupiter_url, config.prices.jupiter_api_key, Millis{10'000}};
+  const pricing::JupiterOptions jupiter_options{config.prices.jupiter_url, config.prices.jupiter_api_key,
+                                                Millis{10'000}};
   // A stale SOL/USD (needed for dollar display of curve quotes) is refreshed by one DexScreener call
   // for wrapped SOL. The refresher's source holds the cache without owning it: no ownership cycle.
   sol_usd->set_refresher([&http, dex_options, decimals](pricing::SolUsdCache& cache, TimePoint now) {

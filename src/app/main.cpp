@@ -10,9 +10,9 @@
 
 #include "app/application.hpp"
 #include "app/backup.hpp"
+#include "app/console.hpp"
 #include "app/doctor.hpp"
 #include "app/market_loop.hpp"
-#include "app/console.hpp"
 #include "app/run_telegram.hpp"
 #include "app/version.hpp"
 #include "ops/config.hpp"
@@ -53,10 +53,12 @@ int main(int argc, char** argv) {
   CLI::App cli{"KiTraderBot: paper trading of Solana tokens over Telegram, or in a local console."};
   cli.require_subcommand(1);
   std::string config_path;
-  cli.add_option("--config", config_path, "TOML configuration file (every key can be overridden by KITRADER_<SECTION>_<KEY>)")
+  cli.add_option("--config", config_path,
+                 "TOML configuration file (every key can be overridden by KITRADER_<SECTION>_<KEY>)")
       ->check(CLI::ExistingFile);
 
-  auto* console = cli.add_subcommand("console", "Trade from this terminal (reads commands from stdin, a terminal or a pipe)");
+  auto* console =
+      cli.add_subcommand("console", "Trade from this terminal (reads commands from stdin, a terminal or a pipe)");
   bool demo = false;
   std::int64_t as_user = 1;
   std::string username = "console";
@@ -73,7 +75,8 @@ int main(int argc, char** argv) {
   auto* version = cli.add_subcommand("version", "Print the version and exit");
   auto* doctor = cli.add_subcommand(
       "doctor", "Check config, database, RPC endpoints, price APIs and Telegram; exit 1 if a required check fails");
-  auto* backup = cli.add_subcommand("backup", "Back up the database (SQLite online backup or pg_dump) and keep the newest N");
+  auto* backup =
+      cli.add_subcommand("backup", "Back up the database (SQLite online backup or pg_dump) and keep the newest N");
   kt::app::BackupOptions backup_options;
   backup->add_option("--dir", backup_options.dir, "Backup directory (default: backups/ next to the SQLite file)");
   backup->add_option("--keep", backup_options.keep, "Backups to keep, 0 = all")->check(CLI::NonNegativeNumber);
@@ -89,7 +92,8 @@ int main(int argc, char** argv) {
   if (!config) return fail(config.error());
 
   if (*doctor) return kt::app::run_doctor(*config, std::cout);
-  if (*backup) return kt::app::run_backup_command(*config, backup_options, kt::SystemClock().now(), std::cout, std::cerr);
+  if (*backup)
+    return kt::app::run_backup_command(*config, backup_options, kt::SystemClock().now(), std::cout, std::cerr);
 
   if (*migrate) {
     auto repository = kt::storage::open_repository(config->database.url, config->database.pool_size);
@@ -120,7 +124,8 @@ int main(int argc, char** argv) {
     if (!no_tracker) market.start();
     if (options.interactive) {
       std::cout << "KiTraderBot console (" << (*app)->repository().backend_name() << ", prices: ";
-      for (std::size_t i = 0; i < config->prices.sources.size(); ++i) std::cout << (i ? ", " : "") << config->prices.sources[i];
+      for (std::size_t i = 0; i < config->prices.sources.size(); ++i)
+        std::cout << (i ? ", " : "") << config->prices.sources[i];
       std::cout << "). Type /help; Ctrl-D quits.\n";
     }
     const int code = kt::app::run_console((*app)->dispatcher(), std::cin, std::cout, options);

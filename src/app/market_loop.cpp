@@ -26,9 +26,7 @@ MarketLoop::MarketLoop(Application& app, const Clock& clock, Notify notify)
 
 MarketLoop::~MarketLoop() { stop(); }
 
-void MarketLoop::start() {
-  tracker_->start(std::chrono::duration_cast<Millis>(app_.config().tracker.interval));
-}
+void MarketLoop::start() { tracker_->start(std::chrono::duration_cast<Millis>(app_.config().tracker.interval)); }
 
 void MarketLoop::stop() {
   if (tracker_) tracker_->stop();
@@ -48,8 +46,8 @@ void MarketLoop::on_tick(const Quote& quote) {
   for (const auto& outcome : outcomes) {
     std::string symbol;
     if (auto info = app_.prices().token_info(outcome.order.mint, clock_.now()); info.ok()) symbol = info->symbol;
-    ops::component_logger("engine")->info("order {} {} for user {}", outcome.order.id.value, to_string(outcome.order.status),
-                                          outcome.owner.value);
+    ops::component_logger("engine")->info("order {} {} for user {}", outcome.order.id.value,
+                                          to_string(outcome.order.status), outcome.owner.value);
     if (notify_) notify_(bot::render_order_outcome(outcome, symbol));
   }
 }

@@ -34,7 +34,9 @@ Result<std::unique_ptr<Observability>> Observability::start(Application& app, co
     metrics.set_rpc_endpoints([pool] {
       std::vector<ops::RpcEndpointSample> out;
       for (const auto& s : pool->status()) {
-        const int breaker = s.breaker == solana::BreakerState::kOpen ? 2 : s.breaker == solana::BreakerState::kHalfOpen ? 1 : 0;
+        const int breaker = s.breaker == solana::BreakerState::kOpen       ? 2
+                            : s.breaker == solana::BreakerState::kHalfOpen ? 1
+                                                                           : 0;
         out.push_back({s.url, s.requests, s.errors, breaker});
       }
       return out;
@@ -62,7 +64,8 @@ Result<std::unique_ptr<Observability>> Observability::start(Application& app, co
   if (pool) {
     o->health_.add("rpc", ops::rpc_check([pool] {
                      std::vector<ops::EndpointBreaker> out;
-                     for (const auto& s : pool->status()) out.push_back({s.url, s.breaker == solana::BreakerState::kOpen});
+                     for (const auto& s : pool->status())
+                       out.push_back({s.url, s.breaker == solana::BreakerState::kOpen});
                      return out;
                    }));
   }
@@ -71,7 +74,8 @@ Result<std::unique_ptr<Observability>> Observability::start(Application& app, co
                                [&prices]() -> std::optional<TimePoint> {
                                  std::optional<TimePoint> newest;
                                  for (const auto& h : prices.health()) {
-                                   if (h.last_success && (!newest || *h.last_success > *newest)) newest = h.last_success;
+                                   if (h.last_success && (!newest || *h.last_success > *newest))
+                                     newest = h.last_success;
                                  }
                                  return newest;
                                },

@@ -10,8 +10,8 @@
 #include "app/application.hpp"
 #include "app/market_loop.hpp"
 #include "app/observability.hpp"
-#include "ops/logging.hpp"
 #include "bot/commands.hpp"
+#include "ops/logging.hpp"
 #include "telegram/front_end.hpp"
 
 namespace kt::app {
@@ -21,10 +21,12 @@ namespace {
 Result<std::string> bot_token(const ops::TelegramConfig& config) {
   if (!config.token.empty()) return config.token;
   if (config.token_file.empty()) {
-    return fatal("E-CONFIG", "no bot token: set TELEGRAM_BOT_TOKEN or telegram.token_file (or use `kitrader console --demo`)");
+    return fatal("E-CONFIG",
+                 "no bot token: set TELEGRAM_BOT_TOKEN or telegram.token_file (or use `kitrader console --demo`)");
   }
   struct stat st {};
-  if (::stat(config.token_file.c_str(), &st) != 0) return fatal("E-CONFIG", "telegram.token_file: cannot read " + config.token_file);
+  if (::stat(config.token_file.c_str(), &st) != 0)
+    return fatal("E-CONFIG", "telegram.token_file: cannot read " + config.token_file);
   KT_TRY_VOID(ops::check_secret_file_mode(st.st_mode, config.token_file));
   std::ifstream in(config.token_file);
   std::string token;
@@ -36,7 +38,8 @@ Result<std::string> bot_token(const ops::TelegramConfig& config) {
 
 Result<std::pair<std::string, int>> split_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
-  if (colon == std::string::npos) return fatal("E-CONFIG", "telegram.webhook_listen: expected host:port, got " + listen);
+  if (colon == std::string::npos)
+    return fatal("E-CONFIG", "telegram.webhook_listen: expected host:port, got " + listen);
   return std::make_pair(listen.substr(0, colon), std::stoi(listen.substr(colon + 1)));
 }
 
@@ -90,7 +93,8 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     if (auto scheme = config.telegram.webhook_url.find("://"); scheme != std::string::npos) {
       auto path = config.telegram.webhook_url.find('/', scheme + 3);
       if (path != std::string::npos) {
-        options.webhook.path = config.telegram.webhook_url.substr(path, config.telegram.webhook_url.find_first_of("?#", path) - path);
+        options.webhook.path =
+            config.telegram.webhook_url.substr(path, config.telegram.webhook_url.find_first_of("?#", path) - path);
       }
     }
   }
@@ -100,16 +104,16 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
 
   storage::Repository& repository = (*app)->repository();
   bot::Dispatcher& dispatcher = (*app)->dispatcher();
-  telegram::TelegramFrontEnd front_end(
-      (*app)->http(), clock, options, [&](const bot::Incoming& in) { return dispatcher.handle(in); },
-      [&]() -> std::optional<std::int64_t> {
-        std::optional<std::int64_t> last;
-        auto r = repository.read([&](storage::Transaction& tx) -> Result<void> {
-          KT_TRY(last, tx.last_update_id());
-          return {};
-        });
-        return r.ok() ? last : std::nullopt;
-      });
+  telegram::TelegramFrontEnd front_end((*app)->http(), clock, options,
+                                       [&](const bot::Incoming& in) { return dispatcher.handle(in); },
+                                       [&]() -> std::optional<std::int64_t> {
+                                         std::optional<std::int64_t> last;
+                                         auto r = repository.read([&](storage::Transaction& tx) -> Result<void> {
+                                           KT_TRY(last, tx.last_update_id());
+                                           return {};
+                                         });
+                                         return r.ok() ? last : std::nullopt;
+                                       });
   auto observability = Observability::start(**app, clock, &front_end.queue());
   if (!observability) {
     std::cerr << "kitrader: " << observability.error().message << "\n";

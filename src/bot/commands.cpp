@@ -25,7 +25,8 @@ std::vector<std::string_view> split_words(std::string_view text) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -114,7 +115,8 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
   if (name == "setrole") {
     KT_TRY_VOID(arity(2, 2));
     auto role = parse_role(lower(args[1]));
-    if (!role) return usage(name, "'" + std::string(args[1].substr(0, 24)) + "' is not a role: use basic, premium or admin");
+    if (!role)
+      return usage(name, "'" + std::string(args[1].substr(0, 24)) + "' is not a role: use basic, premium or admin");
     return Command{SetRoleCommand{std::string(args[0]), *role}};
   }
   if (name == "limit") {
@@ -122,7 +124,8 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     auto size = parse_sol(args[1]);
     if (!size) return usage(name, size.error().message);
     if (!parse_decimal(args[2]).ok() || args[2].find_first_of("eE") != std::string_view::npos) {
-      return usage(name, "'" + std::string(args[2].substr(0, 24)) + "' is not a price: write SOL per token as a plain decimal");
+      return usage(
+          name, "'" + std::string(args[2].substr(0, 24)) + "' is not a price: write SOL per token as a plain decimal");
     }
     LimitCommand cmd{std::string(args[0]), *size, std::string(args[2]), std::nullopt};
     if (args.size() == 4) {
@@ -142,7 +145,8 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     if (cmd.kind == OrderKind::kTrailingStop) {
       auto bps = parse_percent_bps(spec);
       if (!bps || *bps <= 0 || spec.front() == '+' || spec.front() == '-') {
-        return usage(name, "'" + std::string(spec.substr(0, 24)) + "' is not a distance: write a percentage such as 10%");
+        return usage(name,
+                     "'" + std::string(spec.substr(0, 24)) + "' is not a distance: write a percentage such as 10%");
       }
       cmd.trail_bps = static_cast<std::uint32_t>(*bps);
     } else if (spec.back() == '%') {
@@ -172,9 +176,12 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     PnlCommand cmd;
     for (auto arg : args) {
       const std::string word = lower(arg);
-      if (word == "chart") cmd.chart = true;
-      else if (word == "day" || word == "week" || word == "month" || word == "all") cmd.period = word;
-      else return usage(name, "'" + std::string(arg.substr(0, 24)) + "' is not a period: use day, week, month or all");
+      if (word == "chart")
+        cmd.chart = true;
+      else if (word == "day" || word == "week" || word == "month" || word == "all")
+        cmd.period = word;
+      else
+        return usage(name, "'" + std::string(arg.substr(0, 24)) + "' is not a period: use day, week, month or all");
     }
     return Command{cmd};
   }
@@ -200,7 +207,8 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     ChartCommand cmd{std::string(args[0]), "24h"};
     if (args.size() == 2) {
       const std::string range = lower(args[1]);
-      if (range != "1h" && range != "6h" && range != "24h" && range != "7d") return usage(name, "The range is 1h, 6h, 24h or 7d");
+      if (range != "1h" && range != "6h" && range != "24h" && range != "7d")
+        return usage(name, "The range is 1h, 6h, 24h or 7d");
       cmd.range = range;
     }
     return Command{cmd};
@@ -235,7 +243,8 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     }
     return Command{CancelCommand{OrderId{id}}};
   }
-  return rejected("E-UNKNOWN-COMMAND", "Unknown command /" + std::string(name.substr(0, 32)) + ". Send /help for the list.");
+  return rejected("E-UNKNOWN-COMMAND",
+                  "Unknown command /" + std::string(name.substr(0, 32)) + ". Send /help for the list.");
 }
 
 }  // namespace
@@ -254,18 +263,24 @@ std::optional<std::int64_t> parse_percent_bps(std::string_view text) {
 }
 
 Result<std::chrono::seconds> parse_expiry(std::string_view text) {
-  const auto bad = rejected("E-USAGE", "'" + std::string(text.substr(0, 24)) + "' is not an expiry: use e.g. 30m, 24h or 7d");
+  const auto bad =
+      rejected("E-USAGE", "'" + std::string(text.substr(0, 24)) + "' is not an expiry: use e.g. 30m, 24h or 7d");
   if (text.size() < 2) return bad;
   const char unit = text.back();
   std::int64_t n = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
   if (ec != std::errc() || end != text.data() + text.size() - 1 || n <= 0) return bad;
   std::int64_t seconds = 0;
-  if (unit == 'm') seconds = n * 60;
-  else if (unit == 'h') seconds = n * 3600;
-  else if (unit == 'd') seconds = n * 86400;
-  else return bad;
-  if (seconds < 60 || seconds > 90 * 86400) return rejected("E-USAGE", "An expiry must be between 1 minute and 90 days");
+  if (unit == 'm')
+    seconds = n * 60;
+  else if (unit == 'h')
+    seconds = n * 3600;
+  else if (unit == 'd')
+    seconds = n * 86400;
+  else
+    return bad;
+  if (seconds < 60 || seconds > 90 * 86400)
+    return rejected("E-USAGE", "An expiry must be between 1 minute and 90 days");
   return std::chrono::seconds(seconds);
 }
 
@@ -274,18 +289,21 @@ const std::vector<CommandSpec>& command_table() {
       {"start", "", "Create your paper wallet", "/start", false},
       {"help", "", "List the commands", "/help", false},
       {"wallet", "", "Balance, equity and PnL", "/wallet", false},
-      {"open", "<token> <size_sol> [long|short]", "Open a position (size = SOL spent, fees included)", "/open BONK 0.5", false},
+      {"open", "<token> <size_sol> [long|short]", "Open a position (size = SOL spent, fees included)", "/open BONK 0.5",
+       false},
       {"close", "<position_id> [percent]", "Close a position, fully or in part", "/close 12 50", false},
       {"positions", "[closed]", "Your open (or closed) positions", "/positions", false},
       {"price", "<token>", "Current price, source and age", "/price BONK", false},
       {"info", "<token>", "Token details and safety flags", "/info BONK", false},
       {"history", "", "Your latest trades", "/history", false},
-      {"limit", "<token> <size_sol> <price> [expiry]", "Buy when the price falls to <price> SOL", "/limit BONK 1 0.00000015 24h", false},
+      {"limit", "<token> <size_sol> <price> [expiry]", "Buy when the price falls to <price> SOL",
+       "/limit BONK 1 0.00000015 24h", false},
       {"tp", "<position_id> <price|+N%> [expiry]", "Take profit on a position", "/tp 12 +50%", false},
       {"sl", "<position_id> <price|-N%> [expiry]", "Stop loss on a position", "/sl 12 -20%", false},
       {"trail", "<position_id> <N%> [expiry]", "Trailing stop N% below the highest price", "/trail 12 10%", false},
       {"orders", "", "Your pending orders", "/orders", false},
-      {"pnl", "[day|week|month|all] [chart]", "Realized and unrealized PnL, ROI, win rate, drawdown", "/pnl week", false},
+      {"pnl", "[day|week|month|all] [chart]", "Realized and unrealized PnL, ROI, win rate, drawdown", "/pnl week",
+       false},
       {"daily", "[days]", "PnL per day", "/daily 7", false},
       {"ta", "<token>", "SMA, EMA and RSI from price history", "/ta BONK", false},
       {"chart", "<token> [1h|6h|24h|7d]", "Price chart with your entries and exits", "/chart BONK 24h", false},
@@ -294,7 +312,8 @@ const std::vector<CommandSpec>& command_table() {
       {"stats", "", "Bot statistics (admins)", "/stats", true},
       {"grant", "<telegram_id|@username> <sol>", "Credit SOL to a wallet (admins)", "/grant @alice 100", true},
       {"cancel", "<order_id>", "Cancel a pending order", "/cancel 3", false},
-      {"setrole", "<telegram_id|@username> <basic|premium|admin>", "Change a user's role (admins)", "/setrole @alice premium", true},
+      {"setrole", "<telegram_id|@username> <basic|premium|admin>", "Change a user's role (admins)",
+       "/setrole @alice premium", true},
       {"users", "", "List users (admins)", "/users", true},
   };
   return table;
@@ -381,10 +400,14 @@ Result<Command> parse_callback(std::string_view data) {
   }
 }
 
-std::string encode_close_button(PositionId id, int percent) { return "c:" + std::to_string(id.value) + ":" + std::to_string(percent); }
+std::string encode_close_button(PositionId id, int percent) {
+  return "c:" + std::to_string(id.value) + ":" + std::to_string(percent);
+}
 std::string encode_refresh_button(PositionId id) { return "r:" + std::to_string(id.value); }
 std::string encode_show_button(PositionId id) { return "p:" + std::to_string(id.value); }
-std::string encode_buy_button(std::string_view mint, std::string_view sol) { return "b:" + std::string(mint) + ":" + std::string(sol); }
+std::string encode_buy_button(std::string_view mint, std::string_view sol) {
+  return "b:" + std::string(mint) + ":" + std::string(sol);
+}
 std::string encode_ask_amount_button(std::string_view mint) { return "x:" + std::string(mint); }
 std::string encode_card_button(PositionId id) { return "k:" + std::to_string(id.value); }
 std::string encode_exit_button(PositionId id, OrderKind kind, std::int64_t bps) {
@@ -393,10 +416,10 @@ std::string encode_exit_button(PositionId id, OrderKind kind, std::int64_t bps) 
 }
 
 std::string_view command_name(const Command& command) {
-  static constexpr std::string_view kNames[] = {"start", "help", "wallet", "open", "close", "positions", "position",
-                                                "price", "info", "history", "setrole", "users", "ask_amount",
-                                                "limit", "exit_order", "orders", "cancel", "pnl", "daily", "ta",
-                                                "chart", "card", "stats", "grant", "reset", "top"};
+  static constexpr std::string_view kNames[] = {
+      "start",   "help",    "wallet", "open",       "close", "positions",  "position", "price",  "info",
+      "history", "setrole", "users",  "ask_amount", "limit", "exit_order", "orders",   "cancel", "pnl",
+      "daily",   "ta",      "chart",  "card",       "stats", "grant",      "reset",    "top"};
   return kNames[command.index()];
 }
 

@@ -51,7 +51,7 @@ struct AskAmountCommand {  ///< the "X SOL" button: tell the user how to give an
 };
 /// An exit order's trigger as typed: "0.000031" (a price) or "+50%" / "-20%" (from the entry).
 struct TriggerSpec {
-  std::string price;                    ///< plain decimal SOL per token, when given as a price
+  std::string price;                     ///< plain decimal SOL per token, when given as a price
   std::optional<std::int64_t> move_bps;  ///< when given as a percentage
 };
 struct LimitCommand {
@@ -100,11 +100,11 @@ struct CancelCommand {
   OrderId order;
 };
 
-using Command = std::variant<StartCommand, HelpCommand, WalletCommand, OpenCommand, CloseCommand, PositionsCommand,
-                             PositionCommand, PriceCommand, InfoCommand, HistoryCommand, SetRoleCommand, UsersCommand,
-                             AskAmountCommand, LimitCommand, ExitOrderCommand, OrdersCommand, CancelCommand, PnlCommand,
-                             DailyCommand, TaCommand, ChartCommand, CardCommand, StatsCommand, GrantCommand, ResetCommand,
-                             TopCommand>;
+using Command =
+    std::variant<StartCommand, HelpCommand, WalletCommand, OpenCommand, CloseCommand, PositionsCommand, PositionCommand,
+                 PriceCommand, InfoCommand, HistoryCommand, SetRoleCommand, UsersCommand, AskAmountCommand,
+                 LimitCommand, ExitOrderCommand, OrdersCommand, CancelCommand, PnlCommand, DailyCommand, TaCommand,
+                 ChartCommand, CardCommand, StatsCommand, GrantCommand, ResetCommand, TopCommand>;
 
 /// One row of the command table that /help and Telegram's setMyCommands share.
 struct CommandSpec {

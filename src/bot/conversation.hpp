@@ -14,11 +14,11 @@ enum class ChatKind { kPrivate, kGroup, kConsole };
 struct Incoming {
   std::optional<std::int64_t> update_id;  ///< Telegram update id: the exactly-once key
   std::int64_t telegram_user_id = 0;
-  std::string username;                   ///< without '@', may be empty
+  std::string username;  ///< without '@', may be empty
   std::string first_name;
   std::int64_t chat_id = 0;
   ChatKind chat_kind = ChatKind::kPrivate;
-  std::string text;                       ///< message text ("/open BONK 1"), empty for buttons
+  std::string text;                              ///< message text ("/open BONK 1"), empty for buttons
   std::optional<std::string> callback_data;      ///< a pressed button's data (≤ 64 bytes)
   std::optional<std::string> callback_query_id;  ///< to answer the button press
   std::optional<std::int64_t> message_id;        ///< the message the button sits on

@@ -43,7 +43,8 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
   std::string outcome = "ok";
   if (!parsed) {
     if (in.chat_kind == ChatKind::kGroup || in.text.empty()) return {};
-    parsed = Result<Command>(rejected("E-USAGE", "I understand commands and token addresses or links. Send /help for the list."));
+    parsed = Result<Command>(
+        rejected("E-USAGE", "I understand commands and token addresses or links. Send /help for the list."));
   }
   Result<std::vector<Reply>> result = rejected("E-INTERNAL", "unhandled");
   if (!parsed->ok()) {
@@ -100,7 +101,8 @@ Result<User> Dispatcher::require_user(const Incoming& in) {
   if (!user) return not_found("E-NO-USER", "Send /start first to get your paper wallet");
   if (in.chat_kind == ChatKind::kGroup) {
     // Group leaderboards rank the members the bot has seen in the group.
-    (void)s_.repository.write([&](storage::Transaction& tx) { return tx.record_group_member(in.chat_id, user->id, s_.clock.now()); });
+    (void)s_.repository.write(
+        [&](storage::Transaction& tx) { return tx.record_group_member(in.chat_id, user->id, s_.clock.now()); });
   }
   return *user;
 }
@@ -139,115 +141,116 @@ void Dispatcher::remember_token(const TokenInfo& info) {
 }
 
 Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Incoming& in) {
-  return std::visit(
-      Overloaded{
-          [&](const StartCommand&) -> Result<std::vector<Reply>> {
-            KT_TRY(const auto r, s_.accounts.register_user(TelegramUserId{in.telegram_user_id}, in.username, in.update_id));
-            return one(render_welcome(r));
-          },
-          [&](const HelpCommand&) -> Result<std::vector<Reply>> {
-            auto user = s_.accounts.find(TelegramUserId{in.telegram_user_id});
-            const bool admin = user.ok() && *user && (*user)->role == Role::kAdmin;
-            return one(render_help(admin));
-          },
-          [&](const WalletCommand&) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            KT_TRY(const auto summary, s_.portfolio.summary(user.id));
-            return one(render_wallet(summary));
-          },
-          [&](const OpenCommand& c) { return do_open(c, in); },
-          [&](const CloseCommand& c) { return do_close(c, in); },
-          [&](const PositionsCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            if (c.closed) {
-              KT_TRY(const auto closed, s_.portfolio.closed_positions(user.id, 20));
-              return one(render_closed_positions(closed));
-            }
-            KT_TRY(const auto open, s_.portfolio.open_positions(user.id));
-            return one(render_positions(open));
-          },
-          [&](const PositionCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            KT_TRY(const auto marked, s_.portfolio.position(user.id, c.position));
-            Reply r = render_position(marked, s_.clock.now());
-            if (c.refresh && in.message_id) {
-              r.edit_message_id = in.message_id;
-              r.callback_answer = "Refreshed";
-            }
-            return one(std::move(r));
-          },
-          [&](const PriceCommand& c) { return do_price(c.token, false, in); },
-          [&](const InfoCommand& c) { return do_price(c.token, true, in); },
-          [&](const HistoryCommand&) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_history(user);
-          },
-          [&](const SetRoleCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User actor, require_user(in));
-            KT_TRY(const User target, s_.accounts.set_role(actor, c.target, c.role, in.update_id));
-            return one(render_role_set(target));
-          },
-          [&](const UsersCommand&) -> Result<std::vector<Reply>> {
-            KT_TRY(const User actor, require_user(in));
-            KT_TRY(const auto users, s_.accounts.list_users(actor, 50));
-            KT_TRY(const auto total, s_.accounts.count_users());
-            return one(render_users(users, total));
-          },
-          [&](const LimitCommand& c) { return do_limit(c, in); },
-          [&](const ExitOrderCommand& c) { return do_exit_order(c, in); },
-          [&](const OrdersCommand&) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_orders(user);
-          },
-          [&](const CancelCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            KT_TRY(const Order order, s_.orders.cancel(user.id, c.order, in.update_id));
-            return one(render_order_cancelled(order));
-          },
-          [&](const PnlCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_pnl(c, user);
-          },
-          [&](const DailyCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_daily(c, user);
-          },
-          [&](const TaCommand& c) { return do_ta(c); },
-          [&](const ChartCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_chart(c, user);
-          },
-          [&](const CardCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_card(c, user);
-          },
-          [&](const StatsCommand&) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_stats(user);
-          },
-          [&](const GrantCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User actor, require_user(in));
-            KT_TRY(const Wallet w, s_.accounts.grant(actor, c.target, c.amount, in.update_id));
-            Reply r;
-            r.html = "Granted " + format_sol(c.amount) + " SOL to " + escape_html(c.target) + ". Their balance: " +
-                     format_sol(w.balance) + " SOL.";
-            return one(std::move(r));
-          },
-          [&](const ResetCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_reset(c, in, user);
-          },
-          [&](const TopCommand& c) -> Result<std::vector<Reply>> {
-            KT_TRY(const User user, require_user(in));
-            return do_top(c, in);
-          },
-          [&](const AskAmountCommand& c) -> Result<std::vector<Reply>> {
-            Reply r;
-            r.html = "How much SOL? Send <code>/open " + c.token + " &lt;amount&gt;</code>, e.g. <code>/open " + c.token + " 2</code>";
-            return one(std::move(r));
-          },
-      },
-      command);
+  return std::visit(Overloaded{
+                        [&](const StartCommand&) -> Result<std::vector<Reply>> {
+                          KT_TRY(const auto r, s_.accounts.register_user(TelegramUserId{in.telegram_user_id},
+                                                                         in.username, in.update_id));
+                          return one(render_welcome(r));
+                        },
+                        [&](const HelpCommand&) -> Result<std::vector<Reply>> {
+                          auto user = s_.accounts.find(TelegramUserId{in.telegram_user_id});
+                          const bool admin = user.ok() && *user && (*user)->role == Role::kAdmin;
+                          return one(render_help(admin));
+                        },
+                        [&](const WalletCommand&) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          KT_TRY(const auto summary, s_.portfolio.summary(user.id));
+                          return one(render_wallet(summary));
+                        },
+                        [&](const OpenCommand& c) { return do_open(c, in); },
+                        [&](const CloseCommand& c) { return do_close(c, in); },
+                        [&](const PositionsCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          if (c.closed) {
+                            KT_TRY(const auto closed, s_.portfolio.closed_positions(user.id, 20));
+                            return one(render_closed_positions(closed));
+                          }
+                          KT_TRY(const auto open, s_.portfolio.open_positions(user.id));
+                          return one(render_positions(open));
+                        },
+                        [&](const PositionCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          KT_TRY(const auto marked, s_.portfolio.position(user.id, c.position));
+                          Reply r = render_position(marked, s_.clock.now());
+                          if (c.refresh && in.message_id) {
+                            r.edit_message_id = in.message_id;
+                            r.callback_answer = "Refreshed";
+                          }
+                          return one(std::move(r));
+                        },
+                        [&](const PriceCommand& c) { return do_price(c.token, false, in); },
+                        [&](const InfoCommand& c) { return do_price(c.token, true, in); },
+                        [&](const HistoryCommand&) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_history(user);
+                        },
+                        [&](const SetRoleCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User actor, require_user(in));
+                          KT_TRY(const User target, s_.accounts.set_role(actor, c.target, c.role, in.update_id));
+                          return one(render_role_set(target));
+                        },
+                        [&](const UsersCommand&) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User actor, require_user(in));
+                          KT_TRY(const auto users, s_.accounts.list_users(actor, 50));
+                          KT_TRY(const auto total, s_.accounts.count_users());
+                          return one(render_users(users, total));
+                        },
+                        [&](const LimitCommand& c) { return do_limit(c, in); },
+                        [&](const ExitOrderCommand& c) { return do_exit_order(c, in); },
+                        [&](const OrdersCommand&) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_orders(user);
+                        },
+                        [&](const CancelCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          KT_TRY(const Order order, s_.orders.cancel(user.id, c.order, in.update_id));
+                          return one(render_order_cancelled(order));
+                        },
+                        [&](const PnlCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_pnl(c, user);
+                        },
+                        [&](const DailyCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_daily(c, user);
+                        },
+                        [&](const TaCommand& c) { return do_ta(c); },
+                        [&](const ChartCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_chart(c, user);
+                        },
+                        [&](const CardCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_card(c, user);
+                        },
+                        [&](const StatsCommand&) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_stats(user);
+                        },
+                        [&](const GrantCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User actor, require_user(in));
+                          KT_TRY(const Wallet w, s_.accounts.grant(actor, c.target, c.amount, in.update_id));
+                          Reply r;
+                          r.html = "Granted " + format_sol(c.amount) + " SOL to " + escape_html(c.target) +
+                                   ". Their balance: " + format_sol(w.balance) + " SOL.";
+                          return one(std::move(r));
+                        },
+                        [&](const ResetCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_reset(c, in, user);
+                        },
+                        [&](const TopCommand& c) -> Result<std::vector<Reply>> {
+                          KT_TRY(const User user, require_user(in));
+                          return do_top(c, in);
+                        },
+                        [&](const AskAmountCommand& c) -> Result<std::vector<Reply>> {
+                          Reply r;
+                          r.html = "How much SOL? Send <code>/open " + c.token +
+                                   " &lt;amount&gt;</code>, e.g. <code>/open " + c.token + " 2</code>";
+                          return one(std::move(r));
+                        },
+                    },
+                    command);
 }
 
 Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incoming& in) {
@@ -266,7 +269,8 @@ Result<std::vector<Reply>> Dispatcher::do_close(const CloseCommand& c, const Inc
   KT_TRY(const auto closed, s_.trading.close_position({user.id, c.position, c.percent, in.update_id}));
   const std::string symbol = closed.position.symbol.empty() ? symbol_of(closed.position.mint) : closed.position.symbol;
   Reply r = render_closed(closed, symbol);
-  if (in.callback_query_id) r.callback_answer = "Closed " + std::to_string(c.percent) + "% of #" + std::to_string(c.position.value);
+  if (in.callback_query_id)
+    r.callback_answer = "Closed " + std::to_string(c.percent) + "% of #" + std::to_string(c.position.value);
   return one(std::move(r));
 }
 
@@ -306,7 +310,8 @@ Result<std::vector<Reply>> Dispatcher::do_limit(const LimitCommand& c, const Inc
 Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, const Incoming& in) {
   KT_TRY(const User user, require_user(in));
   const TimePoint now = s_.clock.now();
-  engine::PlaceExitOrder place{user.id, c.position, c.kind, {std::nullopt, c.trigger.move_bps}, c.trail_bps, std::nullopt, in.update_id};
+  engine::PlaceExitOrder place{user.id,     c.position,   c.kind,      {std::nullopt, c.trigger.move_bps},
+                               c.trail_bps, std::nullopt, in.update_id};
   if (c.expires_in) place.expires_at = now + *c.expires_in;
   KT_TRY(const auto marked, s_.portfolio.position(user.id, c.position));
   if (!c.trigger.price.empty()) {

@@ -29,7 +29,8 @@ std::string html_to_plain(std::string_view html) {
       continue;
     }
     if (c == '&') {
-      static constexpr std::pair<std::string_view, char> kEntities[] = {{"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
+      static constexpr std::pair<std::string_view, char> kEntities[] = {
+          {"&amp;", '&'}, {"&lt;", '<'}, {"&gt;", '>'}, {"&quot;", '"'}};
       bool matched = false;
       for (const auto& [entity, ch] : kEntities) {
         if (html.substr(i, entity.size()) == entity) {

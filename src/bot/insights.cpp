@@ -20,7 +20,9 @@ std::string signed_sol(Lamports a) { return (a.value > 0 ? "+" : "") + format_so
 std::string pct(const std::optional<double>& v) {
   return v ? fmt::format("{}{:.2f}%", *v > 0 ? "+" : "", *v) : std::string("n/a");
 }
-std::string magnitude_pct(const std::optional<double>& v) { return v ? fmt::format("{:.2f}%", *v) : std::string("n/a"); }
+std::string magnitude_pct(const std::optional<double>& v) {
+  return v ? fmt::format("{:.2f}%", *v) : std::string("n/a");
+}
 
 Millis range_length(const std::string& range) {
   if (range == "1h") return std::chrono::hours(1);
@@ -45,7 +47,8 @@ Result<std::vector<Reply>> Dispatcher::do_pnl(const PnlCommand& c, const User& u
   std::vector<LedgerEntry> ledger;
   std::vector<Position> closed;
   KT_TRY_VOID(s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
-    const auto from = period == analytics::Period::kAll ? std::optional<TimePoint>() : analytics::period_start(period, now);
+    const auto from =
+        period == analytics::Period::kAll ? std::optional<TimePoint>() : analytics::period_start(period, now);
     KT_TRY(ledger, tx.ledger(user.id, engine::kLedgerScanLimit, from));
     KT_TRY(closed, tx.closed_positions(user.id, 1000));
     return {};
@@ -66,14 +69,20 @@ Result<std::vector<Reply>> Dispatcher::do_pnl(const PnlCommand& c, const User& u
   r.html = fmt::format(
       "<b>PnL · {}</b>\nRealized: {} ({})\nUnrealized: {}\nROI: {}\nTrades: {} · wins {} · losses {} · win rate {}\n"
       "Average win: {} · average loss: {}\nFees paid: {}\nMax drawdown: {} ({})",
-      analytics::to_string(period), signed_sol(st.realized), pct(st.realized_pct), signed_sol(st.unrealized), pct(st.roi_pct),
-      st.trades, st.wins, st.losses, pct(st.win_rate_pct), st.avg_win ? signed_sol(*st.avg_win) : "n/a",
-      st.avg_loss ? signed_sol(*st.avg_loss) : "n/a", sol(st.fees), sol(st.max_drawdown), magnitude_pct(st.max_drawdown_pct));
-  if (st.best) r.html += fmt::format("\nBest: #{} {} {}", st.best->position.value, escape_html(st.best->symbol), signed_sol(st.best->pnl));
-  if (st.worst) r.html += fmt::format("\nWorst: #{} {} {}", st.worst->position.value, escape_html(st.worst->symbol), signed_sol(st.worst->pnl));
+      analytics::to_string(period), signed_sol(st.realized), pct(st.realized_pct), signed_sol(st.unrealized),
+      pct(st.roi_pct), st.trades, st.wins, st.losses, pct(st.win_rate_pct),
+      st.avg_win ? signed_sol(*st.avg_win) : "n/a", st.avg_loss ? signed_sol(*st.avg_loss) : "n/a", sol(st.fees),
+      sol(st.max_drawdown), magnitude_pct(st.max_drawdown_pct));
+  if (st.best)
+    r.html += fmt::format("\nBest: #{} {} {}", st.best->position.value, escape_html(st.best->symbol),
+                          signed_sol(st.best->pnl));
+  if (st.worst)
+    r.html += fmt::format("\nWorst: #{} {} {}", st.worst->position.value, escape_html(st.worst->symbol),
+                          signed_sol(st.worst->pnl));
   if (auto usd = sol_usd()) {
-    r.html += fmt::format("\n≈ ${:.2f} realized, ${:.2f} unrealized", static_cast<double>(st.realized.value) / 1e9 * *usd,
-                          static_cast<double>(st.unrealized.value) / 1e9 * *usd);
+    r.html +=
+        fmt::format("\n≈ ${:.2f} realized, ${:.2f} unrealized", static_cast<double>(st.realized.value) / 1e9 * *usd,
+                    static_cast<double>(st.unrealized.value) / 1e9 * *usd);
   }
   return one(std::move(r));
 }
@@ -152,13 +161,15 @@ Result<std::vector<Reply>> Dispatcher::do_chart(const ChartCommand& c, const Use
     return {};
   }));
   for (const auto& e : ledger) {
-    if (!e.mint || *e.mint != mint || !e.price || e.kind == LedgerKind::kGrant || e.kind == LedgerKind::kReset) continue;
+    if (!e.mint || *e.mint != mint || !e.price || e.kind == LedgerKind::kGrant || e.kind == LedgerKind::kReset)
+      continue;
     const std::uint8_t decimals = q.ok() ? q->decimals : 0;
     data.markers.push_back({e.created_at, e.price->sol_per_token(decimals), e.kind == LedgerKind::kOpen});
   }
   KT_TRY(std::string png, charts::render_price_chart(data));
   Reply r;
-  r.html = fmt::format("<b>{}</b> · {}{}", escape_html(data.symbol), escape_html(c.range), data.simulated ? " <i>(SIMULATED)</i>" : "");
+  r.html = fmt::format("<b>{}</b> · {}{}", escape_html(data.symbol), escape_html(c.range),
+                       data.simulated ? " <i>(SIMULATED)</i>" : "");
   r.photo_png = std::move(png);
   return one(std::move(r));
 }
@@ -189,8 +200,9 @@ Result<std::vector<Reply>> Dispatcher::do_stats(const User& actor) {
     return {};
   }));
   Reply r;
-  r.html = fmt::format("<b>Bot statistics</b>\nUsers: {} ({} active in 24 h)\nOpen positions: {}\nTrades today: {}\nTracked tokens: {}",
-                       users, active, open, trades, tokens);
+  r.html = fmt::format(
+      "<b>Bot statistics</b>\nUsers: {} ({} active in 24 h)\nOpen positions: {}\nTrades today: {}\nTracked tokens: {}",
+      users, active, open, trades, tokens);
   if (price_freshness_) r.html += "\nPrices: " + escape_html(price_freshness_());
   return one(std::move(r));
 }
@@ -198,8 +210,10 @@ Result<std::vector<Reply>> Dispatcher::do_stats(const User& actor) {
 Result<std::vector<Reply>> Dispatcher::do_reset(const ResetCommand& c, const Incoming& in, const User& user) {
   Reply r;
   if (!c.confirmed) {
-    r.html = "Reset your paper wallet? Open positions are forfeited, pending orders cancelled, and the balance goes back to the "
-             "starting amount. This cannot be undone.";
+    r.html =
+        "Reset your paper wallet? Open positions are forfeited, pending orders cancelled, and the balance goes back to "
+        "the "
+        "starting amount. This cannot be undone.";
     r.buttons = {{{"Yes, reset my wallet", std::string(kResetConfirmButton)}}};
     return one(std::move(r));
   }
@@ -211,7 +225,8 @@ Result<std::vector<Reply>> Dispatcher::do_reset(const ResetCommand& c, const Inc
 }
 
 Result<std::vector<Reply>> Dispatcher::do_top(const TopCommand& c, const Incoming& in) {
-  if (in.chat_kind != ChatKind::kGroup) return rejected("E-GROUP-ONLY", "/top ranks the members of a group: use it in a group chat");
+  if (in.chat_kind != ChatKind::kGroup)
+    return rejected("E-GROUP-ONLY", "/top ranks the members of a group: use it in a group chat");
   const TimePoint now = s_.clock.now();
   const auto period = analytics::parse_period(c.period).value_or(analytics::Period::kAll);
   std::vector<UserId> members;
@@ -219,7 +234,11 @@ Result<std::vector<Reply>> Dispatcher::do_top(const TopCommand& c, const Incomin
     KT_TRY(members, tx.group_members(in.chat_id));
     return {};
   }));
-  struct Row { std::string name; double roi; Lamports pnl; };
+  struct Row {
+    std::string name;
+    double roi;
+    Lamports pnl;
+  };
   std::vector<Row> rows;
   for (const UserId id : members) {
     if (rows.size() >= 200) break;
@@ -227,12 +246,16 @@ Result<std::vector<Reply>> Dispatcher::do_top(const TopCommand& c, const Incomin
     if (!snap) continue;
     std::vector<LedgerEntry> ledger;
     std::optional<User> u;
-    if (!s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
-          KT_TRY(u, tx.find_user(id));
-          const auto from = period == analytics::Period::kAll ? std::optional<TimePoint>() : analytics::period_start(period, now);
-          KT_TRY(ledger, tx.ledger(id, engine::kLedgerScanLimit, from));
-          return {};
-        }).ok() || !u) {
+    if (!s_.repository
+             .read([&](storage::Transaction& tx) -> Result<void> {
+               KT_TRY(u, tx.find_user(id));
+               const auto from = period == analytics::Period::kAll ? std::optional<TimePoint>()
+                                                                   : analytics::period_start(period, now);
+               KT_TRY(ledger, tx.ledger(id, engine::kLedgerScanLimit, from));
+               return {};
+             })
+             .ok() ||
+        !u) {
       continue;
     }
     const auto st = analytics::compute_pnl_stats(ledger, {}, *snap, period, now);
@@ -244,7 +267,8 @@ Result<std::vector<Reply>> Dispatcher::do_top(const TopCommand& c, const Incomin
   r.html = fmt::format("<b>Leaderboard · {}</b> (ROI)\n", analytics::to_string(period));
   if (rows.empty()) r.html += "Nobody here has traded yet. Members appear after their first command in this group.";
   for (std::size_t i = 0; i < rows.size() && i < 10; ++i) {
-    r.html += fmt::format("{}. {} {} ({})\n", i + 1, escape_html(rows[i].name), pct(rows[i].roi), signed_sol(rows[i].pnl));
+    r.html +=
+        fmt::format("{}. {} {} ({})\n", i + 1, escape_html(rows[i].name), pct(rows[i].roi), signed_sol(rows[i].pnl));
   }
   return one(std::move(r));
 }

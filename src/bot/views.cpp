@@ -17,7 +17,9 @@ constexpr std::string_view kSimulated = " <i>(SIMULATED)</i>";
 std::string sol(Lamports amount) { return format_sol(amount) + " SOL"; }
 std::string signed_sol(Lamports amount) { return (amount.value > 0 ? "+" : "") + format_sol(amount) + " SOL"; }
 
-std::string price_text(const Price& price, std::uint8_t decimals) { return price.format_sol_per_token(decimals) + " SOL"; }
+std::string price_text(const Price& price, std::uint8_t decimals) {
+  return price.format_sol_per_token(decimals) + " SOL";
+}
 
 std::string usd(double value) {
   if (value >= 1e9) return fmt::format("${:.2f}B", value / 1e9);
@@ -32,7 +34,9 @@ std::string source_line(const Quote& quote, TimePoint now) {
 }
 
 std::vector<std::vector<Button>> position_buttons(PositionId id) {
-  return {{{"Close 25%", encode_close_button(id, 25)}, {"Close 50%", encode_close_button(id, 50)}, {"Close 100%", encode_close_button(id, 100)}},
+  return {{{"Close 25%", encode_close_button(id, 25)},
+           {"Close 50%", encode_close_button(id, 50)},
+           {"Close 100%", encode_close_button(id, 100)}},
           {{"TP +50%", encode_exit_button(id, OrderKind::kTakeProfit, 5000)},
            {"SL -20%", encode_exit_button(id, OrderKind::kStopLoss, -2000)},
            {"Trail 10%", encode_exit_button(id, OrderKind::kTrailingStop, 1000)}},
@@ -55,12 +59,17 @@ std::string order_terms(const Order& o) {
     text = fmt::format("{} when ≤ {}", sol(o.size), price_text(*o.trigger, o.decimals));
   } else if (o.kind == OrderKind::kTrailingStop) {
     text = fmt::format("#{} at {:.2f}% below the high", o.position ? o.position->value : 0, o.trail_bps / 100.0);
-    if (o.extreme) text += fmt::format(" (high {}, stop {})", price_text(*o.extreme, o.decimals), price_text(trailing_stop_price(o), o.decimals));
+    if (o.extreme)
+      text += fmt::format(" (high {}, stop {})", price_text(*o.extreme, o.decimals),
+                          price_text(trailing_stop_price(o), o.decimals));
   } else {
     text = fmt::format("#{} at {} {}", o.position ? o.position->value : 0,
-                       (o.kind == OrderKind::kTakeProfit) == (o.side == Side::kLong) ? "≥" : "≤", price_text(*o.trigger, o.decimals));
+                       (o.kind == OrderKind::kTakeProfit) == (o.side == Side::kLong) ? "≥" : "≤",
+                       price_text(*o.trigger, o.decimals));
   }
-  if (o.expires_at) text += " · expires " + fmt::format("{:%Y-%m-%d %H:%M} UTC", fmt::gmtime(std::chrono::system_clock::to_time_t(*o.expires_at)));
+  if (o.expires_at)
+    text += " · expires " +
+            fmt::format("{:%Y-%m-%d %H:%M} UTC", fmt::gmtime(std::chrono::system_clock::to_time_t(*o.expires_at)));
   return text;
 }
 
@@ -87,7 +96,8 @@ Reply render_welcome(const engine::Registration& r) {
   Reply reply;
   if (r.created) {
     reply.html = "Welcome! Your paper wallet holds <b>" + sol(r.wallet.balance) +
-                 "</b>. Nothing here is real money.\nTry <code>/price BONK</code>, then <code>/open BONK 0.5</code>. /help lists everything.";
+                 "</b>. Nothing here is real money.\nTry <code>/price BONK</code>, then <code>/open BONK 0.5</code>. "
+                 "/help lists everything.";
   } else {
     reply.html = "Welcome back. Balance: <b>" + sol(r.wallet.balance) + "</b>. /help lists the commands.";
   }
@@ -103,7 +113,8 @@ Reply render_help(bool admin) {
     if (!spec.args.empty()) text += " " + escape_html(spec.args);
     text += " — " + escape_html(spec.description) + "\n";
   }
-  text += "\nA token is a mint address, a pump.fun / DexScreener / Birdeye / Solscan / Jupiter / GMGN link, or a symbol.";
+  text +=
+      "\nA token is a mint address, a pump.fun / DexScreener / Birdeye / Solscan / Jupiter / GMGN link, or a symbol.";
   reply.html = text;
   return reply;
 }
@@ -119,8 +130,8 @@ Reply render_opened(const engine::PositionOpened& o, const std::string& symbol) 
       sol(f.total_debit - f.network_fee), p.side == Side::kLong ? "bought" : "shorted",
       format_token_amount({p.qty_raw, p.decimals}), token_label(symbol, p.mint), price_text(f.fill_price, p.decimals),
       price_text(o.quote.price, p.decimals), escape_html(o.quote.source), f.used_reserves ? "price impact" : "slippage",
-      static_cast<double>(f.impact_bps) / 100.0, sol(f.trading_fee + f.network_fee), sol(f.trading_fee), sol(f.network_fee),
-      sol(o.balance_after));
+      static_cast<double>(f.impact_bps) / 100.0, sol(f.trading_fee + f.network_fee), sol(f.trading_fee),
+      sol(f.network_fee), sol(o.balance_after));
   reply.buttons = position_buttons(p.id);
   return reply;
 }
@@ -129,15 +140,18 @@ Reply render_closed(const engine::PositionClosed& c, const std::string& symbol) 
   const auto& p = c.position;
   const auto& f = c.fill;
   Reply reply;
-  std::string head = f.liquidated ? "💥 Liquidated" : (p.status == PositionStatus::kOpen ? "✂️ Partly closed" : "✅ Closed");
+  std::string head =
+      f.liquidated ? "💥 Liquidated" : (p.status == PositionStatus::kOpen ? "✂️ Partly closed" : "✅ Closed");
   reply.html = fmt::format(
-      "{} <b>#{}</b> {} {}{}\nClosed {} at {}\nProceeds {} after fees {} (trading {} + network {})\nPnL <b>{}</b> ({})\nBalance {}",
-      head, p.id.value, to_string(p.side), token_label(symbol, p.mint), c.quote.simulated ? std::string(kSimulated) : "",
-      format_token_amount({f.qty_raw, p.decimals}), price_text(f.exit_price, p.decimals), sol(c.credited),
-      sol(f.trading_fee + f.network_fee), sol(f.trading_fee), sol(f.network_fee), signed_sol(c.pnl),
-      format_pct(c.pnl, f.cost_released), sol(c.balance_after));
+      "{} <b>#{}</b> {} {}{}\nClosed {} at {}\nProceeds {} after fees {} (trading {} + network {})\nPnL <b>{}</b> "
+      "({})\nBalance {}",
+      head, p.id.value, to_string(p.side), token_label(symbol, p.mint),
+      c.quote.simulated ? std::string(kSimulated) : "", format_token_amount({f.qty_raw, p.decimals}),
+      price_text(f.exit_price, p.decimals), sol(c.credited), sol(f.trading_fee + f.network_fee), sol(f.trading_fee),
+      sol(f.network_fee), signed_sol(c.pnl), format_pct(c.pnl, f.cost_released), sol(c.balance_after));
   if (p.status == PositionStatus::kOpen) {
-    reply.html += fmt::format("\nStill open: {} {}", format_token_amount({p.qty_raw, p.decimals}), token_label(symbol, p.mint));
+    reply.html +=
+        fmt::format("\nStill open: {} {}", format_token_amount({p.qty_raw, p.decimals}), token_label(symbol, p.mint));
     reply.buttons = position_buttons(p.id);
   } else if (p.realized_pnl.value > 0) {
     reply.buttons = {{{"📸 Share PnL card", encode_card_button(p.id)}}};
@@ -168,7 +182,8 @@ Reply render_positions(const std::vector<engine::MarkedPosition>& positions) {
     text += fmt::format("<b>#{}</b> {} {} · {} · cost {}", p.id.value, to_string(p.side), token_label(p.symbol, p.mint),
                         format_token_amount_short({p.qty_raw, p.decimals}), sol(p.cost));
     if (m.value) {
-      text += fmt::format(" · value {} · PnL {} ({})", sol(*m.value), signed_sol(*m.unrealized), format_pct(*m.unrealized, p.cost));
+      text += fmt::format(" · value {} · PnL {} ({})", sol(*m.value), signed_sol(*m.unrealized),
+                          format_pct(*m.unrealized, p.cost));
       if (m.quote->simulated) text += kSimulated;
     } else {
       text += " · no price: " + escape_html(m.quote_error);
@@ -190,8 +205,9 @@ Reply render_closed_positions(const std::vector<Position>& positions) {
   }
   std::string text = "<b>Closed positions</b>\n";
   for (const auto& p : positions) {
-    text += fmt::format("<b>#{}</b> {} {} · {} · PnL {} ({})\n", p.id.value, to_string(p.side), token_label(p.symbol, p.mint),
-                        to_string(p.status), signed_sol(p.realized_pnl), format_pct(p.realized_pnl, p.initial_cost));
+    text += fmt::format("<b>#{}</b> {} {} · {} · PnL {} ({})\n", p.id.value, to_string(p.side),
+                        token_label(p.symbol, p.mint), to_string(p.status), signed_sol(p.realized_pnl),
+                        format_pct(p.realized_pnl, p.initial_cost));
   }
   reply.html = text;
   return reply;
@@ -200,12 +216,14 @@ Reply render_closed_positions(const std::vector<Position>& positions) {
 Reply render_position(const engine::MarkedPosition& m, TimePoint now) {
   const auto& p = m.position;
   Reply reply;
-  reply.html = fmt::format("<b>#{}</b> {} {} · {}\nQuantity {}\nEntry {} · cost {}", p.id.value, to_string(p.side),
-                           token_label(p.symbol, p.mint), to_string(p.status), format_token_amount({p.qty_raw, p.decimals}),
-                           price_text(p.entry_price, p.decimals), sol(p.cost));
+  reply.html =
+      fmt::format("<b>#{}</b> {} {} · {}\nQuantity {}\nEntry {} · cost {}", p.id.value, to_string(p.side),
+                  token_label(p.symbol, p.mint), to_string(p.status), format_token_amount({p.qty_raw, p.decimals}),
+                  price_text(p.entry_price, p.decimals), sol(p.cost));
   if (m.value) {
     reply.html += fmt::format("\nNow {} ({})\nValue {} · PnL <b>{}</b> ({})", price_text(m.quote->price, p.decimals),
-                              source_line(*m.quote, now), sol(*m.value), signed_sol(*m.unrealized), format_pct(*m.unrealized, p.cost));
+                              source_line(*m.quote, now), sol(*m.value), signed_sol(*m.unrealized),
+                              format_pct(*m.unrealized, p.cost));
   } else if (p.status == PositionStatus::kOpen) {
     reply.html += "\nNo current price: " + escape_html(m.quote_error);
   }
@@ -225,8 +243,9 @@ Reply render_price(const Quote& q, const std::optional<TokenInfo>& info, TimePoi
 
 Reply render_token_card(const TokenInfo& info, const std::optional<Quote>& q, TimePoint now, bool with_buy_buttons) {
   Reply reply;
-  std::string text = fmt::format("<b>{}</b> ({})\n<code>{}</code>\n", escape_html(info.name.empty() ? info.symbol : info.name),
-                                 token_label(info.symbol, info.mint), escape_html(info.mint.to_string()));
+  std::string text =
+      fmt::format("<b>{}</b> ({})\n<code>{}</code>\n", escape_html(info.name.empty() ? info.symbol : info.name),
+                  token_label(info.symbol, info.mint), escape_html(info.mint.to_string()));
   if (q) {
     text += "Price: " + price_text(q->price, q->decimals);
     if (q->usd_per_token) text += " (" + usd(*q->usd_per_token) + ")";
@@ -239,7 +258,8 @@ Reply render_token_card(const TokenInfo& info, const std::optional<Quote>& q, Ti
   text += "\n";
   if (info.market_cap_usd) text += "Market cap: " + usd(*info.market_cap_usd) + "\n";
   if (info.liquidity_usd) text += "Liquidity: " + usd(*info.liquidity_usd) + "\n";
-  if (info.change_24h_pct) text += fmt::format("24 h: {}{:.2f}%\n", *info.change_24h_pct > 0 ? "+" : "", *info.change_24h_pct);
+  if (info.change_24h_pct)
+    text += fmt::format("24 h: {}{:.2f}%\n", *info.change_24h_pct > 0 ? "+" : "", *info.change_24h_pct);
   std::string flags;
   if (info.mint_authority_set) flags += "⚠️ Mint authority is set: more tokens can be minted at any time.\n";
   if (info.freeze_authority_set) flags += "⚠️ Freeze authority is set: your tokens could be frozen.\n";
@@ -249,21 +269,24 @@ Reply render_token_card(const TokenInfo& info, const std::optional<Quote>& q, Ti
   reply.html = text;
   if (with_buy_buttons && q) {
     const std::string mint = info.mint.to_string();
-    reply.buttons = {{{"Buy 0.1 SOL", encode_buy_button(mint, "0.1")}, {"Buy 0.5 SOL", encode_buy_button(mint, "0.5")},
+    reply.buttons = {{{"Buy 0.1 SOL", encode_buy_button(mint, "0.1")},
+                      {"Buy 0.5 SOL", encode_buy_button(mint, "0.5")},
                       {"Buy 1 SOL", encode_buy_button(mint, "1")}},
                      {{"Buy 5 SOL", encode_buy_button(mint, "5")}, {"Buy X SOL", encode_ask_amount_button(mint)}}};
   }
   return reply;
 }
 
-Reply render_history(const std::vector<LedgerEntry>& entries, const std::vector<std::pair<Mint, std::string>>& symbols) {
+Reply render_history(const std::vector<LedgerEntry>& entries,
+                     const std::vector<std::pair<Mint, std::string>>& symbols) {
   Reply reply;
   if (entries.empty()) {
     reply.html = "No trades yet.";
     return reply;
   }
   auto symbol_of = [&](const Mint& m) -> std::string {
-    for (const auto& [mint, sym] : symbols) if (mint == m) return sym;
+    for (const auto& [mint, sym] : symbols)
+      if (mint == m) return sym;
     return "";
   };
   std::string text = "<b>Latest activity</b>\n";
@@ -282,8 +305,8 @@ Reply render_users(const std::vector<std::pair<User, Wallet>>& users, std::int64
   Reply reply;
   std::string text = fmt::format("<b>Users</b> ({} registered)\n", total);
   for (const auto& [u, w] : users) {
-    text += fmt::format("{} {} · {} · {}\n", u.telegram_id.value, u.username.empty() ? "" : "@" + escape_html(u.username),
-                        to_string(u.role), sol(w.balance));
+    text += fmt::format("{} {} · {} · {}\n", u.telegram_id.value,
+                        u.username.empty() ? "" : "@" + escape_html(u.username), to_string(u.role), sol(w.balance));
   }
   reply.html = text;
   return reply;
@@ -291,17 +314,19 @@ Reply render_users(const std::vector<std::pair<User, Wallet>>& users, std::int64
 
 Reply render_role_set(const User& user) {
   Reply reply;
-  reply.html = fmt::format("Role of {} is now <b>{}</b>.",
-                           user.username.empty() ? std::to_string(user.telegram_id.value) : "@" + escape_html(user.username),
-                           to_string(user.role));
+  reply.html =
+      fmt::format("Role of {} is now <b>{}</b>.",
+                  user.username.empty() ? std::to_string(user.telegram_id.value) : "@" + escape_html(user.username),
+                  to_string(user.role));
   return reply;
 }
 
 Reply render_order_placed(const Order& order, const std::string& symbol) {
   Reply reply;
-  reply.html = fmt::format("📌 Order <b>{}</b>: {} {} {}\nIt fills at the first price that reaches it. /orders lists, /cancel {} cancels.",
-                           order.id.value, order_kind_label(order.kind), token_label(symbol, order.mint), order_terms(order),
-                           order.id.value);
+  reply.html = fmt::format(
+      "📌 Order <b>{}</b>: {} {} {}\nIt fills at the first price that reaches it. /orders lists, /cancel {} cancels.",
+      order.id.value, order_kind_label(order.kind), token_label(symbol, order.mint), order_terms(order),
+      order.id.value);
   return reply;
 }
 
@@ -314,8 +339,10 @@ Reply render_orders(const std::vector<Order>& orders, const std::vector<std::pai
   std::string text = "<b>Pending orders</b>\n";
   for (const auto& o : orders) {
     std::string symbol;
-    for (const auto& [m, s] : symbols) if (m == o.mint) symbol = s;
-    text += fmt::format("<b>{}</b> {} {} {}\n", o.id.value, order_kind_label(o.kind), token_label(symbol, o.mint), order_terms(o));
+    for (const auto& [m, s] : symbols)
+      if (m == o.mint) symbol = s;
+    text += fmt::format("<b>{}</b> {} {} {}\n", o.id.value, order_kind_label(o.kind), token_label(symbol, o.mint),
+                        order_terms(o));
   }
   reply.html = text;
   return reply;
@@ -331,7 +358,8 @@ Reply render_order_outcome(const engine::OrderOutcome& outcome, const std::strin
   const Order& o = outcome.order;
   Reply reply;
   reply.chat_id = outcome.owner.value;
-  const std::string head = fmt::format("Order <b>{}</b> ({} {})", o.id.value, order_kind_label(o.kind), token_label(symbol, o.mint));
+  const std::string head =
+      fmt::format("Order <b>{}</b> ({} {})", o.id.value, order_kind_label(o.kind), token_label(symbol, o.mint));
   if (outcome.opened) {
     Reply body = render_opened(*outcome.opened, symbol);
     reply.html = "🔔 " + head + " filled.\n" + body.html;

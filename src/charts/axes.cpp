@@ -23,9 +23,7 @@ std::string subscript(int n) {
   return out;
 }
 
-std::string with_sign(bool negative, std::string digits) {
-  return negative && digits != "0" ? "-" + digits : digits;
-}
+std::string with_sign(bool negative, std::string digits) { return negative && digits != "0" ? "-" + digits : digits; }
 
 }  // namespace
 
@@ -74,7 +72,7 @@ std::string format_price(double value) {
 
 std::vector<TimeTick> time_ticks(TimePoint from, TimePoint to, int max_ticks) {
   static constexpr std::array<std::int64_t, 15> kSteps = {
-      kMinute,    5 * kMinute, 10 * kMinute, 15 * kMinute, 30 * kMinute, kHour, 2 * kHour, 3 * kHour,
+      kMinute,   5 * kMinute, 10 * kMinute, 15 * kMinute, 30 * kMinute, kHour,    2 * kHour, 3 * kHour,
       6 * kHour, 12 * kHour,  kDay,         2 * kDay,     3 * kDay,     7 * kDay, 14 * kDay};
   std::vector<TimeTick> out;
   const std::int64_t a = to_unix_millis(from);
@@ -95,7 +93,8 @@ std::vector<TimeTick> time_ticks(TimePoint from, TimePoint to, int max_ticks) {
     std::string label;
     if (in_day == 0) {
       const std::chrono::year_month_day ymd{std::chrono::floor<std::chrono::days>(at)};
-      label = fmt::format("{} {:02}", kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<unsigned>(ymd.day()));
+      label =
+          fmt::format("{} {:02}", kMonths[static_cast<unsigned>(ymd.month()) - 1], static_cast<unsigned>(ymd.day()));
     } else {
       label = fmt::format("{:02}:{:02}", in_day / kHour, in_day % kHour / kMinute);
     }

@@ -25,8 +25,8 @@ struct TradeMarker {
 
 /// /chart <token> [range].
 struct PriceChartData {
-  std::string symbol;       ///< "BONK" (shown as is; not HTML)
-  std::string range_label;  ///< "24h"
+  std::string symbol;                         ///< "BONK" (shown as is; not HTML)
+  std::string range_label;                    ///< "24h"
   std::vector<analytics::PricePoint> series;  ///< oldest first; non-finite or ≤ 0 prices are skipped
   std::vector<TradeMarker> markers;           ///< outside the series' time range: left out
   bool simulated = false;                     ///< prints a "SIMULATED" badge and watermark
@@ -40,8 +40,8 @@ Result<std::string> render_price_chart(const PriceChartData& data);
 
 /// /pnl chart.
 struct EquityChartData {
-  std::string title = "Equity";  ///< e.g. "Equity · week"
-  std::string subtitle;          ///< e.g. "Max drawdown 0.5 SOL (4.35%)"; empty: "SOL · UTC"
+  std::string title = "Equity";               ///< e.g. "Equity · week"
+  std::string subtitle;                       ///< e.g. "Max drawdown 0.5 SOL (4.35%)"; empty: "SOL · UTC"
   std::vector<analytics::EquityPoint> curve;  ///< analytics::PnlStats::curve
   bool simulated = false;
   int width = kDefaultWidth;
@@ -58,8 +58,8 @@ struct PnlCardData {
   Side side = Side::kLong;
   double entry_price = 0;  ///< SOL per whole token
   double exit_price = 0;
-  Lamports pnl;            ///< realized
-  Lamports cost;           ///< what was put in (initial cost); the % is pnl / cost
+  Lamports pnl;   ///< realized
+  Lamports cost;  ///< what was put in (initial cost); the % is pnl / cost
   Millis held{0};
   bool simulated = false;
   int width = kDefaultWidth;

@@ -34,7 +34,6 @@ void draw_value_tag(Canvas& canvas, const PlotArea& area, double value, const st
 
 }  // namespace
 
-
 double PlotArea::px(TimePoint t) const {
   const double span = static_cast<double>(to_unix_millis(t1) - to_unix_millis(t0));
   return x + w * static_cast<double>(to_unix_millis(t) - to_unix_millis(t0)) / span;
@@ -42,9 +41,7 @@ double PlotArea::px(TimePoint t) const {
 
 double PlotArea::py(double v) const { return y + h - h * (v - v0) / (v1 - v0); }
 
-double scale_of(const Canvas& canvas) {
-  return std::min(canvas.width() / 1080.0, canvas.height() / 720.0);
-}
+double scale_of(const Canvas& canvas) { return std::min(canvas.width() / 1080.0, canvas.height() / 720.0); }
 
 PlotArea draw_frame(Canvas& canvas, const Header& header, TimePoint t0, TimePoint t1, double lo, double hi) {
   const double s = scale_of(canvas);
@@ -72,7 +69,8 @@ PlotArea draw_frame(Canvas& canvas, const Header& header, TimePoint t0, TimePoin
   area.ticks = value_ticks(area.v0, area.v1, max_value_ticks);
   const double label_size = 26 * s;
   double label_w = 0;
-  for (double v : area.ticks.values) label_w = std::max(label_w, canvas.text_width(format_tick(v, area.ticks.step), label_size));
+  for (double v : area.ticks.values)
+    label_w = std::max(label_w, canvas.text_width(format_tick(v, area.ticks.step), label_size));
   if (header.tag_value) label_w = std::max(label_w, canvas.text_width(header.tag_label, label_size, true) + 8 * s);
   area.x = 28 * s;
   area.y = top;

@@ -21,12 +21,12 @@ struct PlotArea {
 
 /// What the header shows.
 struct Header {
-  std::string title;       ///< left, bold
-  std::string subtitle;    ///< left, muted
-  std::string headline;    ///< right, bold (the last value)
-  std::string change;      ///< right, under the headline
+  std::string title;     ///< left, bold
+  std::string subtitle;  ///< left, muted
+  std::string headline;  ///< right, bold (the last value)
+  std::string change;    ///< right, under the headline
   Rgb change_color = theme::kMuted;
-  bool simulated = false;  ///< badge next to the title
+  bool simulated = false;           ///< badge next to the title
   std::optional<double> tag_value;  ///< highlighted on the value axis (the last value), dashed across
   std::string tag_label;
 };

@@ -78,7 +78,8 @@ Result<std::string> render_pnl_card(const PnlCardData& data) {
   const auto pct = analytics::percent_of(data.pnl, data.cost);
   const std::string sign = data.pnl > Lamports{0} ? "+" : "";
   const std::string pct_text = pct ? fmt::format("{}{:.2f}%", *pct > 0 ? "+" : "", *pct) : "n/a";
-  canvas.text(left - 6 * s, 370 * s, pct_text, fit(canvas, pct_text, 150 * s, w - 2 * left), accent, Align::kLeft, true);
+  canvas.text(left - 6 * s, 370 * s, pct_text, fit(canvas, pct_text, 150 * s, w - 2 * left), accent, Align::kLeft,
+              true);
   canvas.text(left, 450 * s, sign + format_sol(data.pnl) + " SOL", 52 * s, theme::kText, Align::kLeft, true);
 
   const double col = (w - 2 * left) / 3;

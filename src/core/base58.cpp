@@ -10,7 +10,8 @@ constexpr std::string_view kAlphabet = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefg
 constexpr std::array<std::int8_t, 256> make_index() {
   std::array<std::int8_t, 256> index{};
   for (auto& v : index) v = -1;
-  for (std::size_t i = 0; i < kAlphabet.size(); ++i) index[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
+  for (std::size_t i = 0; i < kAlphabet.size(); ++i)
+    index[static_cast<unsigned char>(kAlphabet[i])] = static_cast<std::int8_t>(i);
   return index;
 }
 constexpr auto kIndex = make_index();
@@ -18,7 +19,8 @@ constexpr auto kIndex = make_index();
 std::string describe(char c) {
   if (c == ' ') return "a space";
   if (c == '\t' || c == '\n' || c == '\r') return "whitespace";
-  if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f) return "a non-ASCII or control byte";
+  if (static_cast<unsigned char>(c) < 0x20 || static_cast<unsigned char>(c) >= 0x7f)
+    return "a non-ASCII or control byte";
   return std::string("'") + c + "'";
 }
 

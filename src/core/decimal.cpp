@@ -27,7 +27,7 @@ Result<DecimalText> parse_decimal(std::string_view text) {
     out.mantissa = out.mantissa * 10 + static_cast<unsigned>(ch - '0');
     if (seen_point) ++out.scale;
   }
-  if (text == "." ) return bad("expected digits such as 1.5");
+  if (text == ".") return bad("expected digits such as 1.5");
   return out;
 }
 

@@ -45,7 +45,7 @@ inline Error fatal(std::string code, std::string message) {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit by design
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT
 
   bool ok() const { return state_.index() == 0; }
@@ -91,14 +91,13 @@ inline Result<void> ok_result() { return {}; }
 /// Propagates an error: `KT_TRY(auto x, expr);` declares x from expr's value or returns its error.
 #define KT_CONCAT_INNER(a, b) a##b
 #define KT_CONCAT(a, b) KT_CONCAT_INNER(a, b)
-#define KT_TRY(decl, expr)                                  \
-  auto KT_CONCAT(kt_try_, __LINE__) = (expr);               \
-  if (!KT_CONCAT(kt_try_, __LINE__).ok())                   \
-    return std::move(KT_CONCAT(kt_try_, __LINE__)).error(); \
+#define KT_TRY(decl, expr)                                                                        \
+  auto KT_CONCAT(kt_try_, __LINE__) = (expr);                                                     \
+  if (!KT_CONCAT(kt_try_, __LINE__).ok()) return std::move(KT_CONCAT(kt_try_, __LINE__)).error(); \
   decl = std::move(KT_CONCAT(kt_try_, __LINE__)).value()
 /// Propagates the error of a Result<void>.
-#define KT_TRY_VOID(expr)                                   \
-  do {                                                      \
-    auto kt_try_void_ = (expr);                             \
+#define KT_TRY_VOID(expr)                                           \
+  do {                                                              \
+    auto kt_try_void_ = (expr);                                     \
     if (!kt_try_void_.ok()) return std::move(kt_try_void_).error(); \
   } while (0)

@@ -39,7 +39,8 @@ Result<OpenFill> fill_open(Side side, Lamports size, const Quote& quote, const F
   fill.network_fee = fees.network_fee;
   fill.total_debit = size + fees.network_fee;
   const u128 spend = static_cast<u128>(size.value);
-  const bool pool = side == Side::kLong && quote.reserves && quote.reserves->sol_lamports > 0 && quote.reserves->token_raw > 0;
+  const bool pool =
+      side == Side::kLong && quote.reserves && quote.reserves->sol_lamports > 0 && quote.reserves->token_raw > 0;
   u128 qty = 0;
   if (pool) {
     // Buying from the pool: the venue fee comes off the SOL going in, then constant product.
@@ -71,7 +72,8 @@ Result<OpenFill> fill_open(Side side, Lamports size, const Quote& quote, const F
   return fill;
 }
 
-Result<CloseFill> fill_close(const Position& position, std::uint64_t qty_raw, const Quote& quote, const FeeSchedule& fees) {
+Result<CloseFill> fill_close(const Position& position, std::uint64_t qty_raw, const Quote& quote,
+                             const FeeSchedule& fees) {
   if (qty_raw == 0 || qty_raw > position.qty_raw) return rejected("E-SIZE", "nothing to close");
   if (quote.price.is_zero()) return rejected("E-NO-PRICE", "there is no price for this token");
   CloseFill fill;
@@ -83,7 +85,8 @@ Result<CloseFill> fill_close(const Position& position, std::uint64_t qty_raw, co
     fill.cost_released = position.cost;
     fill.notional_released = position.entry_notional;
   } else {
-    KT_TRY(fill.cost_released, to_lamports(mul_div_floor(static_cast<u128>(position.cost.value), qty_raw, position.qty_raw)));
+    KT_TRY(fill.cost_released,
+           to_lamports(mul_div_floor(static_cast<u128>(position.cost.value), qty_raw, position.qty_raw)));
     KT_TRY(fill.notional_released,
            to_lamports(mul_div_floor(static_cast<u128>(position.entry_notional.value), qty_raw, position.qty_raw)));
   }

@@ -11,14 +11,15 @@ Mint::Mint(const Bytes& bytes) : bytes_(bytes), text_(base58::encode(bytes)) {}
 Result<Mint> Mint::parse(std::string_view text) {
   const std::string shown(text.substr(0, 60));
   if (text.size() < 32 || text.size() > 44) {
-    return rejected("E-ADDRESS", "'" + shown + "' is not a Solana address: an address is 32 to 44 base58 characters, this has " +
+    return rejected("E-ADDRESS", "'" + shown +
+                                     "' is not a Solana address: an address is 32 to 44 base58 characters, this has " +
                                      std::to_string(text.size()));
   }
   auto decoded = base58::decode(text);
   if (!decoded) return rejected("E-ADDRESS", "'" + shown + "' is not a Solana address: " + decoded.error().message);
   if (decoded->size() != 32) {
-    return rejected("E-ADDRESS", "'" + shown + "' is not a Solana address: it decodes to " + std::to_string(decoded->size()) +
-                                     " bytes, an address has 32");
+    return rejected("E-ADDRESS", "'" + shown + "' is not a Solana address: it decodes to " +
+                                     std::to_string(decoded->size()) + " bytes, an address has 32");
   }
   Bytes bytes{};
   std::copy(decoded->begin(), decoded->end(), bytes.begin());

@@ -35,7 +35,8 @@ std::string format_scaled(u128 magnitude, int decimals, bool negative) {
 std::string format_sol(Lamports amount) {
   const bool negative = amount.value < 0;
   // Negate in 128 bits so INT64_MIN survives.
-  const u128 magnitude = negative ? static_cast<u128>(-static_cast<__int128>(amount.value)) : static_cast<u128>(amount.value);
+  const u128 magnitude =
+      negative ? static_cast<u128>(-static_cast<__int128>(amount.value)) : static_cast<u128>(amount.value);
   return format_scaled(magnitude, 9, negative);
 }
 
@@ -53,10 +54,14 @@ std::string format_token_amount_short(TokenAmount amount) {
   if (whole < 100'000) return format_token_amount(amount);
   const double value = static_cast<double>(amount.raw) / static_cast<double>(scale);  // display only
   char buf[32];
-  if (value >= 1e12) std::snprintf(buf, sizeof buf, "%.2fT", value / 1e12);
-  else if (value >= 1e9) std::snprintf(buf, sizeof buf, "%.2fB", value / 1e9);
-  else if (value >= 1e6) std::snprintf(buf, sizeof buf, "%.2fM", value / 1e6);
-  else std::snprintf(buf, sizeof buf, "%.1fK", value / 1e3);
+  if (value >= 1e12)
+    std::snprintf(buf, sizeof buf, "%.2fT", value / 1e12);
+  else if (value >= 1e9)
+    std::snprintf(buf, sizeof buf, "%.2fB", value / 1e9);
+  else if (value >= 1e6)
+    std::snprintf(buf, sizeof buf, "%.2fM", value / 1e6);
+  else
+    std::snprintf(buf, sizeof buf, "%.1fK", value / 1e3);
   return buf;
 }
 

@@ -19,8 +19,14 @@ struct Lamports {
   constexpr Lamports operator+(Lamports o) const { return {value + o.value}; }
   constexpr Lamports operator-(Lamports o) const { return {value - o.value}; }
   constexpr Lamports operator-() const { return {-value}; }
-  constexpr Lamports& operator+=(Lamports o) { value += o.value; return *this; }
-  constexpr Lamports& operator-=(Lamports o) { value -= o.value; return *this; }
+  constexpr Lamports& operator+=(Lamports o) {
+    value += o.value;
+    return *this;
+  }
+  constexpr Lamports& operator-=(Lamports o) {
+    value -= o.value;
+    return *this;
+  }
 
   static constexpr Lamports from_sol(std::int64_t whole_sol) { return {whole_sol * kLamportsPerSol}; }
 };

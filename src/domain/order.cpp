@@ -31,7 +31,8 @@ std::optional<OrderKind> parse_order_kind(std::string_view text) {
 }
 
 std::optional<OrderStatus> parse_order_status(std::string_view text) {
-  for (auto s : {OrderStatus::kPending, OrderStatus::kFilled, OrderStatus::kCancelled, OrderStatus::kExpired, OrderStatus::kFailed}) {
+  for (auto s : {OrderStatus::kPending, OrderStatus::kFilled, OrderStatus::kCancelled, OrderStatus::kExpired,
+                 OrderStatus::kFailed}) {
     if (to_string(s) == text) return s;
   }
   return std::nullopt;
@@ -52,9 +53,7 @@ OrderEvaluation evaluate_order(const Order& order, const Price& price, TimePoint
   }
   const bool long_side = order.side == Side::kLong;
   switch (order.kind) {
-    case OrderKind::kLimitBuy:
-      out.triggered = order.trigger && price <= *order.trigger;
-      break;
+    case OrderKind::kLimitBuy: out.triggered = order.trigger && price <= *order.trigger; break;
     case OrderKind::kTakeProfit:
       out.triggered = order.trigger && (long_side ? price >= *order.trigger : price <= *order.trigger);
       break;

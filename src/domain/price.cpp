@@ -64,7 +64,8 @@ Result<Price> Price::from_sol_per_token(std::string_view text, std::uint8_t deci
       negative = exp_text.front() == '-';
       exp_text.remove_prefix(1);
     }
-    if (exp_text.empty() || exp_text.size() > 3) return rejected("E-PRICE", "bad exponent in price '" + std::string(text) + "'");
+    if (exp_text.empty() || exp_text.size() > 3)
+      return rejected("E-PRICE", "bad exponent in price '" + std::string(text) + "'");
     for (char ch : exp_text) {
       if (ch < '0' || ch > '9') return rejected("E-PRICE", "bad exponent in price '" + std::string(text) + "'");
       exponent = exponent * 10 + (ch - '0');
@@ -99,7 +100,8 @@ Result<Price> Price::parse_user(std::string_view text, std::uint8_t decimals) {
     return rejected("E-NUMBER", "write the price as a plain decimal such as 0.0000123");
   }
   auto price = from_sol_per_token(text, decimals);
-  if (!price) return rejected("E-NUMBER", "'" + std::string(text.substr(0, 40)) + "' is not a price: " + price.error().message);
+  if (!price)
+    return rejected("E-NUMBER", "'" + std::string(text.substr(0, 40)) + "' is not a price: " + price.error().message);
   return price;
 }
 
@@ -121,7 +123,9 @@ double Price::sol_per_token(std::uint8_t decimals) const {
   return static_cast<double>(num_) / static_cast<double>(den_) * std::pow(10.0, decimals - 9);
 }
 
-std::string Price::format_sol_per_token(std::uint8_t decimals) const { return format_significant(sol_per_token(decimals)); }
+std::string Price::format_sol_per_token(std::uint8_t decimals) const {
+  return format_significant(sol_per_token(decimals));
+}
 
 std::strong_ordering operator<=>(const Price& a, const Price& b) {
   return compare_products(a.num_, b.den_, b.num_, a.den_);

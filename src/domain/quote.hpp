@@ -12,8 +12,8 @@ namespace kt {
 
 /// Constant-product pool reserves (e.g. a pump.fun bonding curve's virtual reserves).
 struct PoolReserves {
-  u128 sol_lamports = 0;   ///< SOL side, lamports
-  u128 token_raw = 0;      ///< token side, raw base units
+  u128 sol_lamports = 0;      ///< SOL side, lamports
+  u128 token_raw = 0;         ///< token side, raw base units
   std::uint32_t fee_bps = 0;  ///< venue fee taken on each swap (pump.fun: 100 = 1 %)
 };
 

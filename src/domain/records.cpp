@@ -14,7 +14,8 @@ std::string_view to_string(LedgerKind kind) {
 }
 
 std::optional<LedgerKind> parse_ledger_kind(std::string_view text) {
-  for (auto k : {LedgerKind::kOpen, LedgerKind::kClose, LedgerKind::kGrant, LedgerKind::kReset, LedgerKind::kLiquidation}) {
+  for (auto k :
+       {LedgerKind::kOpen, LedgerKind::kClose, LedgerKind::kGrant, LedgerKind::kReset, LedgerKind::kLiquidation}) {
     if (to_string(k) == text) return k;
   }
   return std::nullopt;

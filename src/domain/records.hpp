@@ -39,11 +39,11 @@ struct Position {
   std::uint8_t decimals = 0;
   Side side = Side::kLong;
   PositionStatus status = PositionStatus::kOpen;
-  std::uint64_t qty_raw = 0;     ///< remaining raw base units
-  Lamports cost;                 ///< remaining total debited at open (size + network fee)
-  Lamports entry_notional;       ///< remaining value at the fill price, fees excluded
-  Price entry_price;             ///< effective fill price (lamports per raw unit)
-  Lamports realized_pnl;         ///< accumulated over partial and full closes
+  std::uint64_t qty_raw = 0;  ///< remaining raw base units
+  Lamports cost;              ///< remaining total debited at open (size + network fee)
+  Lamports entry_notional;    ///< remaining value at the fill price, fees excluded
+  Price entry_price;          ///< effective fill price (lamports per raw unit)
+  Lamports realized_pnl;      ///< accumulated over partial and full closes
   std::uint64_t initial_qty_raw = 0;
   Lamports initial_cost;
   TimePoint opened_at{};

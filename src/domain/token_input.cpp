@@ -9,7 +9,8 @@ namespace kt {
 namespace {
 
 constexpr std::array<std::string_view, 9> kLinkHosts = {
-    "pump.fun", "dexscreener.com", "birdeye.so", "solscan.io", "jup.ag", "gmgn.ai", "photon-sol.tinyastro.io", "bullx.io", "raydium.io"};
+    "pump.fun", "dexscreener.com",         "birdeye.so", "solscan.io", "jup.ag",
+    "gmgn.ai",  "photon-sol.tinyastro.io", "bullx.io",   "raydium.io"};
 
 // The bytes of U+200B..U+200D, U+2060 and U+FEFF in UTF-8: invisible, and a common paste accident.
 bool has_invisible(std::string_view s) {
@@ -27,11 +28,14 @@ std::string_view trim(std::string_view s) {
 
 std::string lower(std::string_view s) {
   std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
-Error expected(std::string_view why) { return rejected("E-TOKEN", std::string(why) + " " + std::string(kTokenInputHint)); }
+Error expected(std::string_view why) {
+  return rejected("E-TOKEN", std::string(why) + " " + std::string(kTokenInputHint));
+}
 
 // Host of a link with or without a scheme ("https://www.pump.fun/coin/x" → "pump.fun").
 std::optional<std::string> link_host(std::string_view text) {
@@ -75,7 +79,8 @@ Result<TokenRef> from_link(std::string_view text, const std::string& host) {
 }  // namespace
 
 Result<TokenRef> parse_token_input(std::string_view raw) {
-  if (has_invisible(raw)) return expected("The token contains invisible (zero-width) characters; retype or re-copy it.");
+  if (has_invisible(raw))
+    return expected("The token contains invisible (zero-width) characters; retype or re-copy it.");
   const std::string_view text = trim(raw);
   if (text.empty()) return expected("No token given.");
   if (text.size() > 512) return expected("That is too long to be a token.");
@@ -90,11 +95,14 @@ Result<TokenRef> parse_token_input(std::string_view raw) {
   const bool valid = !symbol.empty() && symbol.size() <= 12 &&
                      std::all_of(symbol.begin(), symbol.end(), [](unsigned char c) { return std::isalnum(c) != 0; });
   if (!valid) {
-    if (text.size() > 12 && text.size() < 32) return expected("'" + std::string(text.substr(0, 44)) + "' is too short for an address and too long for a symbol.");
+    if (text.size() > 12 && text.size() < 32)
+      return expected("'" + std::string(text.substr(0, 44)) +
+                      "' is too short for an address and too long for a symbol.");
     return expected("'" + std::string(text.substr(0, 44)) + "' is not a token.");
   }
   std::string upper(symbol);
-  std::transform(upper.begin(), upper.end(), upper.begin(), [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  std::transform(upper.begin(), upper.end(), upper.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
   return TokenRef{std::nullopt, upper};
 }
 

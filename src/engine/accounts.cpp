@@ -11,8 +11,8 @@ Accounts::Accounts(storage::Repository& repository, const Clock& clock, EngineCo
 Result<Registration> Accounts::register_user(TelegramUserId telegram_id, const std::string& username,
                                              std::optional<std::int64_t> update_id) {
   const TimePoint now = clock_.now();
-  const bool admin = std::find(config_.admin_telegram_ids.begin(), config_.admin_telegram_ids.end(), telegram_id.value) !=
-                     config_.admin_telegram_ids.end();
+  const bool admin = std::find(config_.admin_telegram_ids.begin(), config_.admin_telegram_ids.end(),
+                               telegram_id.value) != config_.admin_telegram_ids.end();
   Registration out;
   KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
     if (update_id) {
@@ -48,7 +48,8 @@ Result<std::optional<User>> Accounts::find(TelegramUserId telegram_id) {
   return user;
 }
 
-Result<User> Accounts::set_role(const User& actor, const std::string& target, Role role, std::optional<std::int64_t> update_id) {
+Result<User> Accounts::set_role(const User& actor, const std::string& target, Role role,
+                                std::optional<std::int64_t> update_id) {
   if (actor.role != Role::kAdmin) return rejected("E-NOT-ALLOWED", "Not allowed: only admins can change roles");
   std::optional<User> found;
   KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
@@ -76,11 +77,13 @@ Result<User> Accounts::find_target(storage::Transaction& tx, const std::string& 
     }
     KT_TRY(found, tx.find_user_by_telegram_id(TelegramUserId{id}));
   }
-  if (!found) return not_found("E-NO-USER", "No registered user " + target.substr(0, 40) + " (they must send /start first)");
+  if (!found)
+    return not_found("E-NO-USER", "No registered user " + target.substr(0, 40) + " (they must send /start first)");
   return *found;
 }
 
-Result<Wallet> Accounts::grant(const User& actor, const std::string& target, Lamports amount, std::optional<std::int64_t> update_id) {
+Result<Wallet> Accounts::grant(const User& actor, const std::string& target, Lamports amount,
+                               std::optional<std::int64_t> update_id) {
   if (actor.role != Role::kAdmin) return rejected("E-NOT-ALLOWED", "Not allowed: only admins can grant SOL");
   if (amount.value <= 0) return rejected("E-ARGS", "The amount to grant must be positive");
   Wallet out;

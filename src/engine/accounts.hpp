@@ -35,7 +35,8 @@ class Accounts {
   Result<std::vector<std::pair<User, Wallet>>> list_users(const User& actor, int limit);
   Result<std::int64_t> count_users();
   /// Admins credit `amount` to a user's wallet through the ledger (kind grant).
-  Result<Wallet> grant(const User& actor, const std::string& target, Lamports amount, std::optional<std::int64_t> update_id);
+  Result<Wallet> grant(const User& actor, const std::string& target, Lamports amount,
+                       std::optional<std::int64_t> update_id);
   /// Starts the user over: pending orders cancelled, open positions forfeited (a liquidation entry
   /// of zero amount each, their cost lost), and the balance set back to the initial balance by a
   /// reset entry. One transaction.

@@ -23,7 +23,7 @@ struct EngineConfig {
   FeeSchedule fees;
   RiskLimits limits;
   Lamports initial_balance = Lamports::from_sol(1000);
-  Millis max_quote_age{90'000};                ///< older quotes are refused for trading
+  Millis max_quote_age{90'000};                  ///< older quotes are refused for trading
   std::vector<std::int64_t> admin_telegram_ids;  ///< these users are admins from /start on
 };
 

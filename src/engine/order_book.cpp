@@ -14,7 +14,8 @@ std::string price_words(const Price& p, std::uint8_t decimals) { return p.format
 OrderBook::OrderBook(storage::Repository& repository, TradingEngine& trading, QuoteProvider& quotes, const Clock& clock)
     : repository_(repository), trading_(trading), quotes_(quotes), clock_(clock) {}
 
-Result<void> OrderBook::claim(storage::Transaction& tx, std::optional<std::int64_t> update_id, UserId user, TimePoint now) {
+Result<void> OrderBook::claim(storage::Transaction& tx, std::optional<std::int64_t> update_id, UserId user,
+                              TimePoint now) {
   if (!update_id) return {};
   KT_TRY(const bool fresh, tx.claim_update(*update_id, user, now));
   if (!fresh) return duplicate();
@@ -67,7 +68,8 @@ Result<Order> OrderBook::place_exit(const PlaceExitOrder& c) {
     return {};
   }));
   if (position->status != PositionStatus::kOpen) {
-    return rejected("E-CLOSED", "Position #" + std::to_string(c.position.value) + " is already " + std::string(to_string(position->status)));
+    return rejected("E-CLOSED", "Position #" + std::to_string(c.position.value) + " is already " +
+                                    std::string(to_string(position->status)));
   }
   KT_TRY(const Quote quote, quotes_.quote(position->mint, now));
   const bool long_side = position->side == Side::kLong;
@@ -82,7 +84,8 @@ Result<Order> OrderBook::place_exit(const PlaceExitOrder& c) {
   order.expires_at = c.expires_at;
   order.created_at = order.updated_at = now;
   if (c.kind == OrderKind::kTrailingStop) {
-    if (c.trail_bps < 10 || c.trail_bps > 9'000) return rejected("E-ORDER", "A trailing stop distance must be between 0.1% and 90%");
+    if (c.trail_bps < 10 || c.trail_bps > 9'000)
+      return rejected("E-ORDER", "A trailing stop distance must be between 0.1% and 90%");
     order.trail_bps = c.trail_bps;
     order.extreme = quote.price;  // the stop starts below (above, for shorts) the current price
   } else {
@@ -101,7 +104,8 @@ Result<Order> OrderBook::place_exit(const PlaceExitOrder& c) {
     const bool sensible = profit_side == long_side ? above : !above;
     if (!sensible) {
       return rejected("E-ORDER", std::string(profit_side ? "Take-profit" : "Stop-loss") + " at " +
-                                     price_words(trigger, order.decimals) + " is already crossed at the current price " +
+                                     price_words(trigger, order.decimals) +
+                                     " is already crossed at the current price " +
                                      price_words(quote.price, order.decimals) + "; use /close to exit now");
     }
     order.trigger = trigger;
@@ -128,7 +132,8 @@ Result<Order> OrderBook::cancel(UserId user, OrderId id, std::optional<std::int6
     }
     order = *locked;
     if (order.status != OrderStatus::kPending) {
-      return rejected("E-ORDER", "Order " + std::to_string(id.value) + " is already " + std::string(to_string(order.status)));
+      return rejected("E-ORDER",
+                      "Order " + std::to_string(id.value) + " is already " + std::string(to_string(order.status)));
     }
     order.status = OrderStatus::kCancelled;
     order.note = "cancelled by you";
@@ -174,10 +179,12 @@ std::optional<OrderOutcome> OrderBook::fill(const Order& seen, const Quote& quot
     if (!evaluate_order(order, quote.price, now).triggered) return {};
     OrderOutcome out{order, TelegramUserId{}, std::nullopt, std::nullopt, std::nullopt};
     if (order.kind == OrderKind::kLimitBuy) {
-      KT_TRY(out.opened, trading_.open_in(tx, {order.user, order.mint, order.size, order.side, std::nullopt}, quote, now));
+      KT_TRY(out.opened,
+             trading_.open_in(tx, {order.user, order.mint, order.size, order.side, std::nullopt}, quote, now));
       out.order.filled_position = out.opened->position.id;
     } else {
-      KT_TRY(out.closed, trading_.close_in(tx, {order.user, *order.position, order.close_percent, std::nullopt}, quote, now));
+      KT_TRY(out.closed,
+             trading_.close_in(tx, {order.user, *order.position, order.close_percent, std::nullopt}, quote, now));
     }
     out.order.status = OrderStatus::kFilled;
     out.order.filled_at = now;
@@ -199,16 +206,19 @@ std::vector<OrderOutcome> OrderBook::on_tick(const Quote& quote) {
   std::vector<OrderOutcome> outcomes;
   if (!trading_.check_quote_age(quote, now).ok()) return outcomes;  // never fill on a stale price
   std::vector<Order> pending;
-  if (!repository_.read([&](storage::Transaction& tx) -> Result<void> {
-        KT_TRY(pending, tx.pending_orders_for_mint(quote.mint));
-        return {};
-      }).ok()) {
+  if (!repository_
+           .read([&](storage::Transaction& tx) -> Result<void> {
+             KT_TRY(pending, tx.pending_orders_for_mint(quote.mint));
+             return {};
+           })
+           .ok()) {
     return outcomes;
   }
   for (const Order& order : pending) {
     const OrderEvaluation e = evaluate_order(order, quote.price, now);
     if (e.expired) {
-      if (auto o = finish(order.id, OrderStatus::kExpired, "expired", now, std::nullopt)) outcomes.push_back(std::move(*o));
+      if (auto o = finish(order.id, OrderStatus::kExpired, "expired", now, std::nullopt))
+        outcomes.push_back(std::move(*o));
     } else if (e.triggered) {
       if (auto o = fill(order, quote, now)) outcomes.push_back(std::move(*o));
     } else if (e.new_extreme) {
@@ -241,7 +251,8 @@ std::vector<OrderOutcome> OrderBook::expire_due(TimePoint now) {
     return {};
   });
   for (const auto& o : due) {
-    if (auto out = finish(o.id, OrderStatus::kExpired, "expired", now, std::nullopt)) outcomes.push_back(std::move(*out));
+    if (auto out = finish(o.id, OrderStatus::kExpired, "expired", now, std::nullopt))
+      outcomes.push_back(std::move(*out));
   }
   return outcomes;
 }

@@ -35,7 +35,7 @@ struct PlaceExitOrder {
   UserId user;
   PositionId position;
   OrderKind kind = OrderKind::kTakeProfit;
-  ExitTrigger trigger;        ///< TP/SL
+  ExitTrigger trigger;          ///< TP/SL
   std::uint32_t trail_bps = 0;  ///< trailing stop
   std::optional<TimePoint> expires_at;
   std::optional<std::int64_t> update_id;

@@ -19,8 +19,8 @@ Result<void> RiskPolicy::check_size(const User& user, Lamports size) const {
                                       format_sol(limits_.min_position) + " SOL");
   }
   if (auto limit = limit_for(user.role); limit && size > *limit) {
-    return rejected("E-LIMIT", "Position size " + format_sol(size) + " SOL exceeds your " + std::string(to_string(user.role)) +
-                                   " limit of " + format_sol(*limit) + " SOL");
+    return rejected("E-LIMIT", "Position size " + format_sol(size) + " SOL exceeds your " +
+                                   std::string(to_string(user.role)) + " limit of " + format_sol(*limit) + " SOL");
   }
   return {};
 }
@@ -29,7 +29,8 @@ Result<void> RiskPolicy::check_open(const User& user, const Wallet& wallet, std:
                                     const OpenFill& fill) const {
   KT_TRY_VOID(check_size(user, size));
   if (open_positions >= limits_.max_open_positions) {
-    return rejected("E-MAX-POSITIONS", "You have " + std::to_string(open_positions) + " open positions; the maximum is " +
+    return rejected("E-MAX-POSITIONS", "You have " + std::to_string(open_positions) +
+                                           " open positions; the maximum is " +
                                            std::to_string(limits_.max_open_positions) + ". Close one first");
   }
   if (wallet.balance < fill.total_debit) {
@@ -43,8 +44,9 @@ Result<void> RiskPolicy::check_open(const User& user, const Wallet& wallet, std:
 Result<void> check_fresh(const Quote& quote, TimePoint now, Millis max_age) {
   const auto age = quote.age(now);
   if (age > max_age) {
-    return rejected("E-STALE-PRICE", "The latest price (" + quote.source + ") is " + std::to_string(age.count() / 1000) +
-                                         " s old, over the " + std::to_string(max_age.count() / 1000) +
+    return rejected("E-STALE-PRICE", "The latest price (" + quote.source + ") is " +
+                                         std::to_string(age.count() / 1000) + " s old, over the " +
+                                         std::to_string(max_age.count() / 1000) +
                                          " s limit; no trade was made. Try again shortly");
   }
   return {};

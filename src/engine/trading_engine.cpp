@@ -9,7 +9,8 @@ Error duplicate() { return rejected(kDuplicateUpdate, "this update was already p
 
 }  // namespace
 
-TradingEngine::TradingEngine(storage::Repository& repository, QuoteProvider& quotes, const Clock& clock, EngineConfig config)
+TradingEngine::TradingEngine(storage::Repository& repository, QuoteProvider& quotes, const Clock& clock,
+                             EngineConfig config)
     : repository_(repository), quotes_(quotes), clock_(clock), config_(std::move(config)), risk_(config_.limits) {}
 
 Result<Quote> TradingEngine::fresh_quote(const Mint& mint, TimePoint now) {
@@ -21,7 +22,8 @@ Result<Quote> TradingEngine::fresh_quote(const Mint& mint, TimePoint now) {
 Result<Position> owned_position(storage::Transaction& tx, UserId user, PositionId id, bool lock) {
   auto position = lock ? tx.lock_position(id) : tx.get_position(id);
   if (!position.ok()) {
-    if (position.error().kind == ErrorKind::kNotFound) return not_found("E-NO-POSITION", "Position #" + std::to_string(id.value) + " not found");
+    if (position.error().kind == ErrorKind::kNotFound)
+      return not_found("E-NO-POSITION", "Position #" + std::to_string(id.value) + " not found");
     return std::move(position).error();
   }
   if (position->user != user) return not_found("E-NO-POSITION", "Position #" + std::to_string(id.value) + " not found");
@@ -127,8 +129,8 @@ Result<PositionOpened> TradingEngine::open_in(storage::Transaction& tx, const Op
   return out;
 }
 
-Result<PositionClosed> TradingEngine::close_in(storage::Transaction& tx, const ClosePosition& command, const Quote& quote,
-                                               TimePoint now) {
+Result<PositionClosed> TradingEngine::close_in(storage::Transaction& tx, const ClosePosition& command,
+                                               const Quote& quote, TimePoint now) {
   if (command.percent < 1 || command.percent > 100) {
     return rejected("E-PERCENT", "The percentage to close must be between 1 and 100");
   }
@@ -137,11 +139,13 @@ Result<PositionClosed> TradingEngine::close_in(storage::Transaction& tx, const C
   KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
   KT_TRY(Position p, owned_position(tx, command.user, command.position, true));
   if (p.status != PositionStatus::kOpen) {
-    return rejected("E-CLOSED", "Position #" + std::to_string(p.id.value) + " is already " + std::string(to_string(p.status)));
+    return rejected("E-CLOSED",
+                    "Position #" + std::to_string(p.id.value) + " is already " + std::string(to_string(p.status)));
   }
-  const std::uint64_t qty = command.percent == 100
-                                ? p.qty_raw
-                                : static_cast<std::uint64_t>(static_cast<u128>(p.qty_raw) * static_cast<unsigned>(command.percent) / 100);
+  const std::uint64_t qty =
+      command.percent == 100
+          ? p.qty_raw
+          : static_cast<std::uint64_t>(static_cast<u128>(p.qty_raw) * static_cast<unsigned>(command.percent) / 100);
   if (qty == 0) return rejected("E-SIZE", "That is less than one base unit of the token; close a larger share");
   KT_TRY(out.fill, fill_close(p, qty, quote, config_.fees));
   if (out.fill.liquidated && qty != p.qty_raw) {

@@ -60,10 +60,14 @@ class TradingEngine {
   /// The transactional steps, for callers that already hold a write transaction (order fills):
   /// they lock the wallet, re-check every rule and write position + ledger. The update id, if
   /// any, must already be claimed by the caller.
-  Result<PositionOpened> open_in(storage::Transaction& tx, const OpenPosition& command, const Quote& quote, TimePoint now);
-  Result<PositionClosed> close_in(storage::Transaction& tx, const ClosePosition& command, const Quote& quote, TimePoint now);
+  Result<PositionOpened> open_in(storage::Transaction& tx, const OpenPosition& command, const Quote& quote,
+                                 TimePoint now);
+  Result<PositionClosed> close_in(storage::Transaction& tx, const ClosePosition& command, const Quote& quote,
+                                  TimePoint now);
   /// Refuses a quote older than the configured limit.
-  Result<void> check_quote_age(const Quote& quote, TimePoint now) const { return check_fresh(quote, now, config_.max_quote_age); }
+  Result<void> check_quote_age(const Quote& quote, TimePoint now) const {
+    return check_fresh(quote, now, config_.max_quote_age);
+  }
 
   const EngineConfig& config() const { return config_; }
   const RiskPolicy& risk() const { return risk_; }

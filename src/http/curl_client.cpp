@@ -41,7 +41,8 @@ std::string url_origin(const std::string& url) {
   auto scheme_end = url.find("://");
   std::size_t host_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
   auto host_end = url.find_first_of("/?#", host_start);
-  std::string authority = url.substr(host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
+  std::string authority =
+      url.substr(host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
   if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
   return url.substr(0, host_start) + authority;
 }
@@ -76,10 +77,12 @@ std::size_t on_header(char* data, std::size_t size, std::size_t count, void* use
   auto colon = line.find(':');
   if (colon == std::string_view::npos) return size * count;
   std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(), [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::transform(name.begin(), name.end(), name.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   std::string_view value = line.substr(colon + 1);
   while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' ')) value.remove_suffix(1);
+  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
+    value.remove_suffix(1);
   headers->emplace_back(std::move(name), std::string(value));
   return size * count;
 }
@@ -170,9 +173,9 @@ class CurlClient final : public Client {
     }
     if (code != CURLE_OK) {
       std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-      return retryable("E-NETWORK", scrub(fmt::format("{} {} failed: {}", request.method,
-                                                      url_origin(request.url), detail),
-                                          request.url));
+      return retryable(
+          "E-NETWORK",
+          scrub(fmt::format("{} {} failed: {}", request.method, url_origin(request.url), detail), request.url));
     }
     curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
     return response;

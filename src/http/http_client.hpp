@@ -15,8 +15,8 @@ namespace kt::http {
 /// A part of a multipart/form-data body (sendPhoto uploads).
 struct FormPart {
   std::string name;
-  std::string value;      ///< the field's content (bytes for a file)
-  std::string filename;   ///< non-empty: sent as a file part
+  std::string value;     ///< the field's content (bytes for a file)
+  std::string filename;  ///< non-empty: sent as a file part
   std::string content_type;
 };
 
@@ -24,8 +24,8 @@ struct Request {
   std::string method = "GET";  ///< GET or POST
   std::string url;
   std::vector<std::pair<std::string, std::string>> headers;
-  std::string body;                ///< sent as is (set a Content-Type header)
-  std::vector<FormPart> form;      ///< non-empty: multipart/form-data body instead of `body`
+  std::string body;            ///< sent as is (set a Content-Type header)
+  std::vector<FormPart> form;  ///< non-empty: multipart/form-data body instead of `body`
   std::chrono::milliseconds timeout{10'000};
   /// When set and it becomes true, the transfer is aborted (within about a second; long polls).
   const std::atomic<bool>* cancel = nullptr;

@@ -29,7 +29,10 @@ class PriceSource {
   /// Name, symbol, decimals and risk facts, when the source knows them.
   virtual Result<TokenInfo> token_info(const Mint& mint, TimePoint now) = 0;
   /// Symbol → mint for tokens this source knows by name (the demo market's BONK, WIF, ...).
-  virtual std::optional<Mint> resolve_symbol(const std::string& upper_symbol) const { (void)upper_symbol; return std::nullopt; }
+  virtual std::optional<Mint> resolve_symbol(const std::string& upper_symbol) const {
+    (void)upper_symbol;
+    return std::nullopt;
+  }
   /// True for demo/replay: their quotes are labelled SIMULATED.
   virtual bool simulated() const { return false; }
 };

@@ -152,7 +152,8 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
       Result<void> status;
       auto& history = history_for(tx, q.mint, now, status);
       KT_TRY_VOID(status);
-      KT_TRY_VOID(tx.insert_price(storage::PriceRecord{q.mint, q.price, q.decimals, q.usd_per_token, q.source, q.observed_at}));
+      KT_TRY_VOID(
+          tx.insert_price(storage::PriceRecord{q.mint, q.price, q.decimals, q.usd_per_token, q.source, q.observed_at}));
       history.push_back({q.observed_at, q.price.sol_per_token(q.decimals)});
       while (!history.empty() && history.front().at < now - kHistorySpan) history.pop_front();
       const std::vector<PricePoint> points(history.begin(), history.end());

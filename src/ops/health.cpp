@@ -14,7 +14,9 @@ std::string HealthReport::to_json() const {
   return body.dump();
 }
 
-void HealthChecker::add(std::string name, HealthCheck check) { checks_.emplace_back(std::move(name), std::move(check)); }
+void HealthChecker::add(std::string name, HealthCheck check) {
+  checks_.emplace_back(std::move(name), std::move(check));
+}
 
 HealthReport HealthChecker::run() const {
   HealthReport report;

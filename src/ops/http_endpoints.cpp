@@ -9,8 +9,8 @@ namespace kt::ops {
 
 Result<std::pair<std::string, int>> parse_listen_address(const std::string& listen) {
   const auto bad = [&] {
-    return fatal("E-CONFIG", "http.listen: expected HOST:PORT such as 127.0.0.1:9464 (or \"\" to disable), got \"" +
-                                 listen + "\"");
+    return fatal("E-CONFIG",
+                 "http.listen: expected HOST:PORT such as 127.0.0.1:9464 (or \"\" to disable), got \"" + listen + "\"");
   };
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0 || colon + 1 == listen.size()) return bad();
@@ -60,7 +60,8 @@ Result<void> OpsHttpServer::start() {
   } else if (!server->bind_to_port(address.first, port)) {
     port = -1;
   }
-  if (port <= 0) return fatal("E-HTTP-BIND", "http.listen: cannot listen on " + listen_ + " (address in use or not local?)");
+  if (port <= 0)
+    return fatal("E-HTTP-BIND", "http.listen: cannot listen on " + listen_ + " (address in use or not local?)");
   server_ = std::move(server);
   port_ = port;
   thread_ = std::thread([this] { server_->listen_after_bind(); });

@@ -113,8 +113,10 @@ std::string Redactor::redact(std::string_view text) const {
 }
 
 std::string url_password(std::string_view url) {
-  if (auto [b, e] = userinfo_password_span(url); b != std::string_view::npos) return percent_decode(url.substr(b + 1, e - b - 1));
-  if (auto [b, e] = query_password_span(url); b != std::string_view::npos) return percent_decode(url.substr(b + 9, e - b - 9));
+  if (auto [b, e] = userinfo_password_span(url); b != std::string_view::npos)
+    return percent_decode(url.substr(b + 1, e - b - 1));
+  if (auto [b, e] = query_password_span(url); b != std::string_view::npos)
+    return percent_decode(url.substr(b + 9, e - b - 9));
   return "";
 }
 
@@ -136,8 +138,10 @@ std::vector<std::string> secrets_of(const Config& config) {
   std::vector<std::string> secrets = {config.telegram.token, config.telegram.webhook_secret,
                                       config.prices.jupiter_api_key};
   const std::string& url = config.database.url;
-  if (auto [b, e] = userinfo_password_span(url); b != std::string_view::npos) secrets.push_back(url.substr(b + 1, e - b - 1));
-  if (auto [b, e] = query_password_span(url); b != std::string_view::npos) secrets.push_back(url.substr(b + 9, e - b - 9));
+  if (auto [b, e] = userinfo_password_span(url); b != std::string_view::npos)
+    secrets.push_back(url.substr(b + 1, e - b - 1));
+  if (auto [b, e] = query_password_span(url); b != std::string_view::npos)
+    secrets.push_back(url.substr(b + 9, e - b - 9));
   secrets.push_back(url_password(url));
   std::erase_if(secrets, [](const std::string& s) { return s.empty(); });
   return secrets;
@@ -172,7 +176,8 @@ class FanOutSink final : public spdlog::sinks::base_sink<std::mutex> {
   void sink_it_(const spdlog::details::log_msg& msg) override {
     std::string text = redactor_.redact(std::string_view(msg.payload.data(), msg.payload.size()));
     // One event, one line: a multi-line message keeps its breaks visibly escaped.
-    for (std::size_t pos = text.find_first_of("\r\n"); pos != std::string::npos; pos = text.find_first_of("\r\n", pos)) {
+    for (std::size_t pos = text.find_first_of("\r\n"); pos != std::string::npos;
+         pos = text.find_first_of("\r\n", pos)) {
       text.replace(pos, 1, text[pos] == '\n' ? "\\n" : "\\r");
     }
     spdlog::details::log_msg copy(msg);

@@ -39,7 +39,8 @@ std::vector<std::uint64_t> Histogram::cumulative_counts() const {
 template <class T>
 T& Family<T>::with(const std::vector<std::string>& label_values) {
   if (label_values.size() != label_names_.size()) {
-    throw std::logic_error(fmt::format("metric expects {} label values, got {}", label_names_.size(), label_values.size()));
+    throw std::logic_error(
+        fmt::format("metric expects {} label values, got {}", label_names_.size(), label_values.size()));
   }
   {
     std::shared_lock lock(mutex_);
@@ -83,9 +84,12 @@ bool valid_name(const std::string& name, bool label) {
 std::string escape_help(const std::string& help) {
   std::string out;
   for (char c : help) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -152,7 +156,8 @@ Family<Histogram>& Registry::histogram(const std::string& name, const std::strin
                                        std::vector<std::string> labels) {
   Histogram probe(bounds);  // validates the bounds now rather than at the first observation
   Entry& e = add(name, help, MetricType::kHistogram, labels);
-  e.histograms.reset(new Family<Histogram>(std::move(labels), [bounds] { return std::make_unique<Histogram>(bounds); }));
+  e.histograms.reset(
+      new Family<Histogram>(std::move(labels), [bounds] { return std::make_unique<Histogram>(bounds); }));
   if (e.labels.empty()) e.histograms->get();
   return *e.histograms;
 }
@@ -221,10 +226,14 @@ std::string escape_label_value(const std::string& value) {
   std::string out;
   out.reserve(value.size());
   for (char c : value) {
-    if (c == '\\') out += "\\\\";
-    else if (c == '"') out += "\\\"";
-    else if (c == '\n') out += "\\n";
-    else out += c;
+    if (c == '\\')
+      out += "\\\\";
+    else if (c == '"')
+      out += "\\\"";
+    else if (c == '\n')
+      out += "\\n";
+    else
+      out += c;
   }
   return out;
 }
@@ -267,8 +276,10 @@ std::string_view service_name(RateLimitedService s) {
 
 BotMetrics::BotMetrics(Registry& r)
     : sources_(std::make_shared<Sources>()),
-      updates_received_(r.counter("kitrader_updates_received_total", "Telegram updates (or console lines) taken in.").get()),
-      commands_(r.counter("kitrader_commands_total", "Commands handled, by command and outcome.", {"command", "outcome"})),
+      updates_received_(
+          r.counter("kitrader_updates_received_total", "Telegram updates (or console lines) taken in.").get()),
+      commands_(
+          r.counter("kitrader_commands_total", "Commands handled, by command and outcome.", {"command", "outcome"})),
       command_latency_(r.histogram("kitrader_command_duration_seconds", "Time from update to reply, by command.",
                                    latency_buckets(), {"command"})),
       trades_(r.counter("kitrader_trades_total", "Trades executed, by action (open, close).", {"action"})),
@@ -294,23 +305,25 @@ BotMetrics::BotMetrics(Registry& r)
       return out;
     };
   };
-  r.callback("kitrader_rpc_requests_total", "Solana RPC requests sent, by endpoint.", MetricType::kCounter, {"endpoint"},
-             rpc([](const RpcEndpointSample& e) { return static_cast<double>(e.requests); }));
+  r.callback("kitrader_rpc_requests_total", "Solana RPC requests sent, by endpoint.", MetricType::kCounter,
+             {"endpoint"}, rpc([](const RpcEndpointSample& e) { return static_cast<double>(e.requests); }));
   r.callback("kitrader_rpc_errors_total", "Solana RPC requests that failed, by endpoint.", MetricType::kCounter,
              {"endpoint"}, rpc([](const RpcEndpointSample& e) { return static_cast<double>(e.errors); }));
   r.callback("kitrader_rpc_breaker_state", "Circuit breaker per RPC endpoint: 0 closed, 1 half-open, 2 open.",
-             MetricType::kGauge, {"endpoint"}, rpc([](const RpcEndpointSample& e) { return static_cast<double>(e.breaker); }));
-  r.callback("kitrader_price_age_seconds", "Seconds since each price source last answered (+Inf: never).",
-             MetricType::kGauge, {"source"}, [s] {
-               std::vector<Sample> out;
-               auto source = s->get(&Sources::prices);
-               if (source) {
-                 for (const auto& p : source()) {
-                   out.push_back({{p.source}, p.age_seconds ? *p.age_seconds : std::numeric_limits<double>::infinity()});
-                 }
-               }
-               return out;
-             });
+             MetricType::kGauge, {"endpoint"},
+             rpc([](const RpcEndpointSample& e) { return static_cast<double>(e.breaker); }));
+  r.callback(
+      "kitrader_price_age_seconds", "Seconds since each price source last answered (+Inf: never).", MetricType::kGauge,
+      {"source"}, [s] {
+        std::vector<Sample> out;
+        auto source = s->get(&Sources::prices);
+        if (source) {
+          for (const auto& p : source()) {
+            out.push_back({{p.source}, p.age_seconds ? *p.age_seconds : std::numeric_limits<double>::infinity()});
+          }
+        }
+        return out;
+      });
   r.callback("kitrader_outbound_queue_depth", "Telegram API calls waiting or in flight.", MetricType::kGauge, {}, [s] {
     auto source = s->get(&Sources::outbound);
     return source ? std::vector<Sample>{{{}, static_cast<double>(source().depth)}} : std::vector<Sample>{};

@@ -19,7 +19,8 @@ std::optional<double> to_double(const std::optional<std::string>& text) {
 
 }  // namespace
 
-DexScreenerSource::DexScreenerSource(http::Client& client, DexScreenerOptions options, std::shared_ptr<SolUsdCache> sol_usd, std::shared_ptr<MintDecimals> decimals)
+DexScreenerSource::DexScreenerSource(http::Client& client, DexScreenerOptions options,
+                                     std::shared_ptr<SolUsdCache> sol_usd, std::shared_ptr<MintDecimals> decimals)
     : client_(client), options_(std::move(options)), sol_usd_(std::move(sol_usd)), decimals_(std::move(decimals)) {
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
 }
@@ -36,7 +37,8 @@ Result<std::map<Mint, DexPair>> DexScreenerSource::fetch(std::span<const Mint> m
   KT_TRY(auto pairs, parse_dexscreener_tokens(body));
   const auto sol = pairs.find(wrapped_sol());
   if (sol != pairs.end() && is_usd_stablecoin(sol->second.quote_mint)) {
-    sol_usd_->put(SolUsd{sol->second.price_native, to_double(sol->second.price_native).value_or(0), "dexscreener", now});
+    sol_usd_->put(
+        SolUsd{sol->second.price_native, to_double(sol->second.price_native).value_or(0), "dexscreener", now});
   }
   return pairs;
 }

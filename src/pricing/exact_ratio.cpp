@@ -26,9 +26,7 @@ const Mint& wrapped_sol() {
   return mint;
 }
 
-bool is_usd_stablecoin(const Mint& mint) {
-  return mint.to_string() == kUsdcMint || mint.to_string() == kUsdtMint;
-}
+bool is_usd_stablecoin(const Mint& mint) { return mint.to_string() == kUsdcMint || mint.to_string() == kUsdtMint; }
 
 Result<ExactDecimal> parse_exact_decimal(std::string_view text) {
   int exponent = 0;
@@ -67,7 +65,8 @@ Result<std::string> json_number_text(const nlohmann::json& value) {
 
 Result<Price> price_from_ratio_of_decimals(const ExactDecimal& per_token, const ExactDecimal& per_sol,
                                            std::uint8_t decimals) {
-  if (per_token.mantissa == 0 || per_sol.mantissa == 0) return rejected("E-PRICE", "a price ratio needs positive terms");
+  if (per_token.mantissa == 0 || per_sol.mantissa == 0)
+    return rejected("E-PRICE", "a price ratio needs positive terms");
   const int power = per_token.exponent - per_sol.exponent + 9 - static_cast<int>(decimals);
   const auto scale = pow10_checked(power < 0 ? -power : power);
   if (!scale) return rejected("E-PRICE", "the price is out of range");

@@ -42,9 +42,10 @@ Result<std::map<Mint, JupiterPrice>> parse_jupiter_v3(std::string_view body) {
     if (!mint || !entry.is_object()) continue;
     auto usd = price_at(entry, "usdPrice");
     if (!usd) continue;
-    JupiterPrice p{*mint, *usd, std::nullopt, number_at(entry, "priceChange24h"), number_at(entry, "liquidity"),
+    JupiterPrice p{*mint,       *usd, std::nullopt, number_at(entry, "priceChange24h"), number_at(entry, "liquidity"),
                    std::nullopt};
-    if (const auto it = entry.find("decimals"); it != entry.end() && it->is_number_unsigned() && it->get<std::uint64_t>() <= 255) {
+    if (const auto it = entry.find("decimals");
+        it != entry.end() && it->is_number_unsigned() && it->get<std::uint64_t>() <= 255) {
       p.decimals = static_cast<std::uint8_t>(it->get<std::uint64_t>());
     }
     if (const auto it = entry.find("blockId"); it != entry.end() && it->is_number_integer()) {

@@ -16,7 +16,7 @@ inline constexpr std::size_t kJupiterMaxIds = 50;  ///< ids per price call
 /// Jupiter's price of one mint.
 struct JupiterPrice {
   Mint mint;
-  std::string usd_price;  ///< exact text: v3's number in shortest round-trip form, v2's string as sent
+  std::string usd_price;                 ///< exact text: v3's number in shortest round-trip form, v2's string as sent
   std::optional<std::uint8_t> decimals;  ///< v3 only
   std::optional<double> change_24h_pct;  ///< v3 only
   std::optional<double> liquidity_usd;   ///< v3 only

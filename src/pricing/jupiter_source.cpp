@@ -18,7 +18,8 @@ double to_double(const std::string& text) {
 
 }  // namespace
 
-JupiterSource::JupiterSource(http::Client& client, JupiterOptions options, std::shared_ptr<SolUsdCache> sol_usd, std::shared_ptr<MintDecimals> decimals)
+JupiterSource::JupiterSource(http::Client& client, JupiterOptions options, std::shared_ptr<SolUsdCache> sol_usd,
+                             std::shared_ptr<MintDecimals> decimals)
     : client_(client), options_(std::move(options)), sol_usd_(std::move(sol_usd)), decimals_(std::move(decimals)) {
   while (!options_.base_url.empty() && options_.base_url.back() == '/') options_.base_url.pop_back();
 }

@@ -24,7 +24,7 @@ struct JupiterOptions {
 class JupiterSource final : public market::PriceSource {
  public:
   JupiterSource(http::Client& client, JupiterOptions options, std::shared_ptr<SolUsdCache> sol_usd,
-                    std::shared_ptr<MintDecimals> decimals);
+                std::shared_ptr<MintDecimals> decimals);
 
   std::string name() const override { return "jupiter"; }
   Result<Quote> quote(const Mint& mint, TimePoint now) override;

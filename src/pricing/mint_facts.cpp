@@ -48,7 +48,8 @@ std::vector<Result<std::uint8_t>> MintDecimals::get(std::span<const Mint> mints)
   }
   if (!missing.empty()) {
     if (rpc_ == nullptr) {
-      for (auto i : where) out[i] = retryable("E-NO-DECIMALS", "token decimals need an RPC endpoint and none is configured");
+      for (auto i : where)
+        out[i] = retryable("E-NO-DECIMALS", "token decimals need an RPC endpoint and none is configured");
     } else {
       auto accounts = rpc_->get_multiple_accounts(missing);
       for (std::size_t j = 0; j < missing.size(); ++j) {

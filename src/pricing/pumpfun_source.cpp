@@ -18,8 +18,8 @@ const solana::Pubkey& token_2022_program() {
   return key;
 }
 
-Result<Quote> curve_quote(const Mint& mint, const std::optional<solana::AccountInfo>& account,
-                          std::uint8_t decimals, TimePoint now) {
+Result<Quote> curve_quote(const Mint& mint, const std::optional<solana::AccountInfo>& account, std::uint8_t decimals,
+                          TimePoint now) {
   if (!account || account->owner != pump_program()) {
     return not_found("E-UNKNOWN-TOKEN", "no pump.fun bonding curve for " + mint.short_form());
   }

@@ -46,7 +46,8 @@ class SolUsdCache {
     std::function<void(SolUsdCache&, TimePoint)> refresher;
     {
       std::lock_guard lock(mutex_);
-      if (!refresher_ || (last_refresh_ && now >= *last_refresh_ && now - *last_refresh_ < min_interval_)) return std::nullopt;
+      if (!refresher_ || (last_refresh_ && now >= *last_refresh_ && now - *last_refresh_ < min_interval_))
+        return std::nullopt;
       last_refresh_ = now;
       refresher = refresher_;
     }

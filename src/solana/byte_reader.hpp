@@ -66,7 +66,9 @@ class ByteReader {
     return std::string(reinterpret_cast<const char*>(raw.data()), raw.size());
   }
 
-  Error malformed(const std::string& detail) const { return rejected("E-ACCOUNT-DATA", std::string(what_) + ": " + detail); }
+  Error malformed(const std::string& detail) const {
+    return rejected("E-ACCOUNT-DATA", std::string(what_) + ": " + detail);
+  }
 
  private:
   template <class T>

@@ -18,7 +18,8 @@ Result<MetaplexMetadata> decode_metaplex_metadata(std::span<const std::uint8_t> 
   ByteReader r(data, "Metaplex metadata");
   MetaplexMetadata out;
   KT_TRY(out.key, r.u8());
-  if (out.key != kMetaplexKeyMetadataV1) return r.malformed("key " + std::to_string(out.key) + " is not MetadataV1 (4)");
+  if (out.key != kMetaplexKeyMetadataV1)
+    return r.malformed("key " + std::to_string(out.key) + " is not MetadataV1 (4)");
   KT_TRY(out.update_authority, r.pubkey());
   KT_TRY(out.mint, r.pubkey());
   KT_TRY(std::string name, r.borsh_string());

@@ -21,7 +21,8 @@ constexpr Fe kP = {{0xffffffffffffffedULL, 0xffffffffffffffffULL, 0xffffffffffff
 // d = -121665/121666 mod p, the edwards25519 curve constant.
 constexpr Fe kD = {{0x75eb4dca135978a3ULL, 0x00700a4d4141d8abULL, 0x8cc740797779e898ULL, 0x52036cee2b6ffe73ULL}};
 // (p - 1) / 2, the exponent of Euler's criterion.
-constexpr Fe kHalfPMinus1 = {{0xfffffffffffffff6ULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0x3fffffffffffffffULL}};
+constexpr Fe kHalfPMinus1 = {
+    {0xfffffffffffffff6ULL, 0xffffffffffffffffULL, 0xffffffffffffffffULL, 0x3fffffffffffffffULL}};
 
 // Adds c·38 (2^256 ≡ 38 mod p) until no carry is left.
 void fold_carry(Fe& r, u128x c) {
@@ -119,7 +120,8 @@ Result<void> check_seeds(const std::vector<Seed>& seeds, std::size_t max_seeds) 
     return rejected("E-PDA-SEEDS", std::to_string(seeds.size()) + " seeds, at most " + std::to_string(max_seeds));
   }
   for (const auto& s : seeds) {
-    if (s.size() > kMaxSeedLen) return rejected("E-PDA-SEEDS", "a seed of " + std::to_string(s.size()) + " bytes, at most 32");
+    if (s.size() > kMaxSeedLen)
+      return rejected("E-PDA-SEEDS", "a seed of " + std::to_string(s.size()) + " bytes, at most 32");
   }
   return ok_result();
 }

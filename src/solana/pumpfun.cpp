@@ -6,7 +6,8 @@ namespace kt::solana {
 
 Result<BondingCurve> decode_bonding_curve(std::span<const std::uint8_t> data) {
   ByteReader r(data, "pump.fun bonding curve");
-  if (data.size() < kBondingCurveMinLen) return r.malformed(std::to_string(data.size()) + " bytes, a bonding curve has at least 49");
+  if (data.size() < kBondingCurveMinLen)
+    return r.malformed(std::to_string(data.size()) + " bytes, a bonding curve has at least 49");
   if (!std::equal(kBondingCurveDiscriminator.begin(), kBondingCurveDiscriminator.end(), data.begin())) {
     return r.malformed("the first 8 bytes are not the BondingCurve discriminator");
   }

@@ -14,7 +14,8 @@ namespace kt::solana {
 
 inline constexpr std::string_view kPumpFunProgramId = "6EF8rrecthR5Dkzon8Nwu78hRvfCKubJ14M5uBEwF6P";
 /// Anchor discriminator of the BondingCurve account: sha256("account:BondingCurve")[0..8).
-inline constexpr std::array<std::uint8_t, 8> kBondingCurveDiscriminator = {0x17, 0xb7, 0xf8, 0x37, 0x60, 0xd8, 0xac, 0x60};
+inline constexpr std::array<std::uint8_t, 8> kBondingCurveDiscriminator = {0x17, 0xb7, 0xf8, 0x37,
+                                                                           0x60, 0xd8, 0xac, 0x60};
 inline constexpr std::size_t kBondingCurveMinLen = 49;
 inline constexpr std::uint32_t kPumpFunFeeBps = 100;  ///< Global.fee_basis_points in the program docs
 inline constexpr std::uint8_t kPumpFunTokenDecimals = 6;

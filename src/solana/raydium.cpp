@@ -52,7 +52,8 @@ Result<RaydiumAmmV4> decode_raydium_amm_v4(std::span<const std::uint8_t> data) {
   KT_TRY(p.owner, at(r, kOwner, &R::pubkey));
   KT_TRY(p.lp_reserve, at(r, kLpReserve, &R::u64));
   if (p.coin_decimals > 19 || p.pc_decimals > 19) {
-    return r.malformed("decimals " + std::to_string(p.coin_decimals) + "/" + std::to_string(p.pc_decimals) + " out of range");
+    return r.malformed("decimals " + std::to_string(p.coin_decimals) + "/" + std::to_string(p.pc_decimals) +
+                       " out of range");
   }
   return p;
 }
@@ -62,14 +63,16 @@ Result<RaydiumReserves> raydium_reserves(const RaydiumAmmV4& pool, std::uint64_t
   if (coin_vault_amount < pool.need_take_pnl_coin || pc_vault_amount < pool.need_take_pnl_pc) {
     return rejected("E-RESERVES", "Raydium vault amounts (" + std::to_string(coin_vault_amount) + ", " +
                                       std::to_string(pc_vault_amount) + ") are below the pool's unclaimed PnL (" +
-                                      std::to_string(pool.need_take_pnl_coin) + ", " + std::to_string(pool.need_take_pnl_pc) + ")");
+                                      std::to_string(pool.need_take_pnl_coin) + ", " +
+                                      std::to_string(pool.need_take_pnl_pc) + ")");
   }
   return RaydiumReserves{coin_vault_amount - pool.need_take_pnl_coin, pc_vault_amount - pool.need_take_pnl_pc};
 }
 
 Result<std::uint32_t> raydium_swap_fee_bps(const RaydiumAmmV4& pool) {
   const u128 num = u128{pool.swap_fee_numerator} * 10'000;
-  if (pool.swap_fee_denominator == 0 || num % pool.swap_fee_denominator != 0 || num / pool.swap_fee_denominator > 10'000) {
+  if (pool.swap_fee_denominator == 0 || num % pool.swap_fee_denominator != 0 ||
+      num / pool.swap_fee_denominator > 10'000) {
     return rejected("E-ACCOUNT-DATA", "Raydium swap fee " + std::to_string(pool.swap_fee_numerator) + "/" +
                                           std::to_string(pool.swap_fee_denominator) + " is not a whole number of bps");
   }

@@ -5,7 +5,9 @@
 namespace kt::solana {
 namespace {
 
-Error parse_error(const std::string& detail) { return retryable("E-RPC-PARSE", "malformed JSON-RPC response: " + detail); }
+Error parse_error(const std::string& detail) {
+  return retryable("E-RPC-PARSE", "malformed JSON-RPC response: " + detail);
+}
 
 Result<RpcError> parse_error_object(const Json& e) {
   if (!e.is_object()) return parse_error("error is not an object");

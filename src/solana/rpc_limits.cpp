@@ -7,7 +7,8 @@
 namespace kt::solana {
 
 TokenBucket::TokenBucket(double requests_per_second, int burst) {
-  if (!(requests_per_second > 0) || burst < 1) throw std::invalid_argument("token bucket needs a positive rate and burst");
+  if (!(requests_per_second > 0) || burst < 1)
+    throw std::invalid_argument("token bucket needs a positive rate and burst");
   interval_ = std::chrono::microseconds(static_cast<std::int64_t>(std::llround(1e6 / requests_per_second)));
   if (interval_.count() < 1) interval_ = std::chrono::microseconds(1);
   tolerance_ = interval_ * (burst - 1);

@@ -15,7 +15,8 @@ Result<std::uint64_t> get_u64(const Json& obj, const char* key) {
   const auto it = obj.find(key);
   if (it == obj.end()) return bad(std::string("missing ") + key);
   if (it->is_number_unsigned()) return it->get<std::uint64_t>();
-  if (it->is_number_integer() && it->get<std::int64_t>() >= 0) return static_cast<std::uint64_t>(it->get<std::int64_t>());
+  if (it->is_number_integer() && it->get<std::int64_t>() >= 0)
+    return static_cast<std::uint64_t>(it->get<std::int64_t>());
   return bad(std::string(key) + " is not a non-negative integer");
 }
 
@@ -82,7 +83,8 @@ Json multiple_accounts_params(std::span<const Pubkey> keys, std::string_view com
 std::vector<std::span<const Pubkey>> chunk_keys(std::span<const Pubkey> keys, std::size_t per_call) {
   if (per_call == 0) throw std::logic_error("chunk size 0");
   std::vector<std::span<const Pubkey>> out;
-  for (std::size_t i = 0; i < keys.size(); i += per_call) out.push_back(keys.subspan(i, std::min(per_call, keys.size() - i)));
+  for (std::size_t i = 0; i < keys.size(); i += per_call)
+    out.push_back(keys.subspan(i, std::min(per_call, keys.size() - i)));
   return out;
 }
 
@@ -123,10 +125,12 @@ Result<WithContext<std::vector<std::optional<AccountInfo>>>> parse_get_multiple_
 
 Result<HealthStatus> parse_get_health(const RpcResponse& response) {
   if (response.error) {
-    if (response.error->code != kRpcNodeUnhealthy) return bad("getHealth error " + std::to_string(response.error->code));
+    if (response.error->code != kRpcNodeUnhealthy)
+      return bad("getHealth error " + std::to_string(response.error->code));
     return HealthStatus{false, response.error->num_slots_behind(), response.error->message};
   }
-  if (response.result.is_string() && response.result.get<std::string>() == "ok") return HealthStatus{true, std::nullopt, "ok"};
+  if (response.result.is_string() && response.result.get<std::string>() == "ok")
+    return HealthStatus{true, std::nullopt, "ok"};
   return bad("getHealth result is not \"ok\"");
 }
 
@@ -141,7 +145,8 @@ Result<WithContext<UiTokenAmount>> parse_token_amount(const Json& result) {
     UiTokenAmount out;
     KT_TRY(const std::string amount, get_string(value, "amount"));
     const auto [end, ec] = std::from_chars(amount.data(), amount.data() + amount.size(), out.amount);
-    if (ec != std::errc() || end != amount.data() + amount.size() || amount.empty()) return bad("amount '" + amount + "'");
+    if (ec != std::errc() || end != amount.data() + amount.size() || amount.empty())
+      return bad("amount '" + amount + "'");
     KT_TRY(const std::uint64_t decimals, get_u64(value, "decimals"));
     if (decimals > 255) return bad("decimals " + std::to_string(decimals));
     out.decimals = static_cast<std::uint8_t>(decimals);

@@ -61,7 +61,8 @@ Json account_info_params(const Pubkey& key, std::string_view commitment = "confi
 /// Params of getMultipleAccounts for at most 100 keys (more is a programming error: split first).
 Json multiple_accounts_params(std::span<const Pubkey> keys, std::string_view commitment = "confirmed");
 /// Splits keys into chunks of at most `per_call`, order kept.
-std::vector<std::span<const Pubkey>> chunk_keys(std::span<const Pubkey> keys, std::size_t per_call = kMaxAccountsPerCall);
+std::vector<std::span<const Pubkey>> chunk_keys(std::span<const Pubkey> keys,
+                                                std::size_t per_call = kMaxAccountsPerCall);
 
 /// One account object; null → nullopt. jsonParsed data is refused ("E-RPC-ENCODING").
 Result<std::optional<AccountInfo>> parse_account(const Json& value);

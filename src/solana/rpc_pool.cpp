@@ -54,8 +54,13 @@ RpcPool::RpcPool(RpcPoolConfig config, http::Client& client, const Clock& clock,
   if (config_.urls.empty()) throw std::invalid_argument("RpcPool needs at least one endpoint URL");
   if (config_.max_attempts < 1) throw std::invalid_argument("RpcPool max_attempts must be at least 1");
   for (const auto& url : config_.urls) {
-    endpoints_.push_back(Endpoint{url, redact_url(url), TokenBucket(config_.requests_per_second, config_.burst),
-                                  CircuitBreaker(config_.breaker_threshold, config_.breaker_cooldown), {}, 0, 0});
+    endpoints_.push_back(Endpoint{url,
+                                  redact_url(url),
+                                  TokenBucket(config_.requests_per_second, config_.burst),
+                                  CircuitBreaker(config_.breaker_threshold, config_.breaker_cooldown),
+                                  {},
+                                  0,
+                                  0});
   }
 }
 
@@ -106,7 +111,8 @@ RpcPool::Outcome RpcPool::send(std::size_t index, const std::string& body, std::
     return out;
   }
   if (response->status != 200) {
-    out.error = retryable("E-RPC-HTTP", "HTTP " + std::to_string(response->status) + " from " + endpoints_[index].shown_url);
+    out.error =
+        retryable("E-RPC-HTTP", "HTTP " + std::to_string(response->status) + " from " + endpoints_[index].shown_url);
     return out;
   }
   return parse(id, response->body);
@@ -127,13 +133,15 @@ void RpcPool::record(std::size_t index, const Outcome& outcome) {
         ++ep.errors;
         if (auto t = ep.breaker.on_failure(now)) {
           lines.push_back("rpc " + ep.shown_url + " breaker " + describe(t) + " after " +
-                          std::to_string(ep.breaker.consecutive_failures()) + " consecutive failures: " + outcome.error.message);
+                          std::to_string(ep.breaker.consecutive_failures()) +
+                          " consecutive failures: " + outcome.error.message);
         }
         break;
       case Verdict::kRateLimited:
         ++ep.errors;
         ep.rate_limited_until = now + outcome.retry_after;
-        lines.push_back("rpc " + ep.shown_url + " rate limited, paused for " + std::to_string(outcome.retry_after.count()) + " ms");
+        lines.push_back("rpc " + ep.shown_url + " rate limited, paused for " +
+                        std::to_string(outcome.retry_after.count()) + " ms");
         break;
     }
   }
@@ -145,25 +153,27 @@ bool RpcPool::probe(std::size_t index) {
   {
     std::lock_guard lock(mutex_);
     auto& ep = endpoints_[index];
-    if (auto t = ep.breaker.begin_probe(clock_.now())) lines.push_back("rpc " + ep.shown_url + " breaker " + describe(t) + ", probing with getHealth");
+    if (auto t = ep.breaker.begin_probe(clock_.now()))
+      lines.push_back("rpc " + ep.shown_url + " breaker " + describe(t) + ", probing with getHealth");
   }
   emit(std::move(lines));
   const std::uint64_t id = take_ids(1);
-  const Outcome outcome = send(index, build_request(id, "getHealth", nullptr), id, [](std::uint64_t, const std::string& body) {
-    Outcome out;
-    auto response = parse_response(body);
-    if (!response) {
-      out.error = std::move(response).error();
-      return out;
-    }
-    auto health = parse_get_health(*response);
-    if (health && health->healthy) {
-      out.verdict = Verdict::kOk;
-    } else {
-      out.error = retryable("E-RPC-UNHEALTHY", health ? health->message : health.error().message);
-    }
-    return out;
-  });
+  const Outcome outcome =
+      send(index, build_request(id, "getHealth", nullptr), id, [](std::uint64_t, const std::string& body) {
+        Outcome out;
+        auto response = parse_response(body);
+        if (!response) {
+          out.error = std::move(response).error();
+          return out;
+        }
+        auto health = parse_get_health(*response);
+        if (health && health->healthy) {
+          out.verdict = Verdict::kOk;
+        } else {
+          out.error = retryable("E-RPC-UNHEALTHY", health ? health->message : health.error().message);
+        }
+        return out;
+      });
   // A rate-limited probe is still a failed probe: the breaker stays open for another cool-down.
   Outcome counted = outcome;
   if (counted.verdict == Verdict::kRateLimited) counted.verdict = Verdict::kEndpointFailure;
@@ -252,36 +262,37 @@ Result<RpcPool::Outcome> RpcPool::execute(std::size_t id_count, const std::funct
 
 Result<Json> RpcPool::call(std::string_view method, const Json& params) {
   const std::string name(method);
-  auto outcome = execute(1, [&](std::uint64_t id) { return build_request(id, name, params); },
-                         [this](std::uint64_t id, const std::string& body) {
-                           Outcome out;
-                           auto response = parse_response(body);
-                           if (!response) {
-                             out.error = std::move(response).error();
-                             return out;
-                           }
-                           const auto answered = numeric_id(response->id);
-                           if (answered && *answered != id) {
-                             out.error = retryable("E-RPC-PARSE", "response id " + std::to_string(*answered) +
-                                                                      " does not answer request " + std::to_string(id));
-                             return out;
-                           }
-                           if (response->error) {
-                             out.error = to_error(*response->error);
-                             if (response->error->code == kRpcRateLimited) {
-                               out.verdict = Verdict::kRateLimited;
-                               out.retry_after = config_.default_retry_after;
-                             } else if (response->error->code == kRpcNodeUnhealthy) {
-                               out.verdict = Verdict::kEndpointFailure;
-                             } else {
-                               out.verdict = Verdict::kFinal;
-                             }
-                             return out;
-                           }
-                           out.verdict = Verdict::kOk;
-                           out.result = std::move(response->result);
-                           return out;
-                         });
+  auto outcome = execute(
+      1, [&](std::uint64_t id) { return build_request(id, name, params); },
+      [this](std::uint64_t id, const std::string& body) {
+        Outcome out;
+        auto response = parse_response(body);
+        if (!response) {
+          out.error = std::move(response).error();
+          return out;
+        }
+        const auto answered = numeric_id(response->id);
+        if (answered && *answered != id) {
+          out.error = retryable("E-RPC-PARSE", "response id " + std::to_string(*answered) +
+                                                   " does not answer request " + std::to_string(id));
+          return out;
+        }
+        if (response->error) {
+          out.error = to_error(*response->error);
+          if (response->error->code == kRpcRateLimited) {
+            out.verdict = Verdict::kRateLimited;
+            out.retry_after = config_.default_retry_after;
+          } else if (response->error->code == kRpcNodeUnhealthy) {
+            out.verdict = Verdict::kEndpointFailure;
+          } else {
+            out.verdict = Verdict::kFinal;
+          }
+          return out;
+        }
+        out.verdict = Verdict::kOk;
+        out.result = std::move(response->result);
+        return out;
+      });
   if (!outcome) return std::move(outcome).error();
   return std::move(outcome->result);
 }
@@ -322,7 +333,8 @@ Result<WithContext<std::optional<AccountInfo>>> RpcPool::get_account_info(const 
   return parse_get_account_info(result);
 }
 
-Result<WithContext<std::vector<std::optional<AccountInfo>>>> RpcPool::get_multiple_accounts(std::span<const Pubkey> keys) {
+Result<WithContext<std::vector<std::optional<AccountInfo>>>> RpcPool::get_multiple_accounts(
+    std::span<const Pubkey> keys) {
   WithContext<std::vector<std::optional<AccountInfo>>> out;
   out.value.reserve(keys.size());
   bool first = true;
@@ -349,17 +361,18 @@ Result<HealthStatus> RpcPool::get_health(std::size_t endpoint) {
   if (endpoint >= endpoints_.size()) throw std::out_of_range("RpcPool endpoint index");
   std::optional<Result<HealthStatus>> health;
   const std::uint64_t id = take_ids(1);
-  const Outcome outcome = send(endpoint, build_request(id, "getHealth", nullptr), id, [&](std::uint64_t, const std::string& body) {
-    Outcome out;
-    auto response = parse_response(body);
-    if (!response) {
-      out.error = std::move(response).error();
-      return out;
-    }
-    health = parse_get_health(*response);
-    out.verdict = Verdict::kOk;
-    return out;
-  });
+  const Outcome outcome =
+      send(endpoint, build_request(id, "getHealth", nullptr), id, [&](std::uint64_t, const std::string& body) {
+        Outcome out;
+        auto response = parse_response(body);
+        if (!response) {
+          out.error = std::move(response).error();
+          return out;
+        }
+        health = parse_get_health(*response);
+        out.verdict = Verdict::kOk;
+        return out;
+      });
   if (outcome.verdict != Verdict::kOk) return outcome.error;
   return std::move(*health);
 }

@@ -26,11 +26,11 @@ struct RpcPoolConfig {
   double requests_per_second = 8;  ///< per endpoint
   int burst = 8;                   ///< requests an idle endpoint takes at once
   Millis request_timeout{5'000};
-  int max_attempts = 4;            ///< sends per call, across endpoints (health probes included)
-  Millis backoff_base{250};        ///< back-off after every endpoint failed once: U[0, min(cap, base·2^round)]
+  int max_attempts = 4;      ///< sends per call, across endpoints (health probes included)
+  Millis backoff_base{250};  ///< back-off after every endpoint failed once: U[0, min(cap, base·2^round)]
   Millis backoff_cap{4'000};
-  Millis max_wait{5'000};          ///< longest wait for a token or a Retry-After before giving up
-  int breaker_threshold = 5;       ///< consecutive failures that open an endpoint's breaker
+  Millis max_wait{5'000};     ///< longest wait for a token or a Retry-After before giving up
+  int breaker_threshold = 5;  ///< consecutive failures that open an endpoint's breaker
   Millis breaker_cooldown{30'000};
   Millis default_retry_after{1'000};  ///< for a 429 without a usable Retry-After header
   std::uint64_t rng_seed = 0x6b74'7261'6465'72ULL;
@@ -90,9 +90,9 @@ class RpcPool {
   enum class Verdict { kOk, kFinal, kEndpointFailure, kRateLimited };
   struct Outcome {
     Verdict verdict = Verdict::kEndpointFailure;
-    Error error;                       ///< kFinal, kEndpointFailure, kRateLimited
-    Json result;                       ///< kOk, single call
-    std::vector<Result<Json>> batch;   ///< kOk, batch
+    Error error;                      ///< kFinal, kEndpointFailure, kRateLimited
+    Json result;                      ///< kOk, single call
+    std::vector<Result<Json>> batch;  ///< kOk, batch
     Millis retry_after{0};
   };
   using Parse = std::function<Outcome(std::uint64_t id, const std::string& body)>;

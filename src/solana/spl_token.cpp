@@ -64,7 +64,8 @@ Result<std::vector<ExtensionEntry>> read_tlv(std::span<const std::uint8_t> data,
     KT_TRY(const std::uint16_t length, r.u16());
     if (type == 0) {
       if (length == 0 && all_zero(data.subspan(at))) break;
-      return r.malformed("Uninitialized extension with length " + std::to_string(length) + " at offset " + std::to_string(at));
+      return r.malformed("Uninitialized extension with length " + std::to_string(length) + " at offset " +
+                         std::to_string(at));
     }
     if (length > r.remaining()) {
       return r.malformed("extension " + std::to_string(type) + " at offset " + std::to_string(at) + " claims " +
@@ -128,7 +129,8 @@ Result<MintAccount> decode_mint(std::span<const std::uint8_t> data) {
   ByteReader r(data, "SPL mint");
   if (data.size() < kMintBaseLen) return r.malformed(std::to_string(data.size()) + " bytes, a mint has at least 82");
   if (data.size() > kMintBaseLen && data.size() <= kAccountTypeOffset) {
-    return r.malformed(std::to_string(data.size()) + " bytes: neither an 82-byte mint nor a Token-2022 mint with extensions");
+    return r.malformed(std::to_string(data.size()) +
+                       " bytes: neither an 82-byte mint nor a Token-2022 mint with extensions");
   }
   MintAccount out;
   KT_TRY(out.mint_authority, read_coption_pubkey(r));
@@ -156,9 +158,11 @@ Result<MintAccount> decode_mint(std::span<const std::uint8_t> data) {
 
 Result<TokenAccount> decode_token_account(std::span<const std::uint8_t> data) {
   ByteReader r(data, "SPL token account");
-  if (data.size() < kTokenAccountLen) return r.malformed(std::to_string(data.size()) + " bytes, a token account has 165");
+  if (data.size() < kTokenAccountLen)
+    return r.malformed(std::to_string(data.size()) + " bytes, a token account has 165");
   if (data.size() > kTokenAccountLen && data[kAccountTypeOffset] != kAccountTypeAccount) {
-    return r.malformed("account type " + std::to_string(data[kAccountTypeOffset]) + " at offset 165 is not Account (2)");
+    return r.malformed("account type " + std::to_string(data[kAccountTypeOffset]) +
+                       " at offset 165 is not Account (2)");
   }
   TokenAccount out;
   KT_TRY(out.mint, r.pubkey());

@@ -72,7 +72,8 @@ TEST(IndicatorTest, a_window_below_one_is_a_programming_error) {
 
 TEST(ResampleTest, keeps_the_last_close_per_bucket_and_carries_it_over_gaps) {
   const TimePoint t0 = from_unix_millis(1'700'000'040'000);  // a whole minute
-  const std::vector<PricePoint> ticks = {{t0 + Millis{10'000}, 1.0}, {t0 + Millis{50'000}, 2.0}, {t0 + Millis{150'000}, 3.0}};
+  const std::vector<PricePoint> ticks = {
+      {t0 + Millis{10'000}, 1.0}, {t0 + Millis{50'000}, 2.0}, {t0 + Millis{150'000}, 3.0}};
   const auto out = resample_closes(ticks, Millis{60'000});
   ASSERT_EQ(out.size(), 3u);
   EXPECT_EQ(out[0].at, t0);
@@ -114,7 +115,8 @@ TEST(TaReadingTest, a_steady_fall_reads_oversold_downtrend) {
 
 TEST(TaReadingTest, names_the_averages_that_lack_history) {
   EXPECT_EQ(ta_reading(ramp(16, 1, 1)).summary, "RSI 100: overbought; trend: needs 20 points for SMA20");
-  EXPECT_EQ(ta_reading(ramp(30, 1, 1)).summary, "RSI 100: overbought; price above SMA20: uptrend (EMA50 needs 50 points)");
+  EXPECT_EQ(ta_reading(ramp(30, 1, 1)).summary,
+            "RSI 100: overbought; price above SMA20: uptrend (EMA50 needs 50 points)");
 }
 
 TEST(TaReadingTest, a_sideways_market_is_neutral_without_a_clear_trend) {

@@ -76,7 +76,8 @@ RC_GTEST_PROP(PnlProperty, curve_equals_balance_plus_open_cost_and_trades_sum_to
   }
 
   // The daily rows over the whole span add up to the same realized PnL and trades never exceed fills.
-  const auto days = static_cast<int>((to_unix_millis(now) - to_unix_millis(ledger.front().created_at)) / 86'400'000 + 2);
+  const auto days =
+      static_cast<int>((to_unix_millis(now) - to_unix_millis(ledger.front().created_at)) / 86'400'000 + 2);
   Lamports daily_sum;
   for (const auto& row : daily_pnl(ledger, balance + open_cost, now, days)) daily_sum += row.realized;
   RC_ASSERT(daily_sum == realized);

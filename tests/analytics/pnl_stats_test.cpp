@@ -72,13 +72,14 @@ std::vector<LedgerEntry> scenario() {
 }
 const AccountSnapshot kNowState{Lamports{9400 * kMilliSol}, Lamports{2000 * kMilliSol}, Lamports{-100 * kMilliSol}};
 const TimePoint kNow = at(kDay9, 15h);
-const std::vector<Position> kClosed = {closed_position(1, "BONK"), closed_position(2, "WIF"), closed_position(3, "POPCAT")};
+const std::vector<Position> kClosed = {closed_position(1, "BONK"), closed_position(2, "WIF"),
+                                       closed_position(3, "POPCAT")};
 
 Lamports milli(std::int64_t m) { return Lamports{m * kMilliSol}; }
 
 TEST(PeriodTest, starts_at_utc_day_boundaries_relative_to_now) {
   EXPECT_EQ(period_start(Period::kDay, kNow), at(kDay9, 0h));
-  EXPECT_EQ(period_start(Period::kWeek, kNow), at(2024y / March / 3, 0h));  // 9 − 6
+  EXPECT_EQ(period_start(Period::kWeek, kNow), at(2024y / March / 3, 0h));      // 9 − 6
   EXPECT_EQ(period_start(Period::kMonth, kNow), at(2024y / February / 9, 0h));  // 9 March − 29 days (leap year)
   EXPECT_EQ(period_start(Period::kAll, kNow), TimePoint{});
   EXPECT_EQ(utc_day_start(at(kDay9, 23h, 59min)), at(kDay9, 0h));
@@ -104,8 +105,8 @@ TEST(PnlStatsTest, all_time_numbers_match_the_hand_computed_ledger) {
   EXPECT_EQ(s.realized, milli(400));  // 500 − 300 − 200 + 400
   EXPECT_EQ(s.unrealized, milli(-100));
   EXPECT_EQ(s.fees, Lamports{42'000'000});  // 10 + 12.5 + 6 + 6.5 + 7 mSOL
-  EXPECT_DOUBLE_EQ(*s.realized_pct, 4.0);  // 400 / 10000
-  EXPECT_DOUBLE_EQ(*s.roi_pct, 3.0);       // (400 − 100) / 10000
+  EXPECT_DOUBLE_EQ(*s.realized_pct, 4.0);   // 400 / 10000
+  EXPECT_DOUBLE_EQ(*s.roi_pct, 3.0);        // (400 − 100) / 10000
   // Trades per position: #1 +500, #2 −300 −200 = −500, #3 +400.
   EXPECT_EQ(s.trades, 3);
   EXPECT_EQ(s.wins, 2);
@@ -127,7 +128,8 @@ TEST(PnlStatsTest, all_time_numbers_match_the_hand_computed_ledger) {
 
 TEST(PnlStatsTest, equity_curve_marks_open_positions_at_cost_and_the_last_point_at_market) {
   const PnlStats s = compute_pnl_stats(scenario(), kClosed, kNowState, Period::kAll, kNow);
-  const std::vector<std::int64_t> expected = {10000, 10000, 10500, 10500, 10500, 10200, 11200, 11000, 11400, 11400, 11300};
+  const std::vector<std::int64_t> expected = {10000, 10000, 10500, 10500, 10500, 10200,
+                                              11200, 11000, 11400, 11400, 11300};
   ASSERT_EQ(s.curve.size(), expected.size());
   for (std::size_t i = 0; i < expected.size(); ++i) EXPECT_EQ(s.curve[i].equity, milli(expected[i])) << i;
   EXPECT_EQ(s.from, at(kDay7, 10h));  // all time starts at the first entry, not in 1970
@@ -145,10 +147,10 @@ TEST(PnlStatsTest, day_period_counts_only_todays_fills_and_folds_partial_closes)
   EXPECT_EQ(s.from, at(kDay9, 0h));
   EXPECT_EQ(s.equity_start, milli(11200));
   EXPECT_EQ(s.realized, milli(200));
-  EXPECT_EQ(s.fees, Lamports{13'500'000});  // 6.5 + 7 mSOL
+  EXPECT_EQ(s.fees, Lamports{13'500'000});                 // 6.5 + 7 mSOL
   EXPECT_DOUBLE_EQ(*s.realized_pct, 100.0 * 200 / 11200);  // 1.7857…%
   EXPECT_DOUBLE_EQ(*s.roi_pct, 100.0 * 100 / 11200);       // (200 − 100) / 11200 = 0.8928…%
-  EXPECT_EQ(s.trades, 2);  // #2 counts with only its −200 of today
+  EXPECT_EQ(s.trades, 2);                                  // #2 counts with only its −200 of today
   EXPECT_DOUBLE_EQ(*s.win_rate_pct, 50.0);
   EXPECT_EQ(*s.avg_win, milli(400));
   EXPECT_EQ(*s.avg_loss, milli(-200));
@@ -224,7 +226,8 @@ TEST(PnlStatsTest, ties_go_to_the_lower_position_id_and_averages_truncate_toward
     e.created_at = at(kDay9, hours{id});
     return e;
   };
-  const std::vector<LedgerEntry> ledger = {close(1, 5, 1), close(2, 6, 2), close(3, 4, 2), close(4, 9, -3), close(5, 10, -2)};
+  const std::vector<LedgerEntry> ledger = {close(1, 5, 1), close(2, 6, 2), close(3, 4, 2), close(4, 9, -3),
+                                           close(5, 10, -2)};
   const PnlStats s = compute_pnl_stats(ledger, {}, AccountSnapshot{Lamports{1000}, {}, {}}, Period::kDay, kNow);
   EXPECT_EQ(s.best->position, PositionId{4});
   EXPECT_EQ(s.worst->position, PositionId{9});

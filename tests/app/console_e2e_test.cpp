@@ -42,9 +42,10 @@ TEST(ConsoleE2E, every_reply_with_a_demo_price_says_simulated) {
 }
 
 TEST(ConsoleE2E, bad_input_gets_a_specific_message_and_changes_nothing) {
-  const auto run = run_kitrader(std::string("console --demo ") + kAt,
-                                "/start\n/open BONK -1\n/open BONK 1e3\n/open BONK 150\n/open NOPE 1\n/close 7\n/wallet\n",
-                                "KITRADER_DATABASE_URL=" + temp_db_url("e2e_bad"));
+  const auto run =
+      run_kitrader(std::string("console --demo ") + kAt,
+                   "/start\n/open BONK -1\n/open BONK 1e3\n/open BONK 150\n/open NOPE 1\n/close 7\n/wallet\n",
+                   "KITRADER_DATABASE_URL=" + temp_db_url("e2e_bad"));
   ASSERT_EQ(run.exit_code, 0) << run.out;
   EXPECT_NE(run.out.find("must not be negative"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("Position size 150 SOL exceeds your basic limit of 100 SOL (E-LIMIT)"), std::string::npos);
@@ -54,7 +55,8 @@ TEST(ConsoleE2E, bad_input_gets_a_specific_message_and_changes_nothing) {
 }
 
 TEST(ConsoleE2E, invalid_configuration_is_reported_all_at_once_with_a_nonzero_exit) {
-  const auto run = run_kitrader("console --demo", "", "KITRADER_TRADING_FEE=abc KITRADER_TRADING_MAX_OPEN_POSITIONS=-3");
+  const auto run =
+      run_kitrader("console --demo", "", "KITRADER_TRADING_FEE=abc KITRADER_TRADING_MAX_OPEN_POSITIONS=-3");
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.out.find("trading.fee"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("trading.max_open_positions"), std::string::npos) << run.out;

@@ -21,8 +21,8 @@ class DispatcherTest : public ::testing::Test {
     ASSERT_TRUE(app.ok()) << app.error().message;
     app_ = std::move(*app);
   }
-  std::vector<Reply> say(std::int64_t user, const std::string& text, std::optional<std::int64_t> update_id = std::nullopt,
-                         const std::string& username = "alice") {
+  std::vector<Reply> say(std::int64_t user, const std::string& text,
+                         std::optional<std::int64_t> update_id = std::nullopt, const std::string& username = "alice") {
     Incoming in;
     in.telegram_user_id = user;
     in.chat_id = user;
@@ -161,7 +161,8 @@ TEST_F(DispatcherTest, reset_needs_the_confirmation_button) {
   const auto ask = say(1, "/reset");
   ASSERT_EQ(ask.front().buttons.size(), 1u);
   EXPECT_NE(text(say(1, "/wallet")).find("Balance: 994.9999 SOL"), std::string::npos) << "nothing changed yet";
-  EXPECT_NE(text(press(1, ask.front().buttons[0][0].callback_data)).find("Wallet reset. Balance: 1000 SOL"), std::string::npos);
+  EXPECT_NE(text(press(1, ask.front().buttons[0][0].callback_data)).find("Wallet reset. Balance: 1000 SOL"),
+            std::string::npos);
   EXPECT_NE(text(say(1, "/positions")).find("No open positions"), std::string::npos);
 }
 

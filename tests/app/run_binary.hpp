@@ -18,9 +18,11 @@ struct Run {
 /// `env` is a prefix like "KITRADER_DATABASE_URL=sqlite:///tmp/x.db"; the shell runs the command.
 inline Run run_kitrader(const std::string& args, const std::string& input, const std::string& env = "") {
   static int counter = 0;
-  const auto in_path = std::filesystem::temp_directory_path() / ("kt_e2e_in_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
+  const auto in_path = std::filesystem::temp_directory_path() /
+                       ("kt_e2e_in_" + std::to_string(::getpid()) + "_" + std::to_string(++counter));
   std::ofstream(in_path) << input;
-  const std::string cmd = "env " + env + " " + std::string(KT_BINARY_DIR) + "/kitrader " + args + " < " + in_path.string() + " 2>&1";
+  const std::string cmd =
+      "env " + env + " " + std::string(KT_BINARY_DIR) + "/kitrader " + args + " < " + in_path.string() + " 2>&1";
   Run run;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   if (!pipe) return run;

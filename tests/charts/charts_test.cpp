@@ -36,7 +36,8 @@ class Png {
   int width() const { return cairo_image_surface_get_width(surface_.get()); }
   int height() const { return cairo_image_surface_get_height(surface_.get()); }
   Rgb8 at(int x, int y) const {
-    const unsigned char* row = cairo_image_surface_get_data(surface_.get()) + y * cairo_image_surface_get_stride(surface_.get());
+    const unsigned char* row =
+        cairo_image_surface_get_data(surface_.get()) + y * cairo_image_surface_get_stride(surface_.get());
     std::uint32_t px;
     std::memcpy(&px, row + 4 * x, 4);
     return {static_cast<int>(px >> 16 & 0xff), static_cast<int>(px >> 8 & 0xff), static_cast<int>(px & 0xff)};
@@ -49,7 +50,8 @@ class Png {
     for (int y = y0; y < y1; ++y) {
       for (int x = x0; x < x1; ++x) {
         const Rgb8 p = at(x, y);
-        if (std::abs(p.r - c.r) <= tolerance && std::abs(p.g - c.g) <= tolerance && std::abs(p.b - c.b) <= tolerance) ++n;
+        if (std::abs(p.r - c.r) <= tolerance && std::abs(p.g - c.g) <= tolerance && std::abs(p.b - c.b) <= tolerance)
+          ++n;
       }
     }
     return n;
@@ -200,9 +202,9 @@ TEST(PriceChartTest, survives_a_long_symbol_with_invalid_utf8_from_token_metadat
 TEST(PriceChartTest, refuses_empty_or_single_point_history_with_a_clear_error) {
   PriceChartData d;
   d.symbol = "BONK";
-  for (const auto& series : {std::vector<analytics::PricePoint>{},
-                             std::vector<analytics::PricePoint>{{kStart, 1.0}},
-                             std::vector<analytics::PricePoint>{{kStart, NAN}, {kStart + 1h, 0.0}, {kStart + 2h, 1.0}}}) {
+  for (const auto& series :
+       {std::vector<analytics::PricePoint>{}, std::vector<analytics::PricePoint>{{kStart, 1.0}},
+        std::vector<analytics::PricePoint>{{kStart, NAN}, {kStart + 1h, 0.0}, {kStart + 2h, 1.0}}}) {
     d.series = series;
     const auto png = render_price_chart(d);
     ASSERT_FALSE(png.ok());
@@ -246,7 +248,8 @@ TEST(EquityChartTest, draws_the_curve_and_shades_the_drawdowns) {
 
 TEST(EquityChartTest, a_curve_that_only_rises_has_no_drawdown_band) {
   EquityChartData d;
-  d.curve = {{kStart, Lamports::from_sol(10)}, {kStart + 1h, Lamports::from_sol(11)}, {kStart + 2h, Lamports::from_sol(12)}};
+  d.curve = {
+      {kStart, Lamports::from_sol(10)}, {kStart + 1h, Lamports::from_sol(11)}, {kStart + 2h, Lamports::from_sol(12)}};
   const auto png = render_equity_chart(d);
   ASSERT_TRUE(png.ok());
   EXPECT_EQ(Png(*png).count(kDrawdown, 6, 30, 140, 880, 630), 0);

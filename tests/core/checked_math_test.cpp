@@ -37,7 +37,8 @@ TEST(CheckedMath, compare_products_is_exact_beyond_128_bits) {
   EXPECT_EQ(compare_products(big, big + 2, big + 1, big + 1), std::strong_ordering::less);
 }
 
-RC_GTEST_PROP(CheckedMath, mul_div_floor_matches_64_bit_reference, (std::uint64_t a, std::uint32_t b, std::uint32_t c)) {
+RC_GTEST_PROP(CheckedMath, mul_div_floor_matches_64_bit_reference,
+              (std::uint64_t a, std::uint32_t b, std::uint32_t c)) {
   RC_PRE(c != 0u);
   const u128 expected = static_cast<u128>(a) * b / c;
   RC_ASSERT(*mul_div_floor(a, b, c) == expected);

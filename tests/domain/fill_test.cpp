@@ -40,9 +40,9 @@ TEST(FillModel, long_open_charges_fee_then_slippage_rounding_down) {
   // 0.00002 SOL per token, 5 decimals = 1/5 lamport per raw unit.
   auto f = fill_open(Side::kLong, Lamports{1'000'000'000}, spot("0.00002", 5), kFees);
   ASSERT_TRUE(f.ok());
-  EXPECT_EQ(f->notional.value, 997'506'234);   // floor(1e9 / 1.0025)
+  EXPECT_EQ(f->notional.value, 997'506'234);  // floor(1e9 / 1.0025)
   EXPECT_EQ(f->trading_fee.value, 2'493'766);
-  EXPECT_EQ(f->qty_raw, 4'962'717'582u);        // floor(notional / (0.2 · 1.005))
+  EXPECT_EQ(f->qty_raw, 4'962'717'582u);  // floor(notional / (0.2 · 1.005))
   EXPECT_EQ(f->total_debit.value, 1'000'100'000);
   EXPECT_EQ(f->impact_bps, 50);
   EXPECT_FALSE(f->used_reserves);
@@ -58,7 +58,8 @@ TEST(FillModel, long_round_trip_at_an_unchanged_price_loses_exactly_fees_and_sli
   EXPECT_EQ(close->proceeds.value, 985'111'846);
   EXPECT_EQ(close->cost_released.value, 1'000'100'000);
   // Balance 1000 SOL → 998.9999 after open → 999.984911846 after close (network fee again).
-  EXPECT_EQ(1'000'000'000'000 - open.total_debit.value + close->proceeds.value - close->network_fee.value, 999'984'911'846);
+  EXPECT_EQ(1'000'000'000'000 - open.total_debit.value + close->proceeds.value - close->network_fee.value,
+            999'984'911'846);
 }
 
 TEST(FillModel, curve_buy_uses_constant_product_after_the_venue_fee) {
@@ -66,8 +67,8 @@ TEST(FillModel, curve_buy_uses_constant_product_after_the_venue_fee) {
   ASSERT_TRUE(f.ok());
   EXPECT_TRUE(f->used_reserves);
   EXPECT_EQ(f->trading_fee.value, 10'000'000);  // 1 %
-  EXPECT_EQ(f->qty_raw, 34'277'831'558'567u);  // floor(0.99e9 · 1.073e15 / (30e9 + 0.99e9))
-  EXPECT_GT(f->impact_bps, 300);  // 0.99 SOL into a 30 SOL curve moves the price ~3.3 %
+  EXPECT_EQ(f->qty_raw, 34'277'831'558'567u);   // floor(0.99e9 · 1.073e15 / (30e9 + 0.99e9))
+  EXPECT_GT(f->impact_bps, 300);                // 0.99 SOL into a 30 SOL curve moves the price ~3.3 %
   auto close = fill_close(position_from(Side::kLong, *f, curve()), f->qty_raw, curve(), kFees);
   EXPECT_EQ(close->gross.value, 928'705'440);
   EXPECT_EQ(close->trading_fee.value, 9'287'055);

@@ -18,9 +18,11 @@ TEST(Mint, accepts_real_mints_and_keeps_their_text) {
 
 TEST(Mint, rejects_the_web3js_invalid_vectors_with_the_reason) {
   EXPECT_NE(Mint::parse("not-a-base-58-encoded-string").error().message.find("32 to 44"), std::string::npos);
-  EXPECT_NE(Mint::parse("2xea9jWJ9eca3dFiefTeSPP85c6qXqunCqL2h2JNffM").error().message.find("31 bytes"), std::string::npos);
+  EXPECT_NE(Mint::parse("2xea9jWJ9eca3dFiefTeSPP85c6qXqunCqL2h2JNffM").error().message.find("31 bytes"),
+            std::string::npos);
   EXPECT_NE(Mint::parse("1111111111111111111111111111111").error().message.find("32 to 44"), std::string::npos);
-  EXPECT_NE(Mint::parse("1JEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG").error().message.find("32 to 44"), std::string::npos);
+  EXPECT_NE(Mint::parse("1JEKNVnkbo3jma5nREBBJCDoXFVeKkD56V3xKrvRmWxFG").error().message.find("32 to 44"),
+            std::string::npos);
 }
 
 TEST(Mint, rejects_confusable_characters_and_whitespace) {

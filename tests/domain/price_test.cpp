@@ -17,7 +17,7 @@ TEST(Price, parses_decimal_strings_exactly_at_any_magnitude) {
   auto memecoin = Price::from_sol_per_token("0.0000000001", 6);  // 1e-10 SOL per token
   ASSERT_TRUE(memecoin.ok());
   EXPECT_EQ(memecoin->num(), 1u);
-  EXPECT_EQ(memecoin->den(), 10'000'000u);  // 1e-10·1e9 lamports / 1e6 raw
+  EXPECT_EQ(memecoin->den(), 10'000'000u);           // 1e-10·1e9 lamports / 1e6 raw
   auto big = Price::from_sol_per_token("10000", 9);  // 10^4 SOL per token
   EXPECT_EQ(big->num(), 10'000u);
   EXPECT_EQ(big->den(), 1u);

@@ -61,7 +61,8 @@ TEST(TokenInput, rejects_addresses_with_zero_width_characters_or_bad_letters) {
 }
 
 TEST(TokenInput, refuses_a_link_with_two_different_tokens) {
-  const std::string link = "https://jup.ag/swap/" + std::string(kBonk) + "-EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v";
+  const std::string link =
+      "https://jup.ag/swap/" + std::string(kBonk) + "-EPjFWdd5AufqSSqeM2qN1xzybapC8G4wEGGkZwyTDt1v";
   EXPECT_NE(mint_of(link).find("more than one"), std::string::npos);
 }
 

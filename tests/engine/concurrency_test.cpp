@@ -41,21 +41,25 @@ TEST(EngineConcurrency, parallel_opens_never_spend_more_than_the_balance) {
       TradingEngine engine(*repos[static_cast<std::size_t>(t)], quotes, clock, config);
       for (int i = 0; i < 5; ++i) {
         auto r = engine.open_position({user, mint, Lamports::from_sol(1), Side::kLong, std::nullopt});
-        if (r.ok()) ++filled;
-        else if (r.error().code == "E-BALANCE") ++refused;
+        if (r.ok())
+          ++filled;
+        else if (r.error().code == "E-BALANCE")
+          ++refused;
       }
     });
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(filled.load(), 9);
   EXPECT_EQ(refused.load(), 11);
-  ASSERT_TRUE(repos[0]->read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(const Wallet w, tx.get_wallet(user));
-    KT_TRY(const Lamports sum, tx.ledger_sum(user));
-    EXPECT_EQ(w.balance.value, 10'000'000'000 - 9LL * 1'000'100'000);
-    EXPECT_EQ(w.balance, w.initial + sum);
-    return {};
-  }).ok());
+  ASSERT_TRUE(repos[0]
+                  ->read([&](storage::Transaction& tx) -> Result<void> {
+                    KT_TRY(const Wallet w, tx.get_wallet(user));
+                    KT_TRY(const Lamports sum, tx.ledger_sum(user));
+                    EXPECT_EQ(w.balance.value, 10'000'000'000 - 9LL * 1'000'100'000);
+                    EXPECT_EQ(w.balance, w.initial + sum);
+                    return {};
+                  })
+                  .ok());
   repos.clear();
   std::filesystem::remove(path);
   std::filesystem::remove(path.string() + "-wal");

@@ -38,11 +38,13 @@ class OrderBookTest : public ::testing::Test {
   std::vector<OrderOutcome> tick(const char* text) { return book_->on_tick(price(text)); }
   Lamports balance() {
     Lamports b;
-    EXPECT_TRUE(repo_->read([&](storage::Transaction& tx) -> Result<void> {
-      KT_TRY(const Wallet w, tx.get_wallet(user_));
-      b = w.balance;
-      return {};
-    }).ok());
+    EXPECT_TRUE(repo_
+                    ->read([&](storage::Transaction& tx) -> Result<void> {
+                      KT_TRY(const Wallet w, tx.get_wallet(user_));
+                      b = w.balance;
+                      return {};
+                    })
+                    .ok());
     return b;
   }
   PositionId open_long(const char* size = "1") {
@@ -60,7 +62,8 @@ class OrderBookTest : public ::testing::Test {
 };
 
 TEST_F(OrderBookTest, limit_buy_waits_then_fills_on_the_tick_that_reaches_its_price) {
-  auto order = book_->place_limit_buy({user_, kBonk, Lamports::from_sol(1), sol("0.000015"), std::nullopt, std::nullopt});
+  auto order =
+      book_->place_limit_buy({user_, kBonk, Lamports::from_sol(1), sol("0.000015"), std::nullopt, std::nullopt});
   ASSERT_TRUE(order.ok()) << order.error().message;
   EXPECT_TRUE(tick("0.000018").empty());
   EXPECT_TRUE(tick("0.0000151").empty());
@@ -88,7 +91,11 @@ TEST_F(OrderBookTest, a_gap_over_the_trigger_fills_at_the_gap_price) {
 
 TEST_F(OrderBookTest, take_profit_triggers_at_or_above_and_not_below) {
   const PositionId id = open_long();
-  ASSERT_TRUE(book_->place_exit({user_, id, OrderKind::kTakeProfit, {sol("0.00003"), std::nullopt}, 0, std::nullopt, std::nullopt}).ok());
+  ASSERT_TRUE(
+      book_
+          ->place_exit(
+              {user_, id, OrderKind::kTakeProfit, {sol("0.00003"), std::nullopt}, 0, std::nullopt, std::nullopt})
+          .ok());
   EXPECT_TRUE(tick("0.0000299").empty());
   const auto out = tick("0.00003");
   ASSERT_EQ(out.size(), 1u);
@@ -97,7 +104,8 @@ TEST_F(OrderBookTest, take_profit_triggers_at_or_above_and_not_below) {
 
 TEST_F(OrderBookTest, refuses_an_exit_that_is_already_crossed) {
   const PositionId id = open_long();
-  auto tp = book_->place_exit({user_, id, OrderKind::kTakeProfit, {sol("0.00001"), std::nullopt}, 0, std::nullopt, std::nullopt});
+  auto tp = book_->place_exit(
+      {user_, id, OrderKind::kTakeProfit, {sol("0.00001"), std::nullopt}, 0, std::nullopt, std::nullopt});
   ASSERT_FALSE(tp.ok());
   EXPECT_NE(tp.error().message.find("already crossed"), std::string::npos);
 }
@@ -105,9 +113,9 @@ TEST_F(OrderBookTest, refuses_an_exit_that_is_already_crossed) {
 TEST_F(OrderBookTest, trailing_stop_only_ever_rises_and_fires_on_the_retrace) {
   const PositionId id = open_long();
   ASSERT_TRUE(book_->place_exit({user_, id, OrderKind::kTrailingStop, {}, 1000, std::nullopt, std::nullopt}).ok());
-  EXPECT_TRUE(tick("0.00003").empty());    // new high 0.00003 → stop 0.000027
-  EXPECT_TRUE(tick("0.000028").empty());   // dip above the stop; the high stays
-  EXPECT_TRUE(tick("0.00004").empty());    // new high → stop 0.000036
+  EXPECT_TRUE(tick("0.00003").empty());   // new high 0.00003 → stop 0.000027
+  EXPECT_TRUE(tick("0.000028").empty());  // dip above the stop; the high stays
+  EXPECT_TRUE(tick("0.00004").empty());   // new high → stop 0.000036
   EXPECT_TRUE(tick("0.0000361").empty());
   auto orders = book_->list(user_, true);
   ASSERT_EQ(orders->size(), 1u);
@@ -119,7 +127,8 @@ TEST_F(OrderBookTest, trailing_stop_only_ever_rises_and_fires_on_the_retrace) {
 }
 
 TEST_F(OrderBookTest, orders_expire_instead_of_filling_late) {
-  auto order = book_->place_limit_buy({user_, kBonk, Lamports::from_sol(1), sol("0.00001"), clock_.now() + std::chrono::seconds(5), std::nullopt});
+  auto order = book_->place_limit_buy(
+      {user_, kBonk, Lamports::from_sol(1), sol("0.00001"), clock_.now() + std::chrono::seconds(5), std::nullopt});
   ASSERT_TRUE(order.ok());
   clock_.advance(Millis{10'000});
   const auto out = tick("0.000005");
@@ -129,7 +138,8 @@ TEST_F(OrderBookTest, orders_expire_instead_of_filling_late) {
 }
 
 TEST_F(OrderBookTest, a_limit_buy_the_wallet_cannot_pay_fails_visibly_once) {
-  ASSERT_TRUE(book_->place_limit_buy({user_, kBonk, Lamports::from_sol(100), sol("0.00001"), std::nullopt, std::nullopt}).ok());
+  ASSERT_TRUE(
+      book_->place_limit_buy({user_, kBonk, Lamports::from_sol(100), sol("0.00001"), std::nullopt, std::nullopt}).ok());
   for (int i = 0; i < 10; ++i) open_long("99");  // spend 990.001 SOL
   const auto out = tick("0.00001");
   ASSERT_EQ(out.size(), 1u);
@@ -141,7 +151,8 @@ TEST_F(OrderBookTest, a_limit_buy_the_wallet_cannot_pay_fails_visibly_once) {
 
 TEST_F(OrderBookTest, closing_a_position_cancels_its_exit_orders) {
   const PositionId id = open_long();
-  ASSERT_TRUE(book_->place_exit({user_, id, OrderKind::kStopLoss, {std::nullopt, -2000}, 0, std::nullopt, std::nullopt}).ok());
+  ASSERT_TRUE(
+      book_->place_exit({user_, id, OrderKind::kStopLoss, {std::nullopt, -2000}, 0, std::nullopt, std::nullopt}).ok());
   ASSERT_TRUE(trading_->close_position({user_, id, 100, std::nullopt}).ok());
   const auto orders = book_->list(user_, false);
   ASSERT_EQ(orders->size(), 1u);
@@ -150,7 +161,8 @@ TEST_F(OrderBookTest, closing_a_position_cancels_its_exit_orders) {
 }
 
 TEST_F(OrderBookTest, cancel_is_only_for_the_owner_and_only_once) {
-  auto order = *book_->place_limit_buy({user_, kBonk, Lamports::from_sol(1), sol("0.00001"), std::nullopt, std::nullopt});
+  auto order =
+      *book_->place_limit_buy({user_, kBonk, Lamports::from_sol(1), sol("0.00001"), std::nullopt, std::nullopt});
   const UserId bob = accounts_->register_user(TelegramUserId{7}, "bob", std::nullopt)->user.id;
   EXPECT_EQ(book_->cancel(bob, order.id, std::nullopt).error().code, "E-NO-ORDER");
   EXPECT_TRUE(book_->cancel(user_, order.id, std::nullopt).ok());
@@ -173,7 +185,8 @@ TEST(OrderBookRace, two_ticks_racing_fill_an_order_exactly_once_across_restarts)
     Accounts accounts(*repo, clock, config);
     user = accounts.register_user(TelegramUserId{1}, "", std::nullopt)->user.id;
     OrderBook book(*repo, trading, quotes, clock);
-    ASSERT_TRUE(book.place_limit_buy({user, kBonk, Lamports::from_sol(1), sol("0.00001"), std::nullopt, std::nullopt}).ok());
+    ASSERT_TRUE(
+        book.place_limit_buy({user, kBonk, Lamports::from_sol(1), sol("0.00001"), std::nullopt, std::nullopt}).ok());
   }  // "restart": everything above is gone except the database
   const Quote trigger = testing::quote_at(kBonk, "0.00001", 5, clock.now());
   quotes.set(trigger);
@@ -191,12 +204,13 @@ TEST(OrderBookRace, two_ticks_racing_fill_an_order_exactly_once_across_restarts)
   EXPECT_EQ(fills.load(), 1);
   auto repo = std::move(*storage::sqlite::open_sqlite_repository(path.string()));
   ASSERT_TRUE(repo->read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(const auto open, tx.open_positions(user));
-    EXPECT_EQ(open.size(), 1u);
-    KT_TRY(const Wallet w, tx.get_wallet(user));
-    EXPECT_EQ(w.balance.value, 1'000'000'000'000 - 1'000'100'000);
-    return {};
-  }).ok());
+                    KT_TRY(const auto open, tx.open_positions(user));
+                    EXPECT_EQ(open.size(), 1u);
+                    KT_TRY(const Wallet w, tx.get_wallet(user));
+                    EXPECT_EQ(w.balance.value, 1'000'000'000'000 - 1'000'100'000);
+                    return {};
+                  })
+                  .ok());
   for (const char* s : {"", "-wal", "-shm"}) std::filesystem::remove(path.string() + s);
 }
 
@@ -220,7 +234,8 @@ TEST(OrderBookReplay, scripted_replay_prices_drive_a_stop_loss_and_a_limit_buy) 
   Accounts accounts(*repo, clock, config);
   OrderBook book(*repo, trading, prices, clock);
   const UserId user = accounts.register_user(TelegramUserId{1}, "", std::nullopt)->user.id;
-  ASSERT_TRUE(book.place_limit_buy({user, kBonk, Lamports::from_sol(1), sol("0.000015"), std::nullopt, std::nullopt}).ok());
+  ASSERT_TRUE(
+      book.place_limit_buy({user, kBonk, Lamports::from_sol(1), sol("0.000015"), std::nullopt, std::nullopt}).ok());
   std::vector<std::string> events;
   for (int minute = 0; minute <= 4; ++minute) {
     clock.set(from_unix_millis(1'700'000'000'000 + minute * 60'000));
@@ -229,7 +244,14 @@ TEST(OrderBookReplay, scripted_replay_prices_drive_a_stop_loss_and_a_limit_buy) 
     for (const auto& o : book.on_tick(*quote)) {
       events.push_back(std::to_string(minute) + ":" + std::string(to_string(o.order.kind)));
       if (o.opened) {
-        ASSERT_TRUE(book.place_exit({user, o.opened->position.id, OrderKind::kStopLoss, {std::nullopt, -1000}, 0, std::nullopt, std::nullopt}).ok());
+        ASSERT_TRUE(book.place_exit({user,
+                                     o.opened->position.id,
+                                     OrderKind::kStopLoss,
+                                     {std::nullopt, -1000},
+                                     0,
+                                     std::nullopt,
+                                     std::nullopt})
+                        .ok());
       }
     }
   }

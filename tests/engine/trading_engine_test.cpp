@@ -3,8 +3,8 @@
 #include <gtest/gtest.h>
 
 #include "engine/accounts.hpp"
-#include "engine/portfolio.hpp"
 #include "engine/fakes.hpp"
+#include "engine/portfolio.hpp"
 
 namespace kt::engine {
 namespace {
@@ -29,10 +29,12 @@ class TradingEngineTest : public ::testing::Test {
   Lamports balance(UserId id) { return portfolio_->summary(id)->wallet.balance; }
   Lamports ledger_sum(UserId id) {
     Lamports sum;
-    EXPECT_TRUE(repo_->read([&](storage::Transaction& tx) -> Result<void> {
-      KT_TRY(sum, tx.ledger_sum(id));
-      return {};
-    }).ok());
+    EXPECT_TRUE(repo_
+                    ->read([&](storage::Transaction& tx) -> Result<void> {
+                      KT_TRY(sum, tx.ledger_sum(id));
+                      return {};
+                    })
+                    .ok());
     return sum;
   }
 
@@ -78,8 +80,9 @@ TEST_F(TradingEngineTest, admins_have_no_limit_but_the_balance_still_counts) {
   auto r = engine_->open_position({admin.id, kBonk, Lamports::from_sol(1000), Side::kLong, std::nullopt});
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "E-BALANCE");
-  EXPECT_EQ(r.error().message,
-            "Insufficient balance: this trade needs 1000.0001 SOL (1000 SOL + 0.0001 SOL network fee), you have 1000 SOL");
+  EXPECT_EQ(
+      r.error().message,
+      "Insufficient balance: this trade needs 1000.0001 SOL (1000 SOL + 0.0001 SOL network fee), you have 1000 SOL");
   EXPECT_TRUE(engine_->open_position({admin.id, kBonk, Lamports::from_sol(500), Side::kLong, std::nullopt}).ok());
 }
 
@@ -97,7 +100,8 @@ TEST_F(TradingEngineTest, limits_the_number_of_open_positions) {
   config_.limits.max_open_positions = 2;
   engine_ = std::make_unique<TradingEngine>(*repo_, quotes_, clock_, config_);
   const User u = user();
-  for (int i = 0; i < 2; ++i) ASSERT_TRUE(engine_->open_position({u.id, kBonk, Lamports::from_sol(1), Side::kLong, std::nullopt}).ok());
+  for (int i = 0; i < 2; ++i)
+    ASSERT_TRUE(engine_->open_position({u.id, kBonk, Lamports::from_sol(1), Side::kLong, std::nullopt}).ok());
   auto third = engine_->open_position({u.id, kBonk, Lamports::from_sol(1), Side::kLong, std::nullopt});
   EXPECT_EQ(third.error().code, "E-MAX-POSITIONS");
 }
@@ -117,11 +121,13 @@ TEST_F(TradingEngineTest, a_rejected_trade_does_not_consume_its_update_id) {
   const User u = user();
   ASSERT_FALSE(engine_->open_position({u.id, kBonk, Lamports::from_sol(5000), Side::kLong, 8001}).ok());
   // The same update id is not burnt: nothing was applied under it.
-  EXPECT_TRUE(repo_->read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(const auto last, tx.last_update_id());
-    EXPECT_FALSE(last.has_value());
-    return {};
-  }).ok());
+  EXPECT_TRUE(repo_
+                  ->read([&](storage::Transaction& tx) -> Result<void> {
+                    KT_TRY(const auto last, tx.last_update_id());
+                    EXPECT_FALSE(last.has_value());
+                    return {};
+                  })
+                  .ok());
 }
 
 TEST_F(TradingEngineTest, cannot_close_someone_elses_position_or_one_already_closed) {

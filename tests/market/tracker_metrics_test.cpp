@@ -15,13 +15,16 @@ const Mint kMint = *Mint::parse("4wBqpZM9xaSheZzJSMawUKKwhdpChKbZ5eu5ky4Vigw");
 
 TEST(TokenMetrics, computes_changes_high_low_and_volatility_from_hand_made_history) {
   // 25 h ago 1.0 (outside the window, but the 24 h reference), then 2, 4, 2, 3 inside it.
-  const std::vector<PricePoint> history = {
-      {kNow - hours(25), 1.0}, {kNow - hours(23), 2.0}, {kNow - minutes(90), 4.0}, {kNow - minutes(30), 2.0}, {kNow, 3.0}};
+  const std::vector<PricePoint> history = {{kNow - hours(25), 1.0},
+                                           {kNow - hours(23), 2.0},
+                                           {kNow - minutes(90), 4.0},
+                                           {kNow - minutes(30), 2.0},
+                                           {kNow, 3.0}};
   const TokenMetrics m = compute_token_metrics(kMint, history, kNow);
   EXPECT_EQ(m.mint, kMint);
   EXPECT_EQ(m.updated_at, kNow);
   EXPECT_EQ(m.last_price_sol, std::optional<double>(3.0));
-  EXPECT_DOUBLE_EQ(*m.change_1h_pct, -25.0);  // vs 4.0 at 90 min ago
+  EXPECT_DOUBLE_EQ(*m.change_1h_pct, -25.0);   // vs 4.0 at 90 min ago
   EXPECT_DOUBLE_EQ(*m.change_24h_pct, 200.0);  // vs 1.0 at 25 h ago
   EXPECT_EQ(m.high_24h, std::optional<double>(4.0));
   EXPECT_EQ(m.low_24h, std::optional<double>(2.0));

@@ -34,8 +34,10 @@ TEST(TokenTracker, a_cycle_over_250_curve_tokens_issues_3_get_multiple_accounts_
   constexpr std::uint32_t kN = 250;
   for (std::uint32_t i = 0; i < kN; ++i) {
     const Mint m = test_mint(i);
-    rpc.set_account(solana::pumpfun_bonding_curve_address(m)->address,
-                    FakeAccount{1, pump, pricing::testing::bonding_curve_bytes(1'000'000'000'000 + i, 30'000'000'000, 1, 1, 1, false)});
+    rpc.set_account(
+        solana::pumpfun_bonding_curve_address(m)->address,
+        FakeAccount{1, pump,
+                    pricing::testing::bonding_curve_bytes(1'000'000'000'000 + i, 30'000'000'000, 1, 1, 1, false)});
     decimals->remember(m, 6);
     tracker.note_viewed(m, clock.now());
   }
@@ -53,9 +55,10 @@ TEST(TokenTracker, a_cycle_over_250_curve_tokens_issues_3_get_multiple_accounts_
   EXPECT_EQ(rpc.http_requests(), 3u);
   std::optional<storage::PriceRecord> row;
   ASSERT_TRUE(repo->read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(row, tx.latest_price(test_mint(7)));
-    return ok_result();
-  }).ok());
+                    KT_TRY(row, tx.latest_price(test_mint(7)));
+                    return ok_result();
+                  })
+                  .ok());
   ASSERT_TRUE(row.has_value());
   EXPECT_EQ(row->price, *Price::from_ratio(30'000'000'000, 1'000'000'000'007));
 }

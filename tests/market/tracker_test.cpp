@@ -61,7 +61,9 @@ class FlakyRepository final : public storage::Repository {
     }
     return inner_.write(work);
   }
-  Result<void> read(const std::function<Result<void>(storage::Transaction&)>& work) override { return inner_.read(work); }
+  Result<void> read(const std::function<Result<void>(storage::Transaction&)>& work) override {
+    return inner_.read(work);
+  }
   std::string backend_name() const override { return inner_.backend_name(); }
   std::atomic<int> fail_writes{0};
 
@@ -84,9 +86,10 @@ struct TrackerFixture {
   std::optional<storage::PriceRecord> latest(const Mint& m) {
     std::optional<storage::PriceRecord> out;
     EXPECT_TRUE(repo->read([&](storage::Transaction& tx) -> Result<void> {
-      KT_TRY(out, tx.latest_price(m));
-      return ok_result();
-    }).ok());
+                      KT_TRY(out, tx.latest_price(m));
+                      return ok_result();
+                    })
+                    .ok());
     return out;
   }
 
@@ -160,9 +163,11 @@ TEST(TokenTracker, a_cycle_stores_prices_publishes_ticks_and_computes_metrics_in
 
 TEST(TokenTracker, marks_tokens_nobody_tracks_any_more_inactive) {
   TrackerFixture f;
-  ASSERT_TRUE(f.repo->write([&](storage::Transaction& tx) -> Result<void> {
-    return tx.upsert_token(storage::TokenRecord{mint_no(1), "ONE", "One", 6, true, kStart});
-  }).ok());
+  ASSERT_TRUE(f.repo
+                  ->write([&](storage::Transaction& tx) -> Result<void> {
+                    return tx.upsert_token(storage::TokenRecord{mint_no(1), "ONE", "One", 6, true, kStart});
+                  })
+                  .ok());
   f.source->set(mint_no(1), 1000);
   f.tracker->note_viewed(mint_no(1), kStart);
   ASSERT_TRUE(f.tracker->run_cycle(kStart).ok());
@@ -171,19 +176,23 @@ TEST(TokenTracker, marks_tokens_nobody_tracks_any_more_inactive) {
   EXPECT_EQ(later->tracked, 0u);
   EXPECT_EQ(later->deactivated, 1u);
   std::optional<storage::TokenRecord> token;
-  ASSERT_TRUE(f.repo->read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(token, tx.find_token(mint_no(1)));
-    return ok_result();
-  }).ok());
+  ASSERT_TRUE(f.repo
+                  ->read([&](storage::Transaction& tx) -> Result<void> {
+                    KT_TRY(token, tx.find_token(mint_no(1)));
+                    return ok_result();
+                  })
+                  .ok());
   ASSERT_TRUE(token.has_value());
   EXPECT_FALSE(token->is_active);
   // Viewed again: active again.
   f.tracker->note_viewed(mint_no(1), kStart + std::chrono::minutes(62));
   ASSERT_TRUE(f.tracker->run_cycle(kStart + std::chrono::minutes(62)).ok());
-  ASSERT_TRUE(f.repo->read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(token, tx.find_token(mint_no(1)));
-    return ok_result();
-  }).ok());
+  ASSERT_TRUE(f.repo
+                  ->read([&](storage::Transaction& tx) -> Result<void> {
+                    KT_TRY(token, tx.find_token(mint_no(1)));
+                    return ok_result();
+                  })
+                  .ok());
   EXPECT_TRUE(token->is_active);
 }
 

@@ -145,17 +145,19 @@ TEST_F(Backup, backup_of_a_missing_database_is_a_fatal_error) {
 TEST_F(Backup, retention_keeps_the_newest_n_and_ignores_other_files) {
   const fs::path b = dir / "b";
   fs::create_directories(b);
-  for (const char* name : {"kitrader-20261120-010000.db", "kitrader-20261121-010000.db", "kitrader-20261122-010000.dump",
-                           "kitrader-20261123-010000.db", "kitrader-20261124-010000.db", "notes.txt",
-                           "kitrader-latest.db", "kitrader-20261119-010000.db.partial"}) {
+  for (const char* name :
+       {"kitrader-20261120-010000.db", "kitrader-20261121-010000.db", "kitrader-20261122-010000.dump",
+        "kitrader-20261123-010000.db", "kitrader-20261124-010000.db", "notes.txt", "kitrader-latest.db",
+        "kitrader-20261119-010000.db.partial"}) {
     std::ofstream(b / name) << "x";
   }
   auto removed = apply_retention(b.string(), 3);
   ASSERT_TRUE(removed.ok());
   EXPECT_EQ(*removed, (std::vector<std::string>{(b / "kitrader-20261120-010000.db").string(),
                                                 (b / "kitrader-20261121-010000.db").string()}));
-  for (const char* kept : {"kitrader-20261122-010000.dump", "kitrader-20261123-010000.db", "kitrader-20261124-010000.db",
-                           "notes.txt", "kitrader-latest.db", "kitrader-20261119-010000.db.partial"}) {
+  for (const char* kept :
+       {"kitrader-20261122-010000.dump", "kitrader-20261123-010000.db", "kitrader-20261124-010000.db", "notes.txt",
+        "kitrader-latest.db", "kitrader-20261119-010000.db.partial"}) {
     EXPECT_TRUE(fs::exists(b / kept)) << kept;
   }
   EXPECT_TRUE(apply_retention(b.string(), 0)->empty());
@@ -242,8 +244,12 @@ TEST_F(Backup, pg_dump_gets_the_password_through_pgpassword_never_on_the_command
   const fs::path fake = dir / "fake_pg_dump";
   const fs::path record = dir / "record.txt";
   std::ofstream(fake) << "#!/bin/sh\n"
-                         "printf 'args=%s\\n' \"$*\" > '" << record.string() << "'\n"
-                         "printf 'pw=%s\\n' \"$PGPASSWORD\" >> '" << record.string() << "'\n"
+                         "printf 'args=%s\\n' \"$*\" > '"
+                      << record.string()
+                      << "'\n"
+                         "printf 'pw=%s\\n' \"$PGPASSWORD\" >> '"
+                      << record.string()
+                      << "'\n"
                          "for a in \"$@\"; do case $a in --file=*) echo dump > \"${a#--file=}\";; esac; done\n";
   fs::permissions(fake, fs::perms::owner_all);
   ops::Config config;
@@ -254,8 +260,10 @@ TEST_F(Backup, pg_dump_gets_the_password_through_pgpassword_never_on_the_command
   std::string args, pw;
   std::getline(in, args);
   std::getline(in, pw);
-  EXPECT_EQ(args, "args=--format=custom --no-password --file=" + (dir / "b").string() +
-                      "/kitrader-20261124-003000.dump.partial --dbname=postgresql://kt@db.example:5432/kitrader?sslmode=require");
+  EXPECT_EQ(
+      args,
+      "args=--format=custom --no-password --file=" + (dir / "b").string() +
+          "/kitrader-20261124-003000.dump.partial --dbname=postgresql://kt@db.example:5432/kitrader?sslmode=require");
   EXPECT_EQ(pw, "pw=p@ss w0rd");
   EXPECT_EQ(outcome->bytes, 5u);
 }

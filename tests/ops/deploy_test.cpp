@@ -51,16 +51,15 @@ TEST(Deploy, token_file_from_the_credentials_directory_loads_like_systemd_provid
 
 TEST(Deploy, service_runs_hardened_as_kitrader_with_encrypted_credentials) {
   const std::string unit = deploy_file("kitrader.service");
-  for (const char* line : {"User=kitrader", "Group=kitrader", "Restart=on-failure", "NoNewPrivileges=yes",
-                           "ProtectSystem=strict", "PrivateTmp=yes", "ProtectHome=yes",
-                           "ReadWritePaths=/var/lib/kitrader /var/log/kitrader", "StateDirectory=kitrader",
-                           "LogsDirectory=kitrader",
-                           "LoadCredentialEncrypted=telegram-token:/etc/kitrader/credentials/telegram-token.cred",
-                           "Environment=KITRADER_TELEGRAM_TOKEN_FILE=%d/telegram-token",
-                           "#LoadCredentialEncrypted=db-password:/etc/kitrader/credentials/db-password.cred",
-                           "#Environment=PGPASSFILE=%d/db-password", "EnvironmentFile=-/etc/kitrader/kitrader.env",
-                           "ExecStart=/usr/bin/kitrader --config /etc/kitrader/kitrader.toml run",
-                           "ExecReload=/bin/kill -HUP $MAINPID"}) {
+  for (const char* line :
+       {"User=kitrader", "Group=kitrader", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
+        "PrivateTmp=yes", "ProtectHome=yes", "ReadWritePaths=/var/lib/kitrader /var/log/kitrader",
+        "StateDirectory=kitrader", "LogsDirectory=kitrader",
+        "LoadCredentialEncrypted=telegram-token:/etc/kitrader/credentials/telegram-token.cred",
+        "Environment=KITRADER_TELEGRAM_TOKEN_FILE=%d/telegram-token",
+        "#LoadCredentialEncrypted=db-password:/etc/kitrader/credentials/db-password.cred",
+        "#Environment=PGPASSFILE=%d/db-password", "EnvironmentFile=-/etc/kitrader/kitrader.env",
+        "ExecStart=/usr/bin/kitrader --config /etc/kitrader/kitrader.toml run", "ExecReload=/bin/kill -HUP $MAINPID"}) {
     EXPECT_TRUE(has_line(unit, line)) << line;
   }
 }
@@ -73,14 +72,17 @@ TEST(Deploy, backup_timer_is_daily_and_persistent_and_runs_kitrader_backup) {
   const std::string service = deploy_file("kitrader-backup.service");
   EXPECT_TRUE(has_line(service, "Type=oneshot"));
   EXPECT_TRUE(has_line(service, "User=kitrader"));
-  EXPECT_TRUE(has_line(
-      service, "ExecStart=/usr/bin/kitrader --config /etc/kitrader/kitrader.toml backup --dir /var/lib/kitrader/backups --keep 7"));
+  EXPECT_TRUE(has_line(service,
+                       "ExecStart=/usr/bin/kitrader --config /etc/kitrader/kitrader.toml backup --dir "
+                       "/var/lib/kitrader/backups --keep 7"));
 }
 
 TEST(Deploy, no_unit_or_example_holds_a_secret) {
   const std::regex token_shape(R"(\d{8,10}:[A-Za-z0-9_-]{35})");
-  const std::regex assigned_secret(R"((^|\n)\s*(TELEGRAM_BOT_TOKEN|PGPASSWORD|KITRADER_TELEGRAM_TOKEN|KITRADER_PRICES_JUPITER_API_KEY)=)");
-  for (const char* name : {"kitrader.service", "kitrader-backup.service", "kitrader-backup.timer", "kitrader.env.example"}) {
+  const std::regex assigned_secret(
+      R"((^|\n)\s*(TELEGRAM_BOT_TOKEN|PGPASSWORD|KITRADER_TELEGRAM_TOKEN|KITRADER_PRICES_JUPITER_API_KEY)=)");
+  for (const char* name :
+       {"kitrader.service", "kitrader-backup.service", "kitrader-backup.timer", "kitrader.env.example"}) {
     const std::string text = deploy_file(name);
     ASSERT_FALSE(text.empty()) << name;
     EXPECT_FALSE(std::regex_search(text, token_shape)) << name;

@@ -16,9 +16,8 @@ TEST(Health, report_is_ok_only_when_every_check_is_ok) {
   checker.add("rpc", [] { return CheckResult{false, "every endpoint's breaker is open: https://a"}; });
   const auto report = checker.run();
   EXPECT_FALSE(report.ok);
-  EXPECT_EQ(report.to_json(),
-            R"({"status":"unhealthy","checks":{"storage":{"ok":true,"detail":"reachable"},)"
-            R"("rpc":{"ok":false,"detail":"every endpoint's breaker is open: https://a"}}})");
+  EXPECT_EQ(report.to_json(), R"({"status":"unhealthy","checks":{"storage":{"ok":true,"detail":"reachable"},)"
+                              R"("rpc":{"ok":false,"detail":"every endpoint's breaker is open: https://a"}}})");
 }
 
 TEST(Health, throwing_check_counts_as_failed) {

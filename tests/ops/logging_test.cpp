@@ -24,8 +24,8 @@ std::string read_file(const fs::path& p) {
 struct LogDir : ::testing::Test {
   fs::path dir;
   void SetUp() override {
-    dir = fs::temp_directory_path() /
-          ("kt-log-" + std::to_string(::getpid()) + "-" + ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir = fs::temp_directory_path() / ("kt-log-" + std::to_string(::getpid()) + "-" +
+                                       ::testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(dir);
   }
   void TearDown() override {
@@ -79,7 +79,8 @@ TEST_F(LogDir, writes_component_lines_to_main_and_error_files_with_secrets_redac
   EXPECT_EQ(main_log.find(kToken), std::string::npos) << main_log;
   EXPECT_EQ(main_log.find("db-Passw0rd"), std::string::npos) << main_log;
   EXPECT_EQ(error_log.find("db-Passw0rd"), std::string::npos) << error_log;
-  EXPECT_NE(main_log.find("[info] [telegram] calling https://api.telegram.org/bot<redacted>/getMe\n"), std::string::npos)
+  EXPECT_NE(main_log.find("[info] [telegram] calling https://api.telegram.org/bot<redacted>/getMe\n"),
+            std::string::npos)
       << main_log;
   EXPECT_NE(main_log.find("[error] [storage] connect failed for postgresql://kt:<redacted>@db/k\n"), std::string::npos);
   EXPECT_NE(main_log.find("[debug] [app] two\\nlines\n"), std::string::npos) << main_log;

@@ -122,19 +122,19 @@ FakeSolanaRpc::FakeSolanaRpc() : server_(std::make_unique<httplib::Server>()) {
         case Fault::kNodeUnhealthy32005: {
           const Json body = Json::parse(req.body, nullptr, false);
           Json id = body.is_object() && body.contains("id") ? body["id"] : Json(nullptr);
-          res.set_content(Json{{"jsonrpc", "2.0"},
-                               {"error", {{"code", -32005}, {"message", "Node is behind by 42 slots"}, {"data", {{"numSlotsBehind", 42}}}}},
-                               {"id", id}}
-                              .dump(),
-                          "application/json");
+          res.set_content(
+              Json{{"jsonrpc", "2.0"},
+                   {"error",
+                    {{"code", -32005}, {"message", "Node is behind by 42 slots"}, {"data", {{"numSlotsBehind", 42}}}}},
+                   {"id", id}}
+                  .dump(),
+              "application/json");
           return;
         }
         case Fault::kTimeout:
           std::this_thread::sleep_for(std::chrono::milliseconds(timeout_hold_ms_.load()));
           break;  // then answers normally, too late for the client
-        case Fault::kGarbage:
-          res.set_content("<html>502 Bad Gateway</html>", "text/html");
-          return;
+        case Fault::kGarbage: res.set_content("<html>502 Bad Gateway</html>", "text/html"); return;
       }
     }
     const std::string body = handle(req.body, status);
@@ -203,8 +203,12 @@ Json FakeSolanaRpc::answer(const Json& call) {
     const auto it = accounts_.find(*mint);
     if (it == accounts_.end()) return nullptr;
     const FakeAccount& a = it->second;
-    return Json{{"data", {solana::base64_encode(a.data), "base64"}}, {"executable", false}, {"lamports", a.lamports},
-                {"owner", a.owner.to_string()}, {"rentEpoch", 361}, {"space", a.data.size()}};
+    return Json{{"data", {solana::base64_encode(a.data), "base64"}},
+                {"executable", false},
+                {"lamports", a.lamports},
+                {"owner", a.owner.to_string()},
+                {"rentEpoch", 361},
+                {"space", a.data.size()}};
   };
   std::lock_guard lock(mutex_);
   ++calls_[method];

@@ -51,10 +51,11 @@ TEST(LiveMarket, a_curve_quote_gets_its_dollar_value_from_the_sol_usd_refresher)
   FakePriceApis apis;
   apis.load_fixtures();
   const Mint token = test_mint(42);
-  rpc.set_account(solana::pumpfun_bonding_curve_address(token)->address,
-                  FakeAccount{1, *Mint::parse(solana::kPumpFunProgramId),
-                              pricing::testing::bonding_curve_bytes(1'073'000'000'000'000, 30'000'000'165,
-                                                                    793'100'000'000'000, 165, 1'000'000'000'000'000, false)});
+  rpc.set_account(
+      solana::pumpfun_bonding_curve_address(token)->address,
+      FakeAccount{1, *Mint::parse(solana::kPumpFunProgramId),
+                  pricing::testing::bonding_curve_bytes(1'073'000'000'000'000, 30'000'000'165, 793'100'000'000'000, 165,
+                                                        1'000'000'000'000'000, false)});
   rpc.set_account(token, FakeAccount{1, *Mint::parse(solana::kTokenProgramId),
                                      pricing::testing::spl_mint_bytes(1'000'000'000'000'000, 6, nullptr, nullptr)});
   ops::Config config;

@@ -13,10 +13,10 @@
 namespace kt::pricing {
 namespace {
 
-using testing::Fault;
 using testing::FakeAccount;
 using testing::FakePriceApis;
 using testing::FakeSolanaRpc;
+using testing::Fault;
 using testing::test_mint;
 
 const TimePoint kNow = from_unix_millis(1'750'000'000'000);
@@ -31,11 +31,12 @@ constexpr std::uint64_t kVtr = 684393493085733, kVsr = 47034345800, kRtr = 40449
 
 void add_curve_token(FakeSolanaRpc& rpc, const Mint& mint, bool complete = false, std::uint64_t vsr = kVsr,
                      std::size_t length = 49) {
-  rpc.set_account(solana::pumpfun_bonding_curve_address(mint)->address,
-                  FakeAccount{17'035'577'720, kPump,
-                              testing::bonding_curve_bytes(kVtr, vsr, kRtr, kRsr, 1'000'000'000'000'000, complete, length)});
-  rpc.set_account(mint, FakeAccount{1'461'600, kTokenProgram,
-                                    testing::spl_mint_bytes(1'000'000'000'000'000, 6, nullptr, nullptr)});
+  rpc.set_account(
+      solana::pumpfun_bonding_curve_address(mint)->address,
+      FakeAccount{17'035'577'720, kPump,
+                  testing::bonding_curve_bytes(kVtr, vsr, kRtr, kRsr, 1'000'000'000'000'000, complete, length)});
+  rpc.set_account(
+      mint, FakeAccount{1'461'600, kTokenProgram, testing::spl_mint_bytes(1'000'000'000'000'000, 6, nullptr, nullptr)});
 }
 
 struct PoolFixture {
@@ -141,7 +142,8 @@ TEST(PumpFunCurveSource, a_completed_curve_falls_through_to_dexscreener) {
   auto sol_usd = std::make_shared<SolUsdCache>();
   std::vector<std::unique_ptr<market::PriceSource>> sources;
   sources.push_back(std::make_unique<PumpFunCurveSource>(*f.pool, f.decimals()));
-  sources.push_back(std::make_unique<DexScreenerSource>(*f.client, DexScreenerOptions{apis.url(), Millis{2000}}, sol_usd, f.decimals()));
+  sources.push_back(std::make_unique<DexScreenerSource>(*f.client, DexScreenerOptions{apis.url(), Millis{2000}},
+                                                        sol_usd, f.decimals()));
   market::PriceService service(std::move(sources));
   const auto q = service.quote(token, kNow);
   ASSERT_TRUE(q.ok()) << q.error().message;
@@ -162,7 +164,8 @@ TEST(PumpFunCurveSource, all_sources_down_is_price_unavailable_never_a_made_up_p
   auto sol_usd = std::make_shared<SolUsdCache>();
   std::vector<std::unique_ptr<market::PriceSource>> sources;
   sources.push_back(std::make_unique<PumpFunCurveSource>(*f.pool, f.decimals()));
-  sources.push_back(std::make_unique<DexScreenerSource>(*f.client, DexScreenerOptions{apis.url(), Millis{2000}}, sol_usd, f.decimals()));
+  sources.push_back(std::make_unique<DexScreenerSource>(*f.client, DexScreenerOptions{apis.url(), Millis{2000}},
+                                                        sol_usd, f.decimals()));
   market::PriceService service(std::move(sources));
   const auto q = service.quote(token, kNow);
   ASSERT_FALSE(q.ok());
@@ -195,12 +198,18 @@ void expect_backup_answers(Fault fault, std::string_view why) {
   f.primary.clear_faults();
 }
 
-TEST(PumpFunCurveSource, answer_comes_from_the_backup_when_the_primary_says_429) { expect_backup_answers(Fault::kHttp429, "429"); }
-TEST(PumpFunCurveSource, answer_comes_from_the_backup_when_the_primary_says_500) { expect_backup_answers(Fault::kHttp500, "500"); }
+TEST(PumpFunCurveSource, answer_comes_from_the_backup_when_the_primary_says_429) {
+  expect_backup_answers(Fault::kHttp429, "429");
+}
+TEST(PumpFunCurveSource, answer_comes_from_the_backup_when_the_primary_says_500) {
+  expect_backup_answers(Fault::kHttp500, "500");
+}
 TEST(PumpFunCurveSource, answer_comes_from_the_backup_when_the_primary_is_behind_32005) {
   expect_backup_answers(Fault::kNodeUnhealthy32005, "-32005");
 }
-TEST(PumpFunCurveSource, answer_comes_from_the_backup_when_the_primary_times_out) { expect_backup_answers(Fault::kTimeout, "timeout"); }
+TEST(PumpFunCurveSource, answer_comes_from_the_backup_when_the_primary_times_out) {
+  expect_backup_answers(Fault::kTimeout, "timeout");
+}
 TEST(PumpFunCurveSource, answer_comes_from_the_backup_when_the_primary_sends_garbage) {
   expect_backup_answers(Fault::kGarbage, "garbage");
 }

@@ -28,8 +28,8 @@ TEST(Base64, decodes_the_multiple_accounts_fixture_data_to_its_stated_hex) {
 }
 
 TEST(Base64, rejects_non_canonical_and_malformed_input) {
-  for (const char* bad : {"Zg", "Zg=", "Zh==", "Zm9=", "Z===", "====", "Zg==Zg==", "Zm 9v", "Zm9v\n", "Zm-v", "Zm_v",
-                          "=Zm9", "Zm=v"}) {
+  for (const char* bad :
+       {"Zg", "Zg=", "Zh==", "Zm9=", "Z===", "====", "Zg==Zg==", "Zm 9v", "Zm9v\n", "Zm-v", "Zm_v", "=Zm9", "Zm=v"}) {
     const auto r = base64_decode(bad);
     ASSERT_FALSE(r.ok()) << bad;
     EXPECT_EQ(r.error().code, "E-BASE64") << bad;

@@ -23,7 +23,8 @@ struct SeenRequest {
 
 using Handler = std::function<Result<http::Response>(const SeenRequest&)>;
 
-inline http::Response http_response(long status, std::string body, std::vector<std::pair<std::string, std::string>> headers = {}) {
+inline http::Response http_response(long status, std::string body,
+                                    std::vector<std::pair<std::string, std::string>> headers = {}) {
   http::Response r;
   r.status = status;
   r.body = std::move(body);

@@ -18,7 +18,8 @@ Pubkey key(std::string_view text) {
 
 std::array<std::uint8_t, 32> hex32(std::string_view hex) {
   std::array<std::uint8_t, 32> out{};
-  for (std::size_t i = 0; i < 32; ++i) out[i] = static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(2 * i, 2)), nullptr, 16));
+  for (std::size_t i = 0; i < 32; ++i)
+    out[i] = static_cast<std::uint8_t>(std::stoi(std::string(hex.substr(2 * i, 2)), nullptr, 16));
   return out;
 }
 
@@ -35,7 +36,8 @@ TEST(Pda, metaplex_metadata_address_of_usdc_is_the_known_account) {
 TEST(Pda, create_program_address_matches_solana_sdk_vectors) {
   const std::uint8_t one[] = {1};
   const std::uint8_t zero[] = {0};
-  EXPECT_EQ(create_program_address({seed(""), one}, kBpfUpgradeable)->to_string(), "BwqrghZA2htAcqq8dzP1WDAhTXYTYWj7CHxF5j7TDBAe");
+  EXPECT_EQ(create_program_address({seed(""), one}, kBpfUpgradeable)->to_string(),
+            "BwqrghZA2htAcqq8dzP1WDAhTXYTYWj7CHxF5j7TDBAe");
   EXPECT_EQ(create_program_address({seed("\xe2\x98\x89"), zero}, kBpfUpgradeable)->to_string(),
             "13yWmRpaTR4r5nAktwLqMpRNr28tnVUZw26rTvPSSB19");
   EXPECT_EQ(create_program_address({seed("Talking"), seed("Squirrels")}, kBpfUpgradeable)->to_string(),

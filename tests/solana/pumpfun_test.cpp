@@ -87,8 +87,8 @@ TEST(BondingCurve, decodes_docs_anchor_data_example_built_from_its_numbers) {
   // The Global account's initial reserves give the launch price of every curve: 30 SOL / 1.073e9 tokens.
   const auto& global = docs["global_4wTV1YmiEkRvAtNtsSGPtUrqRYQMe5SKy2uB4Jjaxnjf"];
   EXPECT_EQ(global["fee_basis_points"]["data"].get<std::string>(), std::to_string(kPumpFunFeeBps));
-  const auto launch = decode_bonding_curve(curve_bytes(1073000000000000, 30000000000, 793100000000000, 0,
-                                                       1000000000000000, false));
+  const auto launch =
+      decode_bonding_curve(curve_bytes(1073000000000000, 30000000000, 793100000000000, 0, 1000000000000000, false));
   EXPECT_NEAR(curve_price(*launch)->sol_per_token(6), 2.7958993476e-8, 1e-17);
 }
 

@@ -59,7 +59,9 @@ void expect_backup_answers_after(testing::Handler primary_failure, std::string_v
   EXPECT_EQ(st[1].requests, 1u) << why;
 }
 
-TEST(RpcPool, fails_over_to_backup_on_http_500) { expect_backup_answers_after(raw(500, "Internal Server Error"), "500"); }
+TEST(RpcPool, fails_over_to_backup_on_http_500) {
+  expect_backup_answers_after(raw(500, "Internal Server Error"), "500");
+}
 TEST(RpcPool, fails_over_to_backup_on_node_unhealthy_32005) {
   expect_backup_answers_after(rpc_error(-32005, "Node is behind by 42 slots", {{"numSlotsBehind", 42}}), "-32005");
 }
@@ -73,7 +75,8 @@ TEST(RpcPool, fails_over_to_backup_on_a_response_to_another_request) {
 
 TEST(RpcPool, honours_retry_after_of_a_429_and_uses_the_backup_meanwhile) {
   PoolFixture f;
-  f.client.once(kPrimary, raw(429, testing::read_fixture("solana_http429_rate_limit_body.json"), {{"retry-after", "7"}}));
+  f.client.once(kPrimary,
+                raw(429, testing::read_fixture("solana_http429_rate_limit_body.json"), {{"retry-after", "7"}}));
   f.client.on(kPrimary, answer(1));
   f.client.on(kBackup, answer(2));
   EXPECT_EQ(*f.pool->get_slot(), 2u);
@@ -252,8 +255,11 @@ TEST(RpcPool, splits_101_keys_into_two_get_multiple_accounts_calls) {
       if (key.bytes()[0] % 2 == 0) {
         accounts.push_back(nullptr);
       } else {
-        accounts.push_back({{"data", {"AAAAAAEAAAACtzNsyJrW0g==", "base64"}}, {"executable", false},
-                            {"lamports", key.bytes()[0]}, {"owner", "11111111111111111111111111111111"}, {"rentEpoch", 2}});
+        accounts.push_back({{"data", {"AAAAAAEAAAACtzNsyJrW0g==", "base64"}},
+                            {"executable", false},
+                            {"lamports", key.bytes()[0]},
+                            {"owner", "11111111111111111111111111111111"},
+                            {"rentEpoch", 2}});
       }
     }
     const int slot = asked.size() == 100 ? 500 : 499;
@@ -312,7 +318,8 @@ TEST(RpcPool, get_health_reports_slots_behind_of_one_endpoint) {
 }
 
 TEST(RpcPool, status_never_shows_credentials_path_tokens_or_query) {
-  PoolFixture f({}, {"https://user:secret@rpc.example.com:8899/abc123token/?api-key=SECRET", "https://api.mainnet-beta.solana.com"});
+  PoolFixture f({}, {"https://user:secret@rpc.example.com:8899/abc123token/?api-key=SECRET",
+                     "https://api.mainnet-beta.solana.com"});
   const auto st = f.pool->status();
   EXPECT_EQ(st[0].url, "https://rpc.example.com:8899/\u2026");
   EXPECT_EQ(st[1].url, "https://api.mainnet-beta.solana.com");

@@ -132,9 +132,9 @@ TEST_P(RepositoryContract, bot_wide_counts_are_exact) {
   });
   ASSERT_TRUE(counts.ok()) << why(counts);
   EXPECT_EQ(*counts, (std::vector<std::int64_t>{4, 3, 3, 2, 1, 0,  // active users since 0, 1, 100, 101, 300, 301
-                                                3,                  // open positions
-                                                5, 4, 2, 1, 0,      // trades since 0, 20, 21, 40, 41
-                                                3}));               // active tokens
+                                                3,                 // open positions
+                                                5, 4, 2, 1, 0,     // trades since 0, 20, 21, 40, 41
+                                                3}));              // active tokens
 }
 
 }  // namespace

@@ -117,15 +117,15 @@ TEST_P(RepositoryContract, token_metrics_doubles_round_trip_bit_for_bit) {
       0.1,
       2.966e-8,
       1.0 / 3.0,
-      std::nextafter(1.0, 2.0),                     // 1 + 2^-52
-      9007199254740993.0,                           // rounds to 2^53; integral (SQLite stores it as an integer)
-      123456789.0,                                  // integral too
+      std::nextafter(1.0, 2.0),  // 1 + 2^-52
+      9007199254740993.0,        // rounds to 2^53; integral (SQLite stores it as an integer)
+      123456789.0,               // integral too
       -1e15,
       std::numeric_limits<double>::max(),
       std::numeric_limits<double>::lowest(),
-      kMin,                                         // smallest normal
-      std::numeric_limits<double>::denorm_min(),    // 4.9e-324
-      kMin / 3,                                     // a subnormal with many digits
+      kMin,                                       // smallest normal
+      std::numeric_limits<double>::denorm_min(),  // 4.9e-324
+      kMin / 3,                                   // a subnormal with many digits
       0.0,
   };
   for (std::size_t i = 0; i < values.size(); ++i) {

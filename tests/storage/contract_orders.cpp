@@ -95,7 +95,8 @@ Order add_order(Repository& repo, const Order& order) {
 }
 
 PositionId add_position(Repository& repo, UserId user, const Mint& token, TimePoint opened) {
-  auto stored = write_result(repo, [&](Transaction& tx) { return tx.insert_position(sample_position(user, token, opened)); });
+  auto stored =
+      write_result(repo, [&](Transaction& tx) { return tx.insert_position(sample_position(user, token, opened)); });
   EXPECT_TRUE(stored.ok()) << why(stored);
   return stored.ok() ? stored->id : PositionId{};
 }
@@ -211,7 +212,7 @@ TEST_P(RepositoryContract, pending_orders_by_mint_user_and_position_come_in_the_
   const PositionId pb = add_position(repo(), b.id, bonk(), at(1));
   Order tp = plain_order(a.id, bonk(), OrderKind::kTakeProfit, at(2));
   tp.position = pa;
-  const Order a1 = add_order(repo(), tp);                                                    // a, bonk, pa
+  const Order a1 = add_order(repo(), tp);                                                      // a, bonk, pa
   const Order b1 = add_order(repo(), plain_order(b.id, bonk(), OrderKind::kLimitBuy, at(3)));  // b, bonk
   const Order a2 = add_order(repo(), plain_order(a.id, usdc(), OrderKind::kLimitBuy, at(4)));  // a, usdc
   Order sl = plain_order(a.id, bonk(), OrderKind::kStopLoss, at(5));
@@ -238,8 +239,8 @@ TEST_P(RepositoryContract, pending_orders_by_mint_user_and_position_come_in_the_
     KT_TRY(auto of_pa, tx.pending_orders_for_position(pa));
     KT_TRY(auto of_pb, tx.pending_orders_for_position(pb));
     KT_TRY(auto of_nothing, tx.pending_orders_for_position(PositionId{999'999}));
-    for (auto* list : {&on_bonk, &on_usdc, &on_wsol, &a_all, &a_pending, &a_two, &a_unlimited, &a_none, &of_pa,
-                       &of_pb, &of_nothing}) {
+    for (auto* list : {&on_bonk, &on_usdc, &on_wsol, &a_all, &a_pending, &a_two, &a_unlimited, &a_none, &of_pa, &of_pb,
+                       &of_nothing}) {
       out.push_back(std::move(*list));
     }
     return out;
@@ -362,9 +363,12 @@ TEST_P(RepositoryContract, racing_fills_of_one_pending_order_succeed_exactly_onc
           KT_TRY_VOID(tx.update_order(o));
           return true;
         });
-        if (!filled.ok()) ++errors;
-        else if (*filled) ++fills;
-        else ++saw_filled;
+        if (!filled.ok())
+          ++errors;
+        else if (*filled)
+          ++fills;
+        else
+          ++saw_filled;
       });
     }
     for (auto& thread : threads) thread.join();

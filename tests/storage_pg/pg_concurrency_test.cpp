@@ -20,8 +20,8 @@ std::string why(const Result<void>& r) { return r.ok() ? "ok" : r.error().code +
 User add_user(Repository& repo, std::int64_t telegram_id) {
   User out;
   auto done = repo.write([&](Transaction& tx) -> Result<void> {
-    KT_TRY(out, tx.insert_user(NewUser{TelegramUserId{telegram_id}, "", Role::kBasic, Lamports{kInitial},
-                                       from_unix_millis(0)}));
+    KT_TRY(out, tx.insert_user(
+                    NewUser{TelegramUserId{telegram_id}, "", Role::kBasic, Lamports{kInitial}, from_unix_millis(0)}));
     return {};
   });
   EXPECT_TRUE(done.ok()) << why(done);
@@ -57,8 +57,10 @@ std::vector<int> backends(postgres::PgConnection& admin, const FreshSchema& sche
 
 /// Terminates the test's backends and waits until they are gone; returns how many were killed.
 int kill_backends(postgres::PgConnection& admin, const FreshSchema& schema) {
-  auto r = admin.exec(fmt::format("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
-                                  "WHERE application_name = '{}'", schema.application_name));
+  auto r =
+      admin.exec(fmt::format("SELECT count(*) FILTER (WHERE pg_terminate_backend(pid)) FROM pg_stat_activity "
+                             "WHERE application_name = '{}'",
+                             schema.application_name));
   const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(5);
   while (!backends(admin, schema).empty() && std::chrono::steady_clock::now() < until) {
     std::this_thread::sleep_for(std::chrono::milliseconds(5));

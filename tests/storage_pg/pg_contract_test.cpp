@@ -14,8 +14,7 @@ std::unique_ptr<Repository> make_postgres_repository() {
 }
 
 INSTANTIATE_TEST_SUITE_P(Postgres, RepositoryContract,
-                         ::testing::Values(BackendFactory{"Postgres", make_postgres_repository,
-                                                          pgtest::kNoDsnMessage}),
+                         ::testing::Values(BackendFactory{"Postgres", make_postgres_repository, pgtest::kNoDsnMessage}),
                          kt::storage::contract::BackendName{});
 
 }  // namespace

@@ -67,8 +67,14 @@ TEST(PostgresRepository, migrate_from_two_processes_at_once_applies_each_migrati
   ASSERT_TRUE(a.ok() && b.ok());
   std::barrier start(2);
   Result<void> ra, rb;
-  std::thread ta([&] { start.arrive_and_wait(); ra = (*a)->migrate(); });
-  std::thread tb([&] { start.arrive_and_wait(); rb = (*b)->migrate(); });
+  std::thread ta([&] {
+    start.arrive_and_wait();
+    ra = (*a)->migrate();
+  });
+  std::thread tb([&] {
+    start.arrive_and_wait();
+    rb = (*b)->migrate();
+  });
   ta.join();
   tb.join();
   EXPECT_TRUE(ra.ok()) << why(ra);
@@ -80,8 +86,8 @@ TEST(PostgresRepository, migrate_from_two_processes_at_once_applies_each_migrati
   EXPECT_EQ(rows->int64(0, 0), 2);
   EXPECT_EQ(rows->int64(0, 1), 1);
   EXPECT_EQ(rows->int64(0, 2), 2);
-  auto tables = admin->exec(fmt::format(
-      "SELECT count(*) FROM information_schema.tables WHERE table_schema = '{}'", schema.schema));
+  auto tables = admin->exec(
+      fmt::format("SELECT count(*) FROM information_schema.tables WHERE table_schema = '{}'", schema.schema));
   ASSERT_TRUE(tables.ok());
   EXPECT_EQ(tables->int64(0, 0), 11);  // 8 tables of 0001, orders and group_members of 0002, schema_migrations
 }
@@ -159,16 +165,19 @@ TEST(PostgresRepository, open_positions_query_uses_idx_open_positions) {
   auto admin = admin_connection(schema.url);
   ASSERT_NE(admin, nullptr);
   // 1,000 users, 40,000 positions of which 1 in 20 open: a realistic history-heavy table.
-  ASSERT_TRUE(admin->exec(
-      "INSERT INTO users (telegram_id, role, created_at, last_active_at) "
-      "SELECT g, 'basic', 0, 0 FROM generate_series(1, 1000) g; "
-      "INSERT INTO positions (user_id, token_address, symbol, decimals, side, status, qty_raw, initial_qty_raw, "
-      "cost_lamports, initial_cost_lamports, entry_notional_lamports, entry_price_num, entry_price_den, "
-      "opened_at, closed_at) "
-      "SELECT (g % 1000) + 1, 'mint' || (g % 97), 'SYM', 6, 'long', "
-      "CASE WHEN g % 20 = 0 THEN 'open' ELSE 'closed' END, 1, 1, 1, 1, 1, 1, 1, g, "
-      "CASE WHEN g % 20 = 0 THEN NULL ELSE g + 1 END FROM generate_series(1, 40000) g; "
-      "ANALYZE").ok());
+  ASSERT_TRUE(
+      admin
+          ->exec("INSERT INTO users (telegram_id, role, created_at, last_active_at) "
+                 "SELECT g, 'basic', 0, 0 FROM generate_series(1, 1000) g; "
+                 "INSERT INTO positions (user_id, token_address, symbol, decimals, side, status, qty_raw, "
+                 "initial_qty_raw, "
+                 "cost_lamports, initial_cost_lamports, entry_notional_lamports, entry_price_num, entry_price_den, "
+                 "opened_at, closed_at) "
+                 "SELECT (g % 1000) + 1, 'mint' || (g % 97), 'SYM', 6, 'long', "
+                 "CASE WHEN g % 20 = 0 THEN 'open' ELSE 'closed' END, 1, 1, 1, 1, 1, 1, 1, g, "
+                 "CASE WHEN g % 20 = 0 THEN NULL ELSE g + 1 END FROM generate_series(1, 40000) g; "
+                 "ANALYZE")
+          .ok());
   const std::string seed_query = "SELECT * FROM positions WHERE user_id = 42 AND status = 'open'";
   EXPECT_NE(explain(*admin, seed_query).find("idx_open_positions"), std::string::npos) << explain(*admin, seed_query);
   const std::string generic = explain_generic(*admin, "open_q", postgres::sql::kOpenPositions.sql, "42");
@@ -187,10 +196,12 @@ TEST(PostgresRepository, active_token_lookup_uses_idx_token_address_status) {
   ASSERT_NE(repo, nullptr);
   auto admin = admin_connection(schema.url);
   ASSERT_NE(admin, nullptr);
-  ASSERT_TRUE(admin->exec(
-      "INSERT INTO solana_tokens (token_address, symbol, name, decimals, is_active, created_at, updated_at) "
-      "SELECT 'mint' || g, 'S' || g, 'N', 6, g % 10 <> 0, 0, 0 FROM generate_series(1, 20000) g; "
-      "ANALYZE").ok());
+  ASSERT_TRUE(
+      admin
+          ->exec("INSERT INTO solana_tokens (token_address, symbol, name, decimals, is_active, created_at, updated_at) "
+                 "SELECT 'mint' || g, 'S' || g, 'N', 6, g % 10 <> 0, 0, 0 FROM generate_series(1, 20000) g; "
+                 "ANALYZE")
+          .ok());
   const std::string seed_query = "SELECT * FROM solana_tokens WHERE token_address = 'mint77' AND is_active";
   const std::string plan = explain(*admin, seed_query);
   EXPECT_NE(plan.find("idx_token_address_status"), std::string::npos) << plan;
@@ -211,13 +222,16 @@ TEST(PostgresRepository, pending_orders_for_mint_uses_idx_pending_orders_token) 
   auto admin = admin_connection(schema.url);
   ASSERT_NE(admin, nullptr);
   // 500 users, 50,000 orders over 200 mints of which 1 in 25 is still pending: a history-heavy table.
-  ASSERT_TRUE(admin->exec(
-      "INSERT INTO users (telegram_id, role, created_at, last_active_at) "
-      "SELECT g, 'basic', 0, 0 FROM generate_series(1, 500) g; "
-      "INSERT INTO orders (user_id, kind, status, token_address, decimals, side, size_lamports, created_at, "
-      "updated_at) SELECT (g % 500) + 1, 'limit_buy', CASE WHEN g % 25 = 0 THEN 'pending' ELSE 'filled' END, "
-      "'mint' || (g % 200), 6, 'long', 1000, g, g FROM generate_series(1, 50000) g; "
-      "ANALYZE").ok());
+  ASSERT_TRUE(
+      admin
+          ->exec(
+              "INSERT INTO users (telegram_id, role, created_at, last_active_at) "
+              "SELECT g, 'basic', 0, 0 FROM generate_series(1, 500) g; "
+              "INSERT INTO orders (user_id, kind, status, token_address, decimals, side, size_lamports, created_at, "
+              "updated_at) SELECT (g % 500) + 1, 'limit_buy', CASE WHEN g % 25 = 0 THEN 'pending' ELSE 'filled' END, "
+              "'mint' || (g % 200), 6, 'long', 1000, g, g FROM generate_series(1, 50000) g; "
+              "ANALYZE")
+          .ok());
   const std::string generic =
       explain_generic(*admin, "pending_q", postgres::sql::kPendingOrdersForMint.sql, "'mint77'");
   EXPECT_NE(generic.find("idx_pending_orders_token"), std::string::npos) << generic;

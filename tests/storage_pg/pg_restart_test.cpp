@@ -77,9 +77,12 @@ TEST(PostgresRestart, writes_during_a_server_restart_fail_retryably_and_resume_w
         ok.fetch_add(1);
       } else if (r.error().code == "E-STORAGE" && r.error().retryable()) {
         // A lost COMMIT cannot know its outcome; everything else must say nothing changed.
-        if (r.error().message.find("may or may not") != std::string::npos) ambiguous.fetch_add(1);
-        else if (r.error().message.find("nothing was changed") != std::string::npos) clean_failures.fetch_add(1);
-        else unexpected.push_back(why(r));
+        if (r.error().message.find("may or may not") != std::string::npos)
+          ambiguous.fetch_add(1);
+        else if (r.error().message.find("nothing was changed") != std::string::npos)
+          clean_failures.fetch_add(1);
+        else
+          unexpected.push_back(why(r));
       } else {
         unexpected.push_back(why(r));
       }
@@ -111,10 +114,10 @@ TEST(PostgresRestart, writes_during_a_server_restart_fail_retryably_and_resume_w
     KT_TRY(Lamports sum, tx.ledger_sum(user.id));
     KT_TRY(auto entries, tx.ledger(user.id, -1, std::nullopt));
     const std::int64_t spent = kInitial - w.balance.value;
-    EXPECT_EQ(w.balance.value, w.initial.value + sum.value);          // conservation
-    EXPECT_EQ(static_cast<std::int64_t>(entries.size()), spent);      // one entry per debit applied
-    EXPECT_GE(spent, ok.load());                                      // every success applied
-    EXPECT_LE(spent, ok.load() + ambiguous.load());                   // only lost COMMITs may add
+    EXPECT_EQ(w.balance.value, w.initial.value + sum.value);      // conservation
+    EXPECT_EQ(static_cast<std::int64_t>(entries.size()), spent);  // one entry per debit applied
+    EXPECT_GE(spent, ok.load());                                  // every success applied
+    EXPECT_LE(spent, ok.load() + ambiguous.load());               // only lost COMMITs may add
     return {};
   });
   EXPECT_TRUE(check.ok()) << why(check);

@@ -45,8 +45,8 @@ FreshSchema fresh_schema() {
     EXPECT_TRUE(created.ok()) << (created.ok() ? "" : created.error().message);
   }
   const char sep = dsn.find('?') == std::string::npos ? '?' : '&';
-  out.url = fmt::format("{}{}options=-csearch_path%3D{}&application_name={}", dsn, sep, out.schema,
-                        out.application_name);
+  out.url =
+      fmt::format("{}{}options=-csearch_path%3D{}&application_name={}", dsn, sep, out.schema, out.application_name);
   return out;
 }
 

@@ -41,7 +41,7 @@ std::unique_ptr<Repository> fresh_repository(const postgres::PostgresOptions& op
 }  // namespace kt::storage::pgtest
 
 /// Skips the current test when there is no cluster.
-#define KT_REQUIRE_PG()                                                           \
-  do {                                                                            \
+#define KT_REQUIRE_PG()                                                                           \
+  do {                                                                                            \
     if (!::kt::storage::pgtest::test_dsn()) GTEST_SKIP() << ::kt::storage::pgtest::kNoDsnMessage; \
   } while (0)

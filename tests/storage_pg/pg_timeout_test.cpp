@@ -52,7 +52,8 @@ TEST(PostgresTimeout, waiting_for_a_locked_wallet_past_the_timeout_returns_retry
   ASSERT_TRUE(repo->write([&](Transaction& tx) -> Result<void> {
                     KT_TRY(user, tx.insert_user(NewUser{TelegramUserId{1}, "", Role::kBasic, Lamports{100}, {}}));
                     return {};
-                  }).ok());
+                  })
+                  .ok());
 
   std::promise<void> locked, second_done;
   auto holder = std::async(std::launch::async, [&] {

@@ -18,9 +18,7 @@ using SteadyClock = std::chrono::steady_clock;
 // (a clean, retryable 57014) normally wins; ours only fires when the network itself is gone.
 constexpr std::chrono::milliseconds kClientGrace{2000};
 
-Error unavailable() {
-  return retryable(kStorageCode, kUnavailableMessage, std::chrono::milliseconds{500});
-}
+Error unavailable() { return retryable(kStorageCode, kUnavailableMessage, std::chrono::milliseconds{500}); }
 
 std::string trimmed(const char* message) {
   std::string out = message != nullptr ? message : "";
@@ -59,9 +57,7 @@ int PgResult::affected() const {
   return n;
 }
 
-std::string_view PgResult::command_status() const {
-  return result_ != nullptr ? PQcmdStatus(result_) : "";
-}
+std::string_view PgResult::command_status() const { return result_ != nullptr ? PQcmdStatus(result_) : ""; }
 
 bool PgResult::is_null(int row, int col) const { return PQgetisnull(result_, row, col) != 0; }
 
@@ -124,10 +120,11 @@ Result<std::unique_ptr<PgConnection>> PgConnection::connect(const PgConnectOptio
   const std::string timeout = std::to_string(options.connect_timeout.count());
   const std::string user_timeout = std::to_string((options.statement_timeout + kClientGrace).count());
   // Later keywords override the URL's, so our timeouts always apply.
-  const char* keys[] = {"dbname", "connect_timeout", "keepalives", "keepalives_idle", "keepalives_interval",
-                        "keepalives_count", "tcp_user_timeout", "fallback_application_name", nullptr};
-  const char* values[] = {options.conninfo.c_str(), timeout.c_str(), "1", "5", "2", "3",
-                          user_timeout.c_str(), "kitrader", nullptr};
+  const char* keys[] = {"dbname",           "connect_timeout",           "keepalives",
+                        "keepalives_idle",  "keepalives_interval",       "keepalives_count",
+                        "tcp_user_timeout", "fallback_application_name", nullptr};
+  const char* values[] = {options.conninfo.c_str(), timeout.c_str(), "1",    "5", "2", "3",
+                          user_timeout.c_str(),     "kitrader",      nullptr};
   PGconn* conn = PQconnectdbParams(keys, values, 1);
   if (conn == nullptr) return fatal(kStorageCode, "libpq could not allocate a connection");
   if (PQstatus(conn) != CONNECTION_OK) {
@@ -222,8 +219,7 @@ Error PgConnection::result_error(const PgResult& result, std::string_view action
   if (sqlstate.empty() || is_connection_sqlstate(sqlstate) || PQstatus(conn_) != CONNECTION_OK) {
     return connection_error(action);
   }
-  std::string detail = fmt::format("{} [{}] (while {})", trimmed(PQresultErrorMessage(result.get())),
-                                   sqlstate, action);
+  std::string detail = fmt::format("{} [{}] (while {})", trimmed(PQresultErrorMessage(result.get())), sqlstate, action);
   if (sqlstate == "57014" || sqlstate == "55P03") {  // statement_timeout / lock_timeout
     return retryable(kStorageCode, "storage query timed out, nothing was changed", std::chrono::milliseconds{200});
   }

@@ -45,7 +45,7 @@ class PgResult {
   int affected() const;  ///< rows changed by INSERT/UPDATE/DELETE
   bool is_null(int row, int col) const;
   std::string_view text(int row, int col) const;
-  std::string_view command_status() const;  ///< "COMMIT", "ROLLBACK", "INSERT 0 1"...
+  std::string_view command_status() const;     ///< "COMMIT", "ROLLBACK", "INSERT 0 1"...
   std::int64_t int64(int row, int col) const;  ///< 0 for NULL
   bool boolean(int row, int col) const;
   double float64(int row, int col) const;
@@ -66,7 +66,9 @@ class PgParams {
   PgParams& add(const std::string& v) { return add(std::string_view(v)); }
   PgParams& add_null();
   template <class T>
-  PgParams& add(const std::optional<T>& v) { return v ? add(*v) : add_null(); }
+  PgParams& add(const std::optional<T>& v) {
+    return v ? add(*v) : add_null();
+  }
 
   int size() const { return static_cast<int>(values_.size()); }
   /// Pointers for PQsendQueryPrepared; valid while this object lives unchanged.

@@ -68,7 +68,10 @@ Result<std::vector<Order>> PgTransaction::orders_of_user(UserId user, bool pendi
   PgParams p;
   p.add(user.value).add(pending_only);
   // A negative limit means no limit (LIMIT NULL), as in SQLite.
-  if (limit < 0) p.add_null(); else p.add(limit);
+  if (limit < 0)
+    p.add_null();
+  else
+    p.add(limit);
   KT_TRY(PgResult r, run(sql::kOrdersOfUser, p));
   return decode_all<Order>(r, &decode_order);
 }

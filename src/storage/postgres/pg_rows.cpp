@@ -51,9 +51,7 @@ Result<Mint> mint_at(const PgResult& r, int row, int col) {
 
 TimePoint time_at(const PgResult& r, int row, int col) { return from_unix_millis(r.int64(row, col)); }
 
-std::uint8_t decimals_at(const PgResult& r, int row, int col) {
-  return static_cast<std::uint8_t>(r.int64(row, col));
-}
+std::uint8_t decimals_at(const PgResult& r, int row, int col) { return static_cast<std::uint8_t>(r.int64(row, col)); }
 
 }  // namespace
 

@@ -65,7 +65,10 @@ void PgTransaction::rollback() {
 Result<bool> PgTransaction::claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) {
   PgParams p;
   p.add(update_id);
-  if (user) p.add(user->value); else p.add_null();
+  if (user)
+    p.add(user->value);
+  else
+    p.add_null();
   p.add(ms(now));
   KT_TRY(PgResult r, run(sql::kClaimUpdate, p));
   return r.rows() == 1;
@@ -86,8 +89,8 @@ Result<User> PgTransaction::insert_user(const NewUser& user) {
   p.add(user.initial_balance.value);
   KT_TRY(PgResult r, run(sql::kInsertUser, p));
   if (r.rows() == 0) {
-    return rejected(kStorageCode,
-                    fmt::format("constraint violated: a user with telegram id {} already exists", user.telegram_id.value));
+    return rejected(kStorageCode, fmt::format("constraint violated: a user with telegram id {} already exists",
+                                              user.telegram_id.value));
   }
   return decode_user(r, 0);
 }
@@ -156,17 +159,25 @@ Result<std::int64_t> PgTransaction::append_ledger(const LedgerEntry& e) {
   }
   PgParams p;
   p.add(e.user.value).add(to_string(e.kind)).add(e.amount.value).add(e.balance_after.value);
-  if (e.position) p.add(e.position->value); else p.add_null();
-  if (e.mint) p.add(e.mint->to_string()); else p.add_null();
+  if (e.position)
+    p.add(e.position->value);
+  else
+    p.add_null();
+  if (e.mint)
+    p.add(e.mint->to_string());
+  else
+    p.add_null();
   p.add(numeric_text(e.qty_raw));
-  if (e.price) p.add(numeric_text(e.price->num())).add(numeric_text(e.price->den()));
-  else p.add_null().add_null();
+  if (e.price)
+    p.add(numeric_text(e.price->num())).add(numeric_text(e.price->den()));
+  else
+    p.add_null().add_null();
   p.add(e.fee.value).add(e.pnl.value).add(e.update_id).add(e.note).add(ms(e.created_at));
   KT_TRY(PgResult r, run(sql::kAppendLedger, p));
   if (!r.is_null(0, 0)) return r.int64(0, 0);
   if (r.is_null(0, 1)) return not_found(kNotFoundCode, fmt::format("no wallet for user {}", e.user.value));
-  return rejected(kStorageCode, fmt::format("ledger entry does not add up: balance {} + amount {} != {}",
-                                            r.int64(0, 1), e.amount.value, e.balance_after.value));
+  return rejected(kStorageCode, fmt::format("ledger entry does not add up: balance {} + amount {} != {}", r.int64(0, 1),
+                                            e.amount.value, e.balance_after.value));
 }
 
 Result<std::vector<LedgerEntry>> PgTransaction::ledger(UserId user, int limit, std::optional<TimePoint> since) {
@@ -191,10 +202,15 @@ Result<Position> PgTransaction::insert_position(const Position& pos) {
   p.add(pos.cost.value).add(pos.initial_cost.value).add(pos.entry_notional.value);
   p.add(numeric_text(pos.entry_price.num())).add(numeric_text(pos.entry_price.den()));
   p.add(pos.realized_pnl.value);
-  if (pos.exit_price) p.add(numeric_text(pos.exit_price->num())).add(numeric_text(pos.exit_price->den()));
-  else p.add_null().add_null();
+  if (pos.exit_price)
+    p.add(numeric_text(pos.exit_price->num())).add(numeric_text(pos.exit_price->den()));
+  else
+    p.add_null().add_null();
   p.add(pos.source).add(pos.simulated).add(ms(pos.opened_at));
-  if (pos.closed_at) p.add(ms(*pos.closed_at)); else p.add_null();
+  if (pos.closed_at)
+    p.add(ms(*pos.closed_at));
+  else
+    p.add_null();
   KT_TRY(PgResult r, run(sql::kInsertPosition, p));
   Position out = pos;
   out.id = PositionId{r.int64(0, 0)};
@@ -205,9 +221,14 @@ Result<void> PgTransaction::update_position(const Position& pos) {
   PgParams p;
   p.add(pos.id.value).add(numeric_text(pos.qty_raw)).add(pos.cost.value).add(pos.entry_notional.value);
   p.add(pos.realized_pnl.value).add(to_string(pos.status));
-  if (pos.closed_at) p.add(ms(*pos.closed_at)); else p.add_null();
-  if (pos.exit_price) p.add(numeric_text(pos.exit_price->num())).add(numeric_text(pos.exit_price->den()));
-  else p.add_null().add_null();
+  if (pos.closed_at)
+    p.add(ms(*pos.closed_at));
+  else
+    p.add_null();
+  if (pos.exit_price)
+    p.add(numeric_text(pos.exit_price->num())).add(numeric_text(pos.exit_price->den()));
+  else
+    p.add_null().add_null();
   KT_TRY(PgResult r, run(sql::kUpdatePosition, p));
   if (r.affected() == 0) return not_found(kNotFoundCode, fmt::format("no position {}", pos.id.value));
   return {};
@@ -280,7 +301,10 @@ Result<void> PgTransaction::insert_price(const PriceRecord& price) {
   PgParams p;
   p.add(price.mint.to_string()).add(numeric_text(price.price.num())).add(numeric_text(price.price.den()));
   p.add(static_cast<int>(price.decimals)).add(float_text(price.price.sol_per_token(price.decimals)));
-  if (price.usd_per_token) p.add(float_text(*price.usd_per_token)); else p.add_null();
+  if (price.usd_per_token)
+    p.add(float_text(*price.usd_per_token));
+  else
+    p.add_null();
   p.add(price.source).add(ms(price.observed_at));
   KT_TRY(PgResult r, run(sql::kInsertPrice, p));
   return {};

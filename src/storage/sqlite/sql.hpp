@@ -118,7 +118,8 @@ inline constexpr char kPriceHistory[] = "SELECT " KT_PRICE_COLUMNS
 #define KT_METRICS_COLUMNS \
   "token_address, last_price_sol, change_1h_pct, change_24h_pct, high_24h, low_24h, volatility_24h, updated_at"
 inline constexpr char kUpsertTokenMetrics[] =
-    "INSERT INTO token_metrics(" KT_METRICS_COLUMNS ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
+    "INSERT INTO token_metrics(" KT_METRICS_COLUMNS
+    ") VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)"
     " ON CONFLICT(token_address) DO UPDATE SET last_price_sol = excluded.last_price_sol,"
     " change_1h_pct = excluded.change_1h_pct, change_24h_pct = excluded.change_24h_pct,"
     " high_24h = excluded.high_24h, low_24h = excluded.low_24h, volatility_24h = excluded.volatility_24h,"
@@ -127,9 +128,9 @@ inline constexpr char kFindTokenMetrics[] = "SELECT " KT_METRICS_COLUMNS " FROM 
 #undef KT_METRICS_COLUMNS
 
 // --- conditional orders (migration 0002) ------------------------------------------------------
-#define KT_ORDER_COLUMNS                                                                               \
-  "id, user_id, kind, status, token_address, decimals, position_id, side, size_lamports, trigger_num," \
-  " trigger_den, trail_bps, extreme_num, extreme_den, close_percent, expires_at, created_at, updated_at,"  \
+#define KT_ORDER_COLUMNS                                                                                  \
+  "id, user_id, kind, status, token_address, decimals, position_id, side, size_lamports, trigger_num,"    \
+  " trigger_den, trail_bps, extreme_num, extreme_den, close_percent, expires_at, created_at, updated_at," \
   " filled_at, filled_position_id, note"
 inline constexpr char kInsertOrder[] =
     "INSERT INTO orders(user_id, kind, status, token_address, decimals, position_id, side, size_lamports,"
