@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <functional>
+#include <iostream>
 #include <memory>
 
 #include "e2e/kitrader_process.hpp"
@@ -56,7 +57,8 @@ class KitraderRunE2E : public ::testing::Test {
   KitraderProcess& start_polling() {
     const auto before = fake.count("getUpdates");
     auto& p = start();
-    EXPECT_TRUE(fake.wait_for("getUpdates", before + 1, 10s)) << p.err();
+    // Generous: a debug binary starting on a loaded machine; normally ~50 ms.
+    EXPECT_TRUE(fake.wait_for("getUpdates", before + 1, 20s)) << p.err();
     return p;
   }
 
@@ -83,6 +85,16 @@ class KitraderRunE2E : public ::testing::Test {
     for (auto& p : processes) {
       p->signal(SIGKILL);
       p->wait_exit(5s);
+    }
+    if (HasFailure()) {  // what the processes said, to diagnose the failure (tokens are redacted)
+      for (std::size_t i = 0; i < processes.size(); ++i) {
+        auto said = processes[i]->out() + processes[i]->err();
+        if (said.size() > 4000) said = said.substr(said.size() - 4000);
+        std::cerr << "--- process " << i << " (exit " << processes[i]->exit_code().value_or(999) << "):\n" << said << "\n";
+      }
+      std::cerr << "--- Bot API calls:";
+      for (const auto& c : fake.calls()) std::cerr << " " << c.method;
+      std::cerr << "\n";
     }
     // The token never shows: not in stdout, stderr, nor any log file.
     std::size_t files = 0;

@@ -83,6 +83,7 @@ class KitraderProcess {
       ::dup2(in, 0);
       ::dup2(o, 1);
       ::dup2(e, 2);
+      ::close_range(3, ~0U, 0);  // not the test's sockets (the fake server's) nor its files
       ::execve(argv[0], argv.data(), envp.data());
       ::_exit(127);
     }
