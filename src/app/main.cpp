@@ -2,6 +2,9 @@
 // hands over to the chosen mode.
 #include <unistd.h>
 
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
 #include <CLI/CLI.hpp>
 #include <iostream>
 #include <map>
@@ -111,6 +114,10 @@ int main(int argc, char** argv) {
   const kt::Clock& clock = at_unix > 0 ? static_cast<const kt::Clock&>(frozen_clock) : system_clock;
 
   if (*console) {
+    // Standard output is the conversation; logs go to standard error, warnings and worse only.
+    auto console_log = spdlog::stderr_color_mt("app");
+    console_log->set_level(spdlog::level::warn);
+    spdlog::set_default_logger(console_log);
     auto app = kt::app::Application::build(*config, clock);
     if (!app) return fail(app.error());
     kt::app::ConsoleOptions options;

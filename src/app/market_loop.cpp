@@ -11,12 +11,16 @@ MarketLoop::MarketLoop(Application& app, const Clock& clock, Notify notify)
   options.viewed_ttl = std::chrono::duration_cast<Millis>(app.config().tracker.viewed_ttl);
   tracker_ = std::make_unique<market::TokenTracker>(app.repository(), app.prices(), clock, options);
   storage::Repository& repo = app.repository();
-  tracker_->set_extra_mints([&repo] {
+  // Live markets always follow SOL itself: USD display needs it, and /healthz can then tell a
+  // working price feed from an idle bot.
+  const bool live = !app.prices().simulated();
+  tracker_->set_extra_mints([&repo, live] {
     std::vector<Mint> mints;
     (void)repo.read([&](storage::Transaction& tx) -> Result<void> {
       KT_TRY(mints, tx.mints_with_pending_orders());
       return {};
     });
+    if (live) mints.push_back(*Mint::parse("So11111111111111111111111111111111111111112"));
     return mints;
   });
   tracker_->set_on_tick([this](const Quote& quote) { on_tick(quote); });

@@ -70,7 +70,7 @@ Result<std::unique_ptr<Observability>> Observability::start(Application& app, co
                    }));
   }
   const auto interval = app.config().tracker.interval;
-  o->health_.add("prices", ops::price_feed_check(
+  if (!prices.simulated()) o->health_.add("prices", ops::price_feed_check(
                                [&prices]() -> std::optional<TimePoint> {
                                  std::optional<TimePoint> newest;
                                  for (const auto& h : prices.health()) {

@@ -301,6 +301,7 @@ Result<std::vector<Reply>> Dispatcher::do_limit(const LimitCommand& c, const Inc
   const TimePoint now = s_.clock.now();
   KT_TRY(const Quote quote, s_.quotes.quote(mint, now));
   KT_TRY(const Price trigger, Price::parse_user(c.price, quote.decimals));
+  if (auto info = s_.quotes.token_info(mint, now); info.ok()) remember_token(*info);
   std::optional<TimePoint> expires;
   if (c.expires_in) expires = now + *c.expires_in;
   KT_TRY(const Order order, s_.orders.place_limit_buy({user.id, mint, c.size, trigger, expires, in.update_id}));

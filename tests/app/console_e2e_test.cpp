@@ -80,3 +80,32 @@ TEST(ConsoleE2E, state_persists_between_runs_on_the_same_database) {
 
 }  // namespace
 }  // namespace kt
+
+namespace kt {
+namespace {
+
+TEST(ConsoleE2E, an_order_that_fills_while_the_console_is_open_is_printed_as_it_happens) {
+  // A limit buy above the current price fills on the tracker's first tick after it is placed;
+  // standard input stays open meanwhile, as a person at the console would keep it.
+  const std::string db = temp_db_url("e2e_order_fill");
+  const std::string cmd = "sh -c '(printf \"/start\\n/limit BONK 1 0.001\\n\"; sleep 3; printf \"/positions\\n\") | env KITRADER_DATABASE_URL=" +
+                          db + " KITRADER_TRACKER_INTERVAL_SECONDS=1 " + std::string(KT_BINARY_DIR) +
+                          "/kitrader console --demo --at 1764000000 2>&1'";
+  std::string out;
+  FILE* pipe = ::popen(cmd.c_str(), "r");
+  ASSERT_NE(pipe, nullptr);
+  char buf[4096];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, pipe)) > 0) out.append(buf, n);
+  EXPECT_EQ(::pclose(pipe), 0) << out;
+  const auto placed = out.find("Order 1: limit buy BONK");
+  const auto filled = out.find("Order 1 (limit buy BONK) filled");
+  ASSERT_NE(placed, std::string::npos) << out;
+  ASSERT_NE(filled, std::string::npos) << out;
+  EXPECT_LT(placed, filled);
+  EXPECT_NE(out.find("Opened #1 long BONK", filled), std::string::npos) << out;
+  EXPECT_NE(out.find("#1 long BONK", out.find("Open positions")), std::string::npos) << out;
+}
+
+}  // namespace
+}  // namespace kt
