@@ -83,7 +83,10 @@ milliseconds Poller::poll_once() {
     if (elapsed < options_.min_empty_poll_interval) return options_.min_empty_poll_interval - elapsed;
   } else if (!fresh) {
     // Only updates still in flight came back (Telegram answers at once while they are
-    // unconfirmed): wait for one to finish rather than asking again in a tight loop.
+    // unconfirmed): wait for one to finish rather than asking again in a tight loop. If one
+    // finished while the request was out, its wake-up already happened: ask again now.
+    std::lock_guard lock(mutex_);
+    if (offset_locked() != offset) return milliseconds(0);
     return options_.stalled_poll_interval;
   }
   return milliseconds(0);
