@@ -1,0 +1,307 @@
+// End-to-end load: the real `kitrader run` (a child process) against a lean Bot API on loopback,
+// many users playing a mix of price/info/wallet/positions/open/close/button presses on the demo
+// market, open loop at increasing rates. Prints a markdown table: offered and answered updates/s,
+// latency (update available → first reply received) p50/p99/max, the bot's resident memory, and
+// the database's own limit measured in the same run (a raw sqlite3 trade loop, or pgbench).
+//   kt_bench_e2e_load [--backends sqlite,pg] [--users 1000,100000] [--rates 500,1000,2000,5000]
+//                     [--seconds 5] [--workers 8] [--memory-positions 1000000] [--pg-dsn URL]
+// PostgreSQL runs need --pg-dsn or KITRADER_PG_TEST_DSN (scripts/pg-test-cluster start DIR).
+#include <sqlite3.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+
+#include <fmt/format.h>
+
+#include "e2e/kitrader_process.hpp"
+#include "load_bot_api.hpp"
+#include "seed.hpp"
+
+namespace kt::bench {
+namespace {
+
+using namespace std::chrono_literals;
+constexpr const char* kToken = "123456789:AAHk3Jx9QpL2mZ7vR4tW8yB1nC5dF0gHs6E";
+constexpr std::int64_t kFirstUser = 10'000'000;
+
+struct Options {
+  std::vector<std::string> backends{"sqlite", "pg"};
+  std::vector<std::size_t> users{1'000, 100'000};
+  std::vector<double> rates{500, 1000, 2000, 3000, 5000};
+  int seconds = 5;
+  int workers = 8;
+  std::size_t memory_positions = 1'000'000;
+  std::string pg_dsn;
+};
+
+std::vector<std::string> split(const std::string& s) {
+  std::vector<std::string> out;
+  std::stringstream ss(s);
+  for (std::string item; std::getline(ss, item, ',');) {
+    if (!item.empty()) out.push_back(item);
+  }
+  return out;
+}
+
+double percentile(std::vector<double> v, double p) {
+  if (v.empty()) return 0;
+  std::sort(v.begin(), v.end());
+  const auto i = static_cast<std::size_t>(p * static_cast<double>(v.size() - 1) + 0.5);
+  return v[std::min(i, v.size() - 1)];
+}
+
+/// "VmRSS" or "VmHWM" of a process in MB.
+double proc_mb(pid_t pid, const std::string& key) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  for (std::string line; std::getline(in, line);) {
+    if (line.rfind(key + ":", 0) == 0) return std::atof(line.c_str() + key.size() + 1) / 1024.0;
+  }
+  return 0;
+}
+
+std::string run_command(const std::string& cmd) {
+  std::string out;
+  if (FILE* p = ::popen(cmd.c_str(), "r")) {
+    char buf[4096];
+    while (std::fgets(buf, sizeof buf, p)) out += buf;
+    ::pclose(p);
+  }
+  return out;
+}
+
+/// A database for one run: a fresh SQLite file, or a fresh schema on the PostgreSQL cluster.
+struct Database {
+  std::string url;
+  std::filesystem::path sqlite_file;
+  std::string pg_schema;
+};
+
+Database make_database(const std::string& backend, const Options& o, const std::filesystem::path& dir,
+                       const std::string& tag) {
+  Database db;
+  if (backend == "sqlite") {
+    db.sqlite_file = dir / (tag + ".db");
+    db.url = "sqlite://" + db.sqlite_file.string();
+    return db;
+  }
+  db.pg_schema = "kt_load_" + tag;
+  run_command(fmt::format("/usr/lib/postgresql/15/bin/psql -q '{}' -c 'DROP SCHEMA IF EXISTS {} CASCADE; CREATE SCHEMA {}' 2>&1",
+                          o.pg_dsn, db.pg_schema, db.pg_schema));
+  const char sep = o.pg_dsn.find('?') == std::string::npos ? '?' : '&';
+  db.url = fmt::format("{}{}options=-csearch_path%3D{}", o.pg_dsn, sep, db.pg_schema);
+  return db;
+}
+
+void drop_database(const Database& db, const Options& o) {
+  if (!db.pg_schema.empty()) {
+    run_command(fmt::format("/usr/lib/postgresql/15/bin/psql -q '{}' -c 'DROP SCHEMA IF EXISTS {} CASCADE' 2>&1",
+                            o.pg_dsn, db.pg_schema));
+  }
+}
+
+/// The raw-sqlite3 limit on this disk: the trade's writes (claim, wallet, ledger) in a loop, one
+/// BEGIN IMMEDIATE … COMMIT each, WAL + synchronous=NORMAL like the backend, for `seconds`.
+double sqlite_raw_tx_per_s(const std::filesystem::path& file, double seconds) {
+  sqlite3* db = nullptr;
+  if (sqlite3_open(file.c_str(), &db) != SQLITE_OK) return 0;
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
+  sqlite3_stmt *claim = nullptr, *wallet = nullptr, *ledger = nullptr;
+  sqlite3_prepare_v2(db, "INSERT INTO processed_updates(update_id, user_id, processed_at) VALUES (?, 1, 0)", -1, &claim, nullptr);
+  sqlite3_prepare_v2(db, "UPDATE virtual_wallets SET balance_lamports = balance_lamports - 1, updated_at = 0 WHERE user_id = 1",
+                     -1, &wallet, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO wallet_ledger(user_id, kind, amount_lamports, balance_after_lamports, created_at) "
+                     "VALUES (1, 'open', -1, 0, 0)", -1, &ledger, nullptr);
+  std::int64_t n = 0;
+  const auto start = std::chrono::steady_clock::now();
+  const auto until = start + std::chrono::duration<double>(seconds);
+  while (std::chrono::steady_clock::now() < until && claim && wallet && ledger) {
+    sqlite3_exec(db, "BEGIN IMMEDIATE", nullptr, nullptr, nullptr);
+    sqlite3_bind_int64(claim, 1, 9'000'000'000 + n);
+    sqlite3_step(claim), sqlite3_reset(claim);
+    sqlite3_step(wallet), sqlite3_reset(wallet);
+    sqlite3_step(ledger), sqlite3_reset(ledger);
+    sqlite3_exec(db, "COMMIT", nullptr, nullptr, nullptr);
+    ++n;
+  }
+  const double took = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  sqlite3_finalize(claim), sqlite3_finalize(wallet), sqlite3_finalize(ledger);
+  sqlite3_close(db);
+  return static_cast<double>(n) / took;
+}
+
+/// pgbench's tpcb-like tps on the same cluster (4 clients, 2 threads, `seconds`).
+double pgbench_tps(const Options& o, int seconds) {
+  const std::string pgbench = "/usr/lib/postgresql/15/bin/pgbench";
+  run_command(fmt::format("{} -i -s 4 -q '{}' >/dev/null 2>&1", pgbench, o.pg_dsn));
+  const std::string out = run_command(fmt::format("{} -n -c 4 -j 2 -T {} -M prepared '{}' 2>/dev/null", pgbench, seconds, o.pg_dsn));
+  const auto at = out.find("tps = ");
+  return at == std::string::npos ? 0 : std::atof(out.c_str() + at + 6);
+}
+
+std::map<std::string, std::string> bot_env(const std::string& api_url, const std::string& db_url, const Options& o,
+                                           const std::filesystem::path& dir) {
+  return {{"TELEGRAM_BOT_TOKEN", kToken},
+          {"KITRADER_TELEGRAM_API_URL", api_url},
+          {"KITRADER_DATABASE_URL", db_url},
+          {"KITRADER_PRICES_SOURCES", "demo"},
+          {"KITRADER_HTTP_LISTEN", ""},
+          {"KITRADER_LOG_DIR", (dir / "logs").string()},
+          {"KITRADER_LOG_LEVEL", "warn"},
+          {"KITRADER_TELEGRAM_PACING_ENABLED", "false"},
+          {"KITRADER_TELEGRAM_WORKERS", std::to_string(o.workers)},
+          {"KITRADER_TRADING_MAX_OPEN_POSITIONS", "10000"}};
+}
+
+struct Row {
+  std::string backend;
+  std::size_t users = 0;
+  PhaseResult phase;
+  double rss_mb = 0;
+  double hwm_mb = 0;
+  double baseline = 0;
+  std::string baseline_name;
+};
+
+void print_row(const Row& r) {
+  const auto& p = r.phase;
+  std::printf("| %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %zu | %zu | %zu | %.0f / %.0f | %.0f %s |\n",
+              r.backend.c_str(), r.users, p.offered_per_s, p.replied_per_s, percentile(p.latencies_ms, 0.5),
+              percentile(p.latencies_ms, 0.99), p.latencies_ms.empty() ? 0.0 : *std::max_element(p.latencies_ms.begin(), p.latencies_ms.end()),
+              p.unanswered, p.no_idle_user, p.error_replies, r.rss_mb, r.hwm_mb, r.baseline, r.baseline_name.c_str());
+  std::fflush(stdout);
+}
+
+void print_header() {
+  std::printf("| backend | users | offered/s | answered/s | p50 ms | p99 ms | max ms | unanswered | skipped (no idle user) "
+              "| error replies | RSS / peak MB | storage baseline |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::fflush(stdout);
+}
+
+/// Seeds, starts the bot, plays every rate, stops. Returns one row per rate.
+void run_backend(const std::string& backend, std::size_t users, const Options& o, const std::filesystem::path& dir) {
+  const std::string tag = fmt::format("{}_{}", backend, users);
+  Database db = make_database(backend, o, dir, tag);
+  const auto seed_start = std::chrono::steady_clock::now();
+  if (auto r = seed_database(db.url, kFirstUser, users, 0); !r.ok()) {
+    std::fprintf(stderr, "seeding %s failed: %s\n", tag.c_str(), r.error().message.c_str());
+    return;
+  }
+  const double seed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - seed_start).count();
+  std::fprintf(stderr, "[%s] %zu users seeded through the repository in %.1f s\n", tag.c_str(), users, seed_s);
+
+  std::vector<Row> rows;
+  {
+    LoadBotApi api(kToken, kFirstUser, users, Mix{}, 42);
+    e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir), dir, tag);
+    const auto deadline = std::chrono::steady_clock::now() + 20s;
+    while (api.polls() == 0 && std::chrono::steady_clock::now() < deadline && bot.running()) std::this_thread::sleep_for(10ms);
+    if (api.polls() == 0) {
+      std::fprintf(stderr, "[%s] the bot did not start polling: %s\n", tag.c_str(), bot.err().c_str());
+      return;
+    }
+    api.run_phase(200, 1s, 2s);  // warm-up: connections, caches, the first positions
+    for (double rate : o.rates) {
+      Row row;
+      row.backend = backend;
+      row.users = users;
+      row.phase = api.run_phase(rate, std::chrono::seconds(o.seconds), 3s);
+      row.rss_mb = proc_mb(bot.pid(), "VmRSS");
+      row.hwm_mb = proc_mb(bot.pid(), "VmHWM");
+      rows.push_back(row);
+      if (bot.wait_exit(0ms)) {
+        const std::string err = bot.err();
+        std::fprintf(stderr, "[%s] the bot exited (%d): %s\n", tag.c_str(), bot.exit_code().value_or(0),
+                     err.substr(err.size() > 3000 ? err.size() - 3000 : 0).c_str());
+        break;
+      }
+      std::fprintf(stderr, "[%s] %.0f/s offered: %.0f/s answered, p99 %.2f ms, by kind:", tag.c_str(), rate,
+                   row.phase.replied_per_s, percentile(row.phase.latencies_ms, 0.99));
+      for (const auto& [k, n] : row.phase.by_kind) {
+        std::fprintf(stderr, " %s=%zu (p50 %.1f ms)", k.c_str(), n, percentile(row.phase.latencies_by_kind[k], 0.5));
+      }
+      std::fprintf(stderr, "; of which available → fetched p50 %.1f ms p99 %.1f ms\n",
+                   percentile(row.phase.fetch_delays_ms, 0.5), percentile(row.phase.fetch_delays_ms, 0.99));
+      // Far past saturation further rates only add queueing: stop.
+      if (row.phase.replied_per_s < 0.7 * rate) break;
+    }
+    bot.signal(SIGTERM);
+    if (!bot.wait_exit(10s)) bot.signal(SIGKILL);
+  }
+  const double baseline = backend == "sqlite" ? sqlite_raw_tx_per_s(db.sqlite_file, 3) : pgbench_tps(o, 5);
+  for (auto& r : rows) {
+    r.baseline = baseline;
+    r.baseline_name = backend == "sqlite" ? "raw sqlite3 trade tx/s" : "pgbench tpcb-like tps (4 clients)";
+    print_row(r);
+  }
+  drop_database(db, o);
+}
+
+/// 100,000 users and `positions` open positions stored, then a short mixed load: the bot's memory.
+void run_memory_check(const std::string& backend, const Options& o, const std::filesystem::path& dir) {
+  constexpr std::size_t kUsers = 100'000;
+  const std::string tag = fmt::format("{}_memory", backend);
+  Database db = make_database(backend, o, dir, tag);
+  const auto seed_start = std::chrono::steady_clock::now();
+  if (auto r = seed_database(db.url, kFirstUser, kUsers, o.memory_positions); !r.ok()) {
+    std::fprintf(stderr, "seeding %s failed: %s\n", tag.c_str(), r.error().message.c_str());
+    return;
+  }
+  const double seed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - seed_start).count();
+  LoadBotApi api(kToken, kFirstUser, kUsers, Mix{}, 7);
+  e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir), dir, tag);
+  const auto deadline = std::chrono::steady_clock::now() + 60s;
+  while (api.polls() == 0 && std::chrono::steady_clock::now() < deadline && bot.running()) std::this_thread::sleep_for(10ms);
+  const double idle_rss = proc_mb(bot.pid(), "VmRSS");
+  PhaseResult p = api.run_phase(1000, 5s, 3s);
+  std::printf("| %s | %zu users, %zu positions (seeded in %.0f s) | idle %.1f MB | after 5 s at 1000/s: RSS %.1f MB, peak %.1f MB "
+              "| p99 %.2f ms | %s |\n",
+              backend.c_str(), kUsers, o.memory_positions, seed_s, idle_rss, proc_mb(bot.pid(), "VmRSS"),
+              proc_mb(bot.pid(), "VmHWM"), percentile(p.latencies_ms, 0.99),
+              proc_mb(bot.pid(), "VmHWM") <= 100 ? "≤ 100 MB: met" : "> 100 MB: NOT met");
+  std::fflush(stdout);
+  bot.signal(SIGTERM);
+  if (!bot.wait_exit(10s)) bot.signal(SIGKILL);
+  drop_database(db, o);
+}
+
+}  // namespace
+}  // namespace kt::bench
+
+int main(int argc, char** argv) {
+  using namespace kt::bench;
+  Options o;
+  if (const char* dsn = std::getenv("KITRADER_PG_TEST_DSN")) o.pg_dsn = dsn;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string key = argv[i], value = argv[i + 1];
+    if (key == "--backends") o.backends = split(value);
+    else if (key == "--users") { o.users.clear(); for (auto& u : split(value)) o.users.push_back(std::stoul(u)); }
+    else if (key == "--rates") { o.rates.clear(); for (auto& r : split(value)) o.rates.push_back(std::stod(r)); }
+    else if (key == "--seconds") o.seconds = std::clamp(std::stoi(value), 1, 60);
+    else if (key == "--workers") o.workers = std::stoi(value);
+    else if (key == "--memory-positions") o.memory_positions = std::stoul(value);
+    else if (key == "--pg-dsn") o.pg_dsn = value;
+    else { std::fprintf(stderr, "unknown option %s\n", key.c_str()); return 2; }
+  }
+  kt::e2e::TempDir dir("e2e_load");
+  std::printf("kitrader run, long polling, %d workers, pacing off, demo prices, %d s per rate; latency = update available → first reply received\n\n",
+              o.workers, o.seconds);
+  print_header();
+  for (const auto& backend : o.backends) {
+    if (backend == "pg" && o.pg_dsn.empty()) {
+      std::printf("| pg | skipped: set KITRADER_PG_TEST_DSN or --pg-dsn (scripts/pg-test-cluster start DIR) |\n");
+      continue;
+    }
+    for (std::size_t users : o.users) run_backend(backend, users, o, dir.path());
+  }
+  if (o.memory_positions > 0) {
+    std::printf("\n| backend | stored | bot RSS idle | under load | latency | goal |\n|---|---|---|---|---|---|\n");
+    // SQLite: its page cache lives in the bot's own process, the harder case for resident memory.
+    run_memory_check("sqlite", o, dir.path());
+  }
+  return 0;
+}

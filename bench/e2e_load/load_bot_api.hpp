@@ -1,0 +1,119 @@
+#pragma once
+// A lean Bot API for the load driver, on 127.0.0.1 with keep-alive: getUpdates answers from an
+// open-loop schedule (update k becomes available at start + k/rate, given to a user who has no
+// command outstanding), and every outbound call (sendMessage, editMessageText, answerCallbackQuery,
+// sendPhoto, ...) is timestamped on receipt. A command's latency is from its scheduled
+// availability to the first outbound call for its user.
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdint>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+namespace httplib {
+class Server;
+}
+
+namespace kt::bench {
+
+using SteadyTime = std::chrono::steady_clock::time_point;
+
+/// The command mix, in percent of updates (the rest are /price).
+struct Mix {
+  int info = 10;
+  int wallet = 15;
+  int positions = 10;
+  int open = 15;
+  int close = 8;
+  int button = 17;  ///< position card (p:), refresh (r:) or 50% close (c:) on a known position
+};
+
+/// What one phase measured.
+struct PhaseResult {
+  double offered_per_s = 0;
+  double replied_per_s = 0;
+  std::size_t released = 0;
+  std::size_t replied = 0;
+  std::size_t unanswered = 0;   ///< released, no reply within the drain time
+  std::size_t no_idle_user = 0; ///< slots skipped because every user had a command outstanding
+  std::size_t error_replies = 0;
+  std::size_t outbound_calls = 0;
+  std::vector<double> latencies_ms;
+  std::vector<double> fetch_delays_ms;  ///< available → first served by getUpdates
+  std::map<std::string, std::size_t> by_kind;
+  std::map<std::string, std::vector<double>> latencies_by_kind;
+};
+
+class LoadBotApi {
+ public:
+  /// Users are Telegram ids first_user .. first_user + users - 1 (private chats).
+  LoadBotApi(std::string token, std::int64_t first_user, std::size_t users, Mix mix, std::uint64_t seed);
+  ~LoadBotApi();
+  LoadBotApi(const LoadBotApi&) = delete;
+  LoadBotApi& operator=(const LoadBotApi&) = delete;
+
+  std::string api_url() const;
+  /// Runs one open-loop phase of `seconds` at `rate` updates/s, then waits up to `drain` for replies.
+  PhaseResult run_phase(double rate, std::chrono::milliseconds duration, std::chrono::milliseconds drain);
+  /// Number of getUpdates calls so far.
+  std::size_t polls() const;
+
+ private:
+  struct UserState {
+    std::int64_t id = 0;
+    std::vector<std::int64_t> positions;  ///< open ones as learnt from replies
+    std::int64_t last_message_id = 0;
+    bool outstanding = false;
+    SteadyTime available{};
+    SteadyTime fetched{};
+    std::string kind;
+  };
+  struct Released {
+    std::int64_t id;
+    std::string body;  ///< the update's JSON
+    std::size_t user;
+    bool served = false;
+  };
+
+  std::string handle(const std::string& method, const std::string& body);
+  std::string get_updates(const nlohmann::json& params, std::unique_lock<std::mutex>& lock);
+  void release_due(SteadyTime now);
+  nlohmann::json make_update(std::size_t user_index, std::string& kind);
+  void outbound(std::size_t user_index, const std::string& text, SteadyTime at);
+
+  std::string token_;
+  std::int64_t first_user_;
+  Mix mix_;
+  std::mt19937_64 rng_;
+  std::unique_ptr<httplib::Server> server_;
+  std::thread thread_;
+  int port_ = 0;
+
+  mutable std::mutex mutex_;
+  std::condition_variable released_cv_;
+  std::vector<UserState> users_;
+  std::deque<std::size_t> ready_;                            ///< users without a command outstanding
+  std::deque<std::pair<SteadyTime, std::size_t>> cooling_;   ///< ready again after a short pause
+  std::deque<Released> released_;
+  std::map<std::string, std::size_t> callback_user_;
+  std::int64_t next_update_id_ = 1;
+  std::int64_t next_message_id_ = 1;
+  std::size_t polls_ = 0;
+  // the phase
+  bool running_ = false;
+  SteadyTime start_{};
+  SteadyTime end_{};
+  double rate_ = 0;
+  std::uint64_t next_slot_ = 0;
+  PhaseResult result_;
+};
+
+}  // namespace kt::bench
