@@ -6,6 +6,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "core/clock.hpp"
@@ -70,6 +71,18 @@ class Transaction {
   virtual Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) = 0;
   /// The highest update id ever claimed (the poller resumes after it), or nullopt if none.
   virtual Result<std::optional<std::int64_t>> last_update_id() = 0;
+
+  // --- reply outbox (migration 0003) ----------------------------------------------------------
+  /// Stores the reply (JSON, see bot/reply_codec.hpp) of a claimed update as not yet sent;
+  /// NotFound if `update_id` was never claimed (then nothing is stored).
+  virtual Result<void> store_reply(std::int64_t update_id, const std::string& reply_json) = 0;
+  /// Marks the stored reply as accepted by Telegram and drops its text. Idempotent; an unknown
+  /// update id is a no-op.
+  virtual Result<void> mark_reply_sent(std::int64_t update_id) = 0;
+  /// Stored replies not yet sent, (update id, JSON), oldest update first, at most `limit`.
+  virtual Result<std::vector<std::pair<std::int64_t, std::string>>> unsent_replies(int limit) = 0;
+  /// The stored reply of `update_id` if it is not yet sent, else nullopt.
+  virtual Result<std::optional<std::string>> stored_reply(std::int64_t update_id) = 0;
 
   // --- users ----------------------------------------------------------------------------------
   /// Inserts the user and their wallet (balance = initial) in this transaction.

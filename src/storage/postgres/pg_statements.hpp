@@ -23,6 +23,18 @@ inline constexpr Statement kClaimUpdate{
     "INSERT INTO processed_updates (update_id, user_id, processed_at) VALUES ($1, $2, $3) "
     "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"};
 inline constexpr Statement kLastUpdateId{"kt_last_update_id", "SELECT max(update_id) FROM processed_updates"};
+inline constexpr Statement kStoreReply{
+    "kt_store_reply", "UPDATE processed_updates SET reply = $2, reply_sent = false WHERE update_id = $1"};
+inline constexpr Statement kMarkReplySent{
+    "kt_mark_reply_sent",
+    "UPDATE processed_updates SET reply_sent = true, reply = NULL WHERE update_id = $1 AND NOT reply_sent"};
+inline constexpr Statement kUnsentReplies{
+    "kt_unsent_replies",
+    "SELECT update_id, reply FROM processed_updates WHERE NOT reply_sent AND reply IS NOT NULL "
+    "ORDER BY update_id LIMIT $1"};
+inline constexpr Statement kStoredReply{
+    "kt_stored_reply",
+    "SELECT reply FROM processed_updates WHERE update_id = $1 AND NOT reply_sent AND reply IS NOT NULL"};
 
 // --- users -------------------------------------------------------------------------------------
 // The user and its wallet in one statement; a duplicate telegram_id returns no row instead of

@@ -80,6 +80,38 @@ Result<std::optional<std::int64_t>> PgTransaction::last_update_id() {
   return std::optional<std::int64_t>{r.int64(0, 0)};
 }
 
+Result<void> PgTransaction::store_reply(std::int64_t update_id, const std::string& reply_json) {
+  PgParams p;
+  p.add(update_id).add(reply_json);
+  KT_TRY(PgResult r, run(sql::kStoreReply, p));
+  if (r.affected() == 0) return not_found(kNotFoundCode, fmt::format("update {} was never claimed", update_id));
+  return {};
+}
+
+Result<void> PgTransaction::mark_reply_sent(std::int64_t update_id) {
+  PgParams p;
+  p.add(update_id);
+  KT_TRY(PgResult r, run(sql::kMarkReplySent, p));
+  return {};
+}
+
+Result<std::vector<std::pair<std::int64_t, std::string>>> PgTransaction::unsent_replies(int limit) {
+  PgParams p;
+  p.add(limit);
+  KT_TRY(PgResult r, run(sql::kUnsentReplies, p));
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  for (int i = 0; i < r.rows(); ++i) out.emplace_back(r.int64(i, 0), std::string(r.text(i, 1)));
+  return out;
+}
+
+Result<std::optional<std::string>> PgTransaction::stored_reply(std::int64_t update_id) {
+  PgParams p;
+  p.add(update_id);
+  KT_TRY(PgResult r, run(sql::kStoredReply, p));
+  if (r.rows() == 0) return std::optional<std::string>{};
+  return std::optional<std::string>{std::string(r.text(0, 0))};
+}
+
 // --- users -----------------------------------------------------------------------------------
 
 Result<User> PgTransaction::insert_user(const NewUser& user) {

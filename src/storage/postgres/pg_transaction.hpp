@@ -29,6 +29,10 @@ class PgTransaction final : public Transaction {
 
   Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) override;
   Result<std::optional<std::int64_t>> last_update_id() override;
+  Result<void> store_reply(std::int64_t update_id, const std::string& reply_json) override;
+  Result<void> mark_reply_sent(std::int64_t update_id) override;
+  Result<std::vector<std::pair<std::int64_t, std::string>>> unsent_replies(int limit) override;
+  Result<std::optional<std::string>> stored_reply(std::int64_t update_id) override;
 
   Result<User> insert_user(const NewUser& user) override;
   Result<std::optional<User>> find_user(UserId id) override;

@@ -27,6 +27,15 @@ inline constexpr char kClaimUpdate[] =
     "INSERT INTO processed_updates(update_id, user_id, processed_at) VALUES(?1, ?2, ?3)"
     " ON CONFLICT(update_id) DO NOTHING";
 inline constexpr char kLastUpdateId[] = "SELECT MAX(update_id) FROM processed_updates";
+inline constexpr char kStoreReply[] =
+    "UPDATE processed_updates SET reply = ?2, reply_sent = 0 WHERE update_id = ?1";
+inline constexpr char kMarkReplySent[] =
+    "UPDATE processed_updates SET reply_sent = 1, reply = NULL WHERE update_id = ?1 AND reply_sent = 0";
+inline constexpr char kUnsentReplies[] =
+    "SELECT update_id, reply FROM processed_updates WHERE reply_sent = 0 AND reply IS NOT NULL"
+    " ORDER BY update_id LIMIT ?1";
+inline constexpr char kStoredReply[] =
+    "SELECT reply FROM processed_updates WHERE update_id = ?1 AND reply_sent = 0 AND reply IS NOT NULL";
 
 // --- users ------------------------------------------------------------------------------------
 #define KT_USER_COLUMNS "id, telegram_id, username, role, created_at, last_active_at"

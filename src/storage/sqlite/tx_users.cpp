@@ -37,6 +37,40 @@ Result<std::optional<std::int64_t>> SqliteTransaction::last_update_id() {
   return std::optional<std::int64_t>{st.column_int64(0)};
 }
 
+Result<void> SqliteTransaction::store_reply(std::int64_t update_id, const std::string& reply_json) {
+  KT_TRY(auto st, db_.prepare(sql::kStoreReply));
+  st.bind(1, update_id).bind(2, std::string_view(reply_json));
+  KT_TRY_VOID(st.run());
+  if (db_.changes() == 0) return not_found(kNotFoundCode, "update " + std::to_string(update_id) + " was never claimed");
+  return {};
+}
+
+Result<void> SqliteTransaction::mark_reply_sent(std::int64_t update_id) {
+  KT_TRY(auto st, db_.prepare(sql::kMarkReplySent));
+  st.bind(1, update_id);
+  return st.run();
+}
+
+Result<std::vector<std::pair<std::int64_t, std::string>>> SqliteTransaction::unsent_replies(int limit) {
+  KT_TRY(auto st, db_.prepare(sql::kUnsentReplies));
+  st.bind(1, std::int64_t{limit});
+  std::vector<std::pair<std::int64_t, std::string>> out;
+  while (true) {
+    KT_TRY(const bool row, st.step());
+    if (!row) break;
+    out.emplace_back(st.column_int64(0), std::string(st.column_text(1)));
+  }
+  return out;
+}
+
+Result<std::optional<std::string>> SqliteTransaction::stored_reply(std::int64_t update_id) {
+  KT_TRY(auto st, db_.prepare(sql::kStoredReply));
+  st.bind(1, update_id);
+  KT_TRY(const bool row, st.step());
+  if (!row) return std::optional<std::string>{};
+  return std::optional<std::string>{std::string(st.column_text(0))};
+}
+
 // --- users ------------------------------------------------------------------------------------
 
 Result<User> SqliteTransaction::insert_user(const NewUser& user) {

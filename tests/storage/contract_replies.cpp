@@ -1,0 +1,114 @@
+// Repository contract, migration 0003: the reply outbox. A claimed update's reply is stored as
+// unsent, found again by id and at start-up, and forgotten once marked sent.
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "storage/contract_helpers.hpp"
+#include "storage/contract_suite.hpp"
+
+namespace kt::storage::contract {
+namespace {
+
+using Unsent = std::vector<std::pair<std::int64_t, std::string>>;
+
+Result<bool> claim(Repository& repo, std::int64_t update_id) {
+  return write_result(repo, [&](Transaction& tx) { return tx.claim_update(update_id, std::nullopt, at(0)); });
+}
+
+Result<Unsent> unsent(Repository& repo, int limit) {
+  return read_result(repo, [&](Transaction& tx) { return tx.unsent_replies(limit); });
+}
+
+Result<std::optional<std::string>> stored(Repository& repo, std::int64_t update_id) {
+  return read_result(repo, [&](Transaction& tx) { return tx.stored_reply(update_id); });
+}
+
+Result<void> store(Repository& repo, std::int64_t update_id, const std::string& json) {
+  return repo.write([&](Transaction& tx) { return tx.store_reply(update_id, json); });
+}
+
+Result<void> mark_sent(Repository& repo, std::int64_t update_id) {
+  return repo.write([&](Transaction& tx) { return tx.mark_reply_sent(update_id); });
+}
+
+TEST_P(RepositoryContract, a_claimed_update_has_no_reply_until_one_is_stored) {
+  ASSERT_TRUE(claim(repo(), 501).ok());
+  auto none = stored(repo(), 501);
+  ASSERT_TRUE(none.ok()) << why(none);
+  EXPECT_EQ(*none, std::nullopt);
+  auto list = unsent(repo(), 10);
+  ASSERT_TRUE(list.ok()) << why(list);
+  EXPECT_TRUE(list->empty());
+}
+
+TEST_P(RepositoryContract, a_stored_reply_is_unsent_until_marked_sent_then_gone) {
+  ASSERT_TRUE(claim(repo(), 502).ok());
+  const std::string json = R"([{"chat_id":42,"html":"Opened <b>#1</b> \u00e9"}])";
+  auto stored_ok = store(repo(), 502, json);
+  ASSERT_TRUE(stored_ok.ok()) << why(stored_ok);
+  auto back = stored(repo(), 502);
+  ASSERT_TRUE(back.ok()) << why(back);
+  EXPECT_EQ(*back, std::optional<std::string>(json));
+  auto list = unsent(repo(), 10);
+  ASSERT_TRUE(list.ok()) << why(list);
+  EXPECT_EQ(*list, (Unsent{{502, json}}));
+
+  ASSERT_TRUE(mark_sent(repo(), 502).ok());
+  EXPECT_EQ(*stored(repo(), 502), std::nullopt);
+  EXPECT_TRUE(unsent(repo(), 10)->empty());
+  // Idempotent, and a no-op for an update never claimed.
+  auto again = mark_sent(repo(), 502);
+  EXPECT_TRUE(again.ok()) << why(again);
+  auto unknown = mark_sent(repo(), 9'999);
+  EXPECT_TRUE(unknown.ok()) << why(unknown);
+  // The update stays claimed.
+  EXPECT_EQ(*claim(repo(), 502), false);
+}
+
+TEST_P(RepositoryContract, storing_a_reply_for_an_unclaimed_update_is_not_found_and_stores_nothing) {
+  auto r = store(repo(), 503, "[]");
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(r.error().code, "E-NOT-FOUND");
+  EXPECT_TRUE(unsent(repo(), 10)->empty());
+  EXPECT_EQ(*claim(repo(), 503), true) << "the failed store claimed nothing";
+}
+
+TEST_P(RepositoryContract, unsent_replies_are_listed_oldest_update_first_up_to_the_limit) {
+  for (std::int64_t id : {710, 705, 720, 715}) {
+    ASSERT_TRUE(claim(repo(), id).ok());
+    ASSERT_TRUE(store(repo(), id, "[" + std::to_string(id) + "]").ok());
+  }
+  ASSERT_TRUE(claim(repo(), 700).ok());  // claimed, no reply: not listed
+  ASSERT_TRUE(mark_sent(repo(), 715).ok());
+  auto two = unsent(repo(), 2);
+  ASSERT_TRUE(two.ok()) << why(two);
+  EXPECT_EQ(*two, (Unsent{{705, "[705]"}, {710, "[710]"}}));
+  auto all = unsent(repo(), 100);
+  ASSERT_TRUE(all.ok()) << why(all);
+  EXPECT_EQ(*all, (Unsent{{705, "[705]"}, {710, "[710]"}, {720, "[720]"}}));
+}
+
+TEST_P(RepositoryContract, a_reply_stored_again_replaces_the_first_and_is_unsent_again) {
+  ASSERT_TRUE(claim(repo(), 801).ok());
+  ASSERT_TRUE(store(repo(), 801, "[1]").ok());
+  ASSERT_TRUE(mark_sent(repo(), 801).ok());
+  ASSERT_TRUE(store(repo(), 801, "[2]").ok());
+  EXPECT_EQ(*stored(repo(), 801), std::optional<std::string>("[2]"));
+  EXPECT_EQ(*unsent(repo(), 10), (Unsent{{801, "[2]"}}));
+}
+
+TEST_P(RepositoryContract, a_reply_stored_in_a_rolled_back_transaction_is_not_kept) {
+  ASSERT_TRUE(claim(repo(), 901).ok());
+  auto failed = repo().write([&](Transaction& tx) -> Result<void> {
+    KT_TRY_VOID(tx.store_reply(901, "[9]"));
+    return rejected("E-TEST", "roll back");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(*stored(repo(), 901), std::nullopt);
+  EXPECT_TRUE(unsent(repo(), 10)->empty());
+}
+
+}  // namespace
+}  // namespace kt::storage::contract
