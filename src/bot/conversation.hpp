@@ -39,6 +39,9 @@ struct Reply {
   std::optional<std::int64_t> edit_message_id;  ///< edit this message instead of sending a new one
   std::optional<std::string> photo_png;         ///< PNG bytes: sent as a photo with `html` as caption
   std::optional<std::string> callback_answer;   ///< short toast for the pressed button ("" = just ack)
+  /// The update this answers, when its reply is stored for re-sending (set by the Dispatcher on
+  /// the last reply of an update): the front end reports it once Telegram accepted the reply.
+  std::optional<std::int64_t> update_id;
 };
 
 }  // namespace kt::bot

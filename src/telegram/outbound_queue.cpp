@@ -30,7 +30,7 @@ void OutboundQueue::push(const bot::Reply& reply) {
   std::vector<Item> items;
   const Keyboard& keyboard = reply.buttons;
   if (reply.photo_png) {
-    Item photo{Item::kPhoto, reply.chat_id, 0, "", *reply.photo_png, {}, false, 0};
+    Item photo{Item::kPhoto, reply.chat_id, 0, "", *reply.photo_png, {}, false, 0, std::nullopt, false};
     bool caption_fits = utf16_length(reply.html) <= kMaxCaptionLength;
     if (caption_fits) {
       photo.text = reply.html;
@@ -38,7 +38,7 @@ void OutboundQueue::push(const bot::Reply& reply) {
     }
     items.push_back(std::move(photo));
     if (!caption_fits) {
-      for (auto& piece : split_html(reply.html)) items.push_back({Item::kText, reply.chat_id, 0, std::move(piece), "", {}, false, 0});
+      for (auto& piece : split_html(reply.html)) items.push_back({Item::kText, reply.chat_id, 0, std::move(piece), "", {}, false, 0, std::nullopt, false});
       items.back().keyboard = keyboard;
     }
   } else if (!reply.html.empty()) {
@@ -46,11 +46,15 @@ void OutboundQueue::push(const bot::Reply& reply) {
     for (std::size_t i = 0; i < pieces.size(); ++i) {
       bool edit = i == 0 && reply.edit_message_id.has_value();
       items.push_back({edit ? Item::kEdit : Item::kText, reply.chat_id, edit ? *reply.edit_message_id : 0,
-                       std::move(pieces[i]), "", {}, false, 0});
+                       std::move(pieces[i]), "", {}, false, 0, std::nullopt, false});
     }
     items.back().keyboard = keyboard;
   } else {
     return;  // nothing to show (a bare callback answer is sent by the dispatcher)
+  }
+  if (reply.update_id) {
+    for (auto& item : items) item.update_id = reply.update_id;
+    items.back().last_of_reply = true;
   }
   std::lock_guard lock(mutex_);
   if (stopping_) return;
@@ -132,8 +136,13 @@ void OutboundQueue::run_sender() {
     lock.unlock();
     Result<void> result = send(item);
     lock.lock();
-    on_result(chat_id, std::move(result), clock_.now());
+    auto delivered = on_result(chat_id, std::move(result), clock_.now());
     changed_.notify_all();
+    if (delivered && on_delivered_) {
+      lock.unlock();
+      on_delivered_(*delivered);
+      lock.lock();
+    }
   }
 }
 
@@ -159,19 +168,26 @@ Result<void> OutboundQueue::send(const Item& item) {
   return ok_result();
 }
 
-void OutboundQueue::on_result(std::int64_t chat_id, Result<void> result, TimePoint now) {
+std::optional<std::int64_t> OutboundQueue::on_result(std::int64_t chat_id, Result<void> result, TimePoint now) {
   ChatQueue& chat = chats_[chat_id];
   chat.in_flight = false;
   Item& item = chat.items.front();
-  auto done = [&] {
+  // Pops the item; `delivered`: Telegram accepted it or refused it for good.
+  auto done = [&](bool delivered) -> std::optional<std::int64_t> {
+    const std::optional<std::int64_t> update_id = item.update_id;
+    const bool last = item.last_of_reply;
     chat.items.pop_front();
     --pending_;
+    if (!update_id) return std::nullopt;
+    if (!delivered) given_up_updates_.insert(*update_id);
+    if (!last) return std::nullopt;
+    if (given_up_updates_.erase(*update_id) > 0) return std::nullopt;
+    return update_id;
   };
   if (result.ok()) {
     ++counters_.sent;
-    done();
     if (options_.pacing_enabled) chat.next_allowed = now + interval_for(chat_id);
-    return;
+    return done(true);
   }
   const Error& error = result.error();
   if (error.code == "E-TG-429") {
@@ -179,24 +195,24 @@ void OutboundQueue::on_result(std::int64_t chat_id, Result<void> result, TimePoi
     chat.next_allowed = now + std::max(error.retry_after, milliseconds(1'000));
     log(LogLevel::kWarn, "Telegram asked to slow down for chat {}: retrying in {} s", chat_id,
         std::chrono::duration_cast<std::chrono::seconds>(error.retry_after).count());
-    return;
+    return std::nullopt;
   }
   if (is_parse_entities_error(error) && !item.plain) {
     ++counters_.plain_text_fallbacks;
     log(LogLevel::kWarn, "Telegram refused our HTML ({}); re-sending as plain text", error.message);
     item.text = html_to_plain(item.text);
     item.plain = true;
-    return;
+    return std::nullopt;
   }
   if (error.retryable() && ++item.attempts < options_.max_attempts) {
     chat.next_allowed = now + options_.retry_backoff * (1 << std::min(item.attempts - 1, 5));
     log(LogLevel::kWarn, "sending to chat {} failed ({}); attempt {} of {}", chat_id, error.message, item.attempts,
         options_.max_attempts);
-    return;
+    return std::nullopt;
   }
   ++counters_.failed;
   log(LogLevel::kError, "giving up on a message to chat {}: {}", chat_id, error.message);
-  done();
+  return done(!error.retryable());
 }
 
 bool OutboundQueue::flush(milliseconds budget) {

@@ -10,6 +10,8 @@
 #include <functional>
 #include <map>
 #include <mutex>
+#include <optional>
+#include <set>
 #include <thread>
 #include <vector>
 
@@ -47,6 +49,15 @@ class OutboundQueue {
   OutboundQueue(const OutboundQueue&) = delete;
   OutboundQueue& operator=(const OutboundQueue&) = delete;
 
+  /// Called (on a sender thread, without the queue's lock) once the last piece of a reply that
+  /// carries an update_id left the queue, and every piece of it was accepted by Telegram or refused
+  /// for good (a 4xx other than 429: re-sending would fail again). Not called when a piece was
+  /// given up after retries or dropped by stop(): that reply stays stored for the next start.
+  /// Set before start().
+  void set_on_delivered(std::function<void(std::int64_t update_id)> on_delivered) {
+    on_delivered_ = std::move(on_delivered);
+  }
+
   void start();
   /// Queues a reply (split into API calls). Ignored after stop().
   void push(const bot::Reply& reply);
@@ -70,6 +81,8 @@ class OutboundQueue {
     Keyboard keyboard;
     bool plain = false;
     int attempts = 0;
+    std::optional<std::int64_t> update_id;  // the reply's, on each of its pieces
+    bool last_of_reply = false;
   };
   struct ChatQueue {
     std::deque<Item> items;
@@ -83,7 +96,8 @@ class OutboundQueue {
   ChatQueue* pick(std::int64_t& chat_id, TimePoint& when, TimePoint now);
   void refill(TimePoint now);
   void wait_locked(std::unique_lock<std::mutex>& lock, TimePoint until);
-  void on_result(std::int64_t chat_id, Result<void> result, TimePoint now);
+  /// Returns the update id to report as delivered, if this result completed one.
+  std::optional<std::int64_t> on_result(std::int64_t chat_id, Result<void> result, TimePoint now);
   std::chrono::milliseconds interval_for(std::int64_t chat_id) const;
 
   BotApi& api_;
@@ -100,6 +114,8 @@ class OutboundQueue {
   bool stopping_ = false;
   bool started_ = false;
   OutboundCounters counters_;
+  std::function<void(std::int64_t)> on_delivered_;
+  std::set<std::int64_t> given_up_updates_;  ///< a piece was dropped: do not report these delivered
   std::vector<std::thread> senders_;
 };
 

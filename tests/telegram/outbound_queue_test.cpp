@@ -2,6 +2,9 @@
 // pacing and retry_after are asserted in clock time, with no real sleeping.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <mutex>
+
 #include "telegram/fake_bot_api.hpp"
 #include "telegram/outbound_queue.hpp"
 #include "test_support.hpp"
@@ -191,6 +194,86 @@ TEST_F(QueueTest, photo_is_uploaded_with_its_caption) {
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].params["caption"], "<b>chart</b>");
   EXPECT_EQ(calls[0].files.at("photo").content, std::string("\x89PNG", 4));
+}
+
+// --- delivery reports (issue 7: a stored reply is marked sent once Telegram accepted it) -----------
+
+class DeliveryTest : public QueueTest {
+ protected:
+  OutboundQueue& make_reporting_queue(OutboundOptions options = {}) {
+    auto& q = make_queue(options);
+    q.set_on_delivered([this](std::int64_t id) {
+      std::lock_guard lock(mutex);
+      delivered.push_back(id);
+    });
+    return q;
+  }
+  std::vector<std::int64_t> reported() {
+    std::lock_guard lock(mutex);
+    return delivered;
+  }
+  std::mutex mutex;
+  std::vector<std::int64_t> delivered;
+};
+
+TEST_F(DeliveryTest, a_reply_with_an_update_id_is_reported_once_after_its_last_piece_is_accepted) {
+  auto& q = make_reporting_queue();
+  std::string html;
+  for (int i = 0; i < 100; ++i) html += std::string(99, 'a' + i % 26) + "\n";
+  bot::Reply split = text(77, html);  // three pieces
+  split.update_id = 900;
+  q.push(split);
+  q.push(text(77, "no update id: never reported"));
+  bot::Reply other = text(78, "short");
+  other.update_id = 901;
+  q.push(other);
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  q.stop();  // joins the senders: the reports (made after a piece leaves the queue) are in
+  EXPECT_EQ(fake.calls("sendMessage").size(), 5u);
+  auto ids = reported();
+  std::sort(ids.begin(), ids.end());
+  EXPECT_EQ(ids, (std::vector<std::int64_t>{900, 901}));
+}
+
+TEST_F(DeliveryTest, a_reply_given_up_after_retries_is_not_reported) {
+  fake.inject("sendMessage", Fault::server_error(), 3);
+  OutboundOptions options;
+  options.max_attempts = 3;
+  auto& q = make_reporting_queue(options);
+  bot::Reply r = text(77, "lost for now");
+  r.update_id = 902;
+  q.push(r);
+  bot::Reply next = text(77, "this one goes through");
+  next.update_id = 903;
+  q.push(next);
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  q.stop();  // joins the senders: the reports (made after a piece leaves the queue) are in
+  EXPECT_EQ(q.counters().failed, 1u);
+  EXPECT_EQ(reported(), (std::vector<std::int64_t>{903}));
+}
+
+TEST_F(DeliveryTest, a_reply_refused_for_good_is_reported_so_it_is_not_resent_forever) {
+  fake.inject("sendMessage", Fault{403, "Forbidden: bot was blocked by the user", std::nullopt, 0ms});
+  auto& q = make_reporting_queue();
+  bot::Reply r = text(77, "blocked");
+  r.update_id = 904;
+  q.push(r);
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  q.stop();  // joins the senders: the reports (made after a piece leaves the queue) are in
+  EXPECT_EQ(q.counters().failed, 1u);
+  EXPECT_EQ(reported(), (std::vector<std::int64_t>{904}));
+}
+
+TEST_F(DeliveryTest, a_reply_dropped_by_stop_is_not_reported) {
+  auto& q = make_reporting_queue();
+  bot::Reply r = text(77, "never started");
+  r.update_id = 905;
+  q.push(r);
+  q.stop();
+  EXPECT_TRUE(reported().empty());
 }
 
 }  // namespace
