@@ -3,6 +3,7 @@
 #include <chrono>
 
 #include "bot/html.hpp"
+#include "bot/reply_codec.hpp"
 #include "bot/views.hpp"
 #include "domain/token_input.hpp"
 
@@ -49,7 +50,7 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
   Result<std::vector<Reply>> result = rejected("E-INTERNAL", "unhandled");
   if (!parsed->ok()) {
     auto claimed = claim(in);
-    if (claimed.ok() && !*claimed) return {};
+    if (claimed.ok() && !*claimed) return resend(*in.update_id);
     result = parsed->error();
   } else {
     const Command& command = parsed->value();
@@ -59,19 +60,26 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
       if (!claimed.ok()) {
         result = claimed.error();
       } else if (!*claimed) {
-        return {};
+        return resend(*in.update_id);
       } else {
         result = execute(command, in);
       }
     } else {
       result = execute(command, in);
+      if (!result.ok() && result.error().code != engine::kDuplicateUpdate && in.update_id) {
+        // The failed transaction rolled its claim back. Claim now, so the refusal is answered
+        // once (and re-sent if lost) like any reply, and so a redelivery refused by a check that
+        // runs before the engine's claim ("already closed") is still seen as a duplicate.
+        auto claimed = claim(in);
+        if (claimed.ok() && !*claimed) return resend(*in.update_id);
+      }
     }
   }
   if (result.ok()) {
     replies = std::move(result).value();
   } else {
     const Error& error = result.error();
-    if (error.code == engine::kDuplicateUpdate) return {};
+    if (error.code == engine::kDuplicateUpdate) return in.update_id ? resend(*in.update_id) : std::vector<Reply>{};
     outcome = error.code;
     replies = one(render_error(error));
     if (in.callback_query_id) replies.front().callback_answer = error.message.substr(0, 190);
@@ -80,6 +88,7 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
     r.chat_id = in.chat_id;
     if (in.callback_query_id && !r.callback_answer) r.callback_answer = "";
   }
+  if (in.update_id && !replies.empty()) keep(*in.update_id, replies);
   if (observer_) {
     observer_(name, outcome, std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started));
   }
@@ -94,6 +103,64 @@ Result<bool> Dispatcher::claim(const Incoming& in) {
     return {};
   }));
   return fresh;
+}
+
+void Dispatcher::keep(std::int64_t update_id, std::vector<Reply>& replies) {
+  // A failed engine command rolled its claim back: no row, NotFound, nothing to keep. A storage
+  // failure only loses the re-send after a crash; the reply itself still goes out.
+  auto stored = s_.repository.write(
+      [&](storage::Transaction& tx) { return tx.store_reply(update_id, encode_replies(replies)); });
+  if (!stored.ok()) return;
+  std::lock_guard lock(replies_mutex_);
+  replies_in_flight_.insert(update_id);
+  replies.back().update_id = update_id;
+}
+
+std::vector<Reply> Dispatcher::resend(std::int64_t update_id) {
+  std::lock_guard lock(replies_mutex_);
+  if (replies_in_flight_.count(update_id)) return {};
+  std::optional<std::string> json;
+  auto read = s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(json, tx.stored_reply(update_id));
+    return {};
+  });
+  if (!read.ok() || !json) return {};
+  auto replies = decode_replies(*json);
+  if (!replies.ok() || replies->empty()) return {};
+  replies_in_flight_.insert(update_id);
+  replies->back().update_id = update_id;
+  return std::move(replies).value();
+}
+
+void Dispatcher::reply_delivered(std::int64_t update_id) {
+  // Marked in storage before forgetting it here, so a redelivery in between finds one or the other.
+  (void)s_.repository.write([&](storage::Transaction& tx) { return tx.mark_reply_sent(update_id); });
+  std::lock_guard lock(replies_mutex_);
+  replies_in_flight_.erase(update_id);
+}
+
+std::vector<Reply> Dispatcher::undelivered_replies(int limit) {
+  std::vector<std::pair<std::int64_t, std::string>> stored;
+  auto read = s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(stored, tx.unsent_replies(limit));
+    return {};
+  });
+  std::vector<Reply> out;
+  if (!read.ok()) return out;
+  std::lock_guard lock(replies_mutex_);
+  for (auto& [update_id, json] : stored) {
+    if (replies_in_flight_.count(update_id)) continue;
+    auto replies = decode_replies(json);
+    if (!replies.ok() || replies->empty()) {
+      // Nothing that could ever be sent: do not list it again at every start.
+      (void)s_.repository.write([&, id = update_id](storage::Transaction& tx) { return tx.mark_reply_sent(id); });
+      continue;
+    }
+    replies_in_flight_.insert(update_id);
+    replies->back().update_id = update_id;
+    for (auto& r : *replies) out.push_back(std::move(r));
+  }
+  return out;
 }
 
 Result<User> Dispatcher::require_user(const Incoming& in) {

@@ -2,7 +2,9 @@
 // Turns what a user sent into engine calls and replies. Front-end neutral and thread-safe: the
 // Telegram workers call it concurrently (one user's messages in order), the console serially.
 #include <functional>
+#include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -45,8 +47,16 @@ class Dispatcher {
   /// One line on the price sources' freshness for /stats.
   void set_price_freshness(std::function<std::string()> describe) { price_freshness_ = std::move(describe); }
 
-  /// Handles one message or button press. Returns no replies for an update already processed.
+  /// Handles one message or button press. The replies of an update are stored with it (the last
+  /// one carries `update_id`) until reply_delivered(); an update already processed yields its
+  /// stored reply again if that was never delivered and not re-sent in this process, else nothing.
   std::vector<Reply> handle(const Incoming& incoming);
+
+  /// Telegram accepted the reply of `update_id` (or refused it for good): it is not re-sent.
+  void reply_delivered(std::int64_t update_id);
+  /// Stored replies never delivered (a crash came first), oldest first, at most `limit`, minus
+  /// those already sent or re-sent by this process; each is counted as re-sent.
+  std::vector<Reply> undelivered_replies(int limit);
 
   /// Mint of a token typed by a user: address, link, or a symbol known to a source or the store.
   Result<Mint> resolve_token(const std::string& text);
@@ -55,6 +65,10 @@ class Dispatcher {
   Result<std::vector<Reply>> execute(const Command& command, const Incoming& in);
   Result<User> require_user(const Incoming& in);
   Result<bool> claim(const Incoming& in);
+  /// The stored, undelivered reply of a duplicate update, at most once per process.
+  std::vector<Reply> resend(std::int64_t update_id);
+  /// Stores `replies` as the undelivered reply of `update_id` (best effort).
+  void keep(std::int64_t update_id, std::vector<Reply>& replies);
   std::string symbol_of(const Mint& mint);
   void remember_token(const TokenInfo& info);
 
@@ -82,6 +96,10 @@ class Dispatcher {
   CommandObserver observer_;
   std::function<void(const Mint&, TimePoint)> view_listener_;
   std::function<std::string()> price_freshness_;
+  std::mutex replies_mutex_;
+  /// Update ids whose stored reply this process queued and Telegram has not yet accepted: a
+  /// redelivery or the start-up scan must not queue it a second time.
+  std::set<std::int64_t> replies_in_flight_;
 };
 
 /// True for commands whose engine call stores the update id itself (in the same transaction as
