@@ -1,6 +1,7 @@
 -- KiTraderBot schema, version 3 (PostgreSQL): the reply of an applied update is kept until
 -- Telegram accepted it, so a crash between the commit and the send re-sends it after a restart
--- (issue 7). Rows from before this version have no stored reply: they count as sent.
+-- (issue 7). Rows from before this version have no stored reply: they count as sent. New rows are
+-- claimed with reply_sent = false (the reply is due) and get their reply right after the commit.
 ALTER TABLE processed_updates ADD COLUMN reply_sent BOOLEAN NOT NULL DEFAULT true;
 -- Start-up asks "which replies are still unsent"; only those rows are indexed.
 CREATE INDEX idx_unsent_replies ON processed_updates (update_id) WHERE NOT reply_sent;

@@ -17,6 +17,9 @@
 namespace kt::app {
 namespace {
 
+/// Start-up re-sends at most this many undelivered replies (oldest first); the rest stay stored.
+constexpr int kMaxRepliesResentAtStart = 10'000;
+
 /// The token from telegram.token (env TELEGRAM_BOT_TOKEN) or telegram.token_file.
 Result<std::string> bot_token(const ops::TelegramConfig& config) {
   if (!config.token.empty()) return config.token;
@@ -118,6 +121,13 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
   if (!observability) {
     std::cerr << "kitrader: " << observability.error().message << "\n";
     return 2;
+  }
+  // Issue 7: a reply stored with its update is marked sent once Telegram accepted it; replies a
+  // crash kept from being sent are queued again before the first new update is taken.
+  front_end.queue().set_on_delivered([&dispatcher](std::int64_t update_id) { dispatcher.reply_delivered(update_id); });
+  if (auto undelivered = dispatcher.undelivered_replies(kMaxRepliesResentAtStart); !undelivered.empty()) {
+    log->info("re-sending {} replies a previous run committed but did not deliver", undelivered.size());
+    for (const auto& reply : undelivered) front_end.queue().push(reply);
   }
   if (auto started = front_end.start(); !started) {
     log->error("start failed: {}", started.error().message);

@@ -19,6 +19,13 @@ Overloaded(Ts...) -> Overloaded<Ts...>;
 
 std::vector<Reply> one(Reply r) { return {std::move(r)}; }
 
+/// For an update applied before a crash whose reply was never stored.
+std::string render_applied_without_reply(const Incoming& in) {
+  std::string what = in.callback_data ? "Your button press" : "Your command";
+  if (!in.callback_data && !in.text.empty()) what += " <code>" + escape_html(in.text) + "</code>";
+  return what + " was applied, but the bot restarted before it could answer. /positions and /wallet show the result.";
+}
+
 }  // namespace
 
 bool claims_inside_engine(const Command& command) {
@@ -50,7 +57,7 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
   Result<std::vector<Reply>> result = rejected("E-INTERNAL", "unhandled");
   if (!parsed->ok()) {
     auto claimed = claim(in);
-    if (claimed.ok() && !*claimed) return resend(*in.update_id);
+    if (claimed.ok() && !*claimed) return resend(in);
     result = parsed->error();
   } else {
     const Command& command = parsed->value();
@@ -60,7 +67,7 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
       if (!claimed.ok()) {
         result = claimed.error();
       } else if (!*claimed) {
-        return resend(*in.update_id);
+        return resend(in);
       } else {
         result = execute(command, in);
       }
@@ -71,7 +78,7 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
         // once (and re-sent if lost) like any reply, and so a redelivery refused by a check that
         // runs before the engine's claim ("already closed") is still seen as a duplicate.
         auto claimed = claim(in);
-        if (claimed.ok() && !*claimed) return resend(*in.update_id);
+        if (claimed.ok() && !*claimed) return resend(in);
       }
     }
   }
@@ -79,7 +86,7 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
     replies = std::move(result).value();
   } else {
     const Error& error = result.error();
-    if (error.code == engine::kDuplicateUpdate) return in.update_id ? resend(*in.update_id) : std::vector<Reply>{};
+    if (error.code == engine::kDuplicateUpdate) return resend(in);
     outcome = error.code;
     replies = one(render_error(error));
     if (in.callback_query_id) replies.front().callback_answer = error.message.substr(0, 190);
@@ -88,7 +95,13 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
     r.chat_id = in.chat_id;
     if (in.callback_query_id && !r.callback_answer) r.callback_answer = "";
   }
-  if (in.update_id && !replies.empty()) keep(*in.update_id, replies);
+  if (in.update_id) {
+    if (!replies.empty()) {
+      keep(*in.update_id, replies);
+    } else {
+      (void)s_.repository.write([&](storage::Transaction& tx) { return tx.mark_reply_sent(*in.update_id); });
+    }
+  }
   if (observer_) {
     observer_(name, outcome, std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started));
   }
@@ -106,30 +119,49 @@ Result<bool> Dispatcher::claim(const Incoming& in) {
 }
 
 void Dispatcher::keep(std::int64_t update_id, std::vector<Reply>& replies) {
-  // A failed engine command rolled its claim back: no row, NotFound, nothing to keep. A storage
-  // failure only loses the re-send after a crash; the reply itself still goes out.
+  // No row (NotFound) means the update was not claimed: nothing to keep. On a storage failure the
+  // reply still goes out; only its re-send after a crash is lost.
   auto stored = s_.repository.write(
       [&](storage::Transaction& tx) { return tx.store_reply(update_id, encode_replies(replies)); });
-  if (!stored.ok()) return;
   std::lock_guard lock(replies_mutex_);
+  // Sent by this process either way: a redelivery here must not add a fallback reply.
   replies_in_flight_.insert(update_id);
-  replies.back().update_id = update_id;
+  if (stored.ok()) replies.back().update_id = update_id;
 }
 
-std::vector<Reply> Dispatcher::resend(std::int64_t update_id) {
+std::vector<Reply> Dispatcher::resend(const Incoming& in) {
+  if (!in.update_id) return {};
+  const std::int64_t update_id = *in.update_id;
   std::lock_guard lock(replies_mutex_);
   if (replies_in_flight_.count(update_id)) return {};
   std::optional<std::string> json;
+  bool never_stored = false;
   auto read = s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
     KT_TRY(json, tx.stored_reply(update_id));
+    if (!json) {
+      KT_TRY(never_stored, tx.reply_never_stored(update_id));
+    }
     return {};
   });
-  if (!read.ok() || !json) return {};
-  auto replies = decode_replies(*json);
-  if (!replies.ok() || replies->empty()) return {};
+  if (!read.ok()) return {};
+  std::vector<Reply> replies;
+  if (json) {
+    auto decoded = decode_replies(*json);
+    if (!decoded.ok() || decoded->empty()) return {};
+    replies = std::move(decoded).value();
+  } else if (never_stored) {
+    // The process died between the command's commit and storing its reply: the original text is
+    // gone, so say what is known (it was applied) instead of nothing.
+    Reply r;
+    r.chat_id = in.chat_id;
+    r.html = render_applied_without_reply(in);
+    replies.push_back(std::move(r));
+  } else {
+    return {};
+  }
   replies_in_flight_.insert(update_id);
-  replies->back().update_id = update_id;
-  return std::move(replies).value();
+  replies.back().update_id = update_id;
+  return replies;
 }
 
 void Dispatcher::reply_delivered(std::int64_t update_id) {

@@ -65,8 +65,9 @@ class Dispatcher {
   Result<std::vector<Reply>> execute(const Command& command, const Incoming& in);
   Result<User> require_user(const Incoming& in);
   Result<bool> claim(const Incoming& in);
-  /// The stored, undelivered reply of a duplicate update, at most once per process.
-  std::vector<Reply> resend(std::int64_t update_id);
+  /// The stored, undelivered reply of a duplicate update (or, if a crash came before it was
+  /// stored, a note that the command was applied), at most once per process.
+  std::vector<Reply> resend(const Incoming& in);
   /// Stores `replies` as the undelivered reply of `update_id` (best effort).
   void keep(std::int64_t update_id, std::vector<Reply>& replies);
   std::string symbol_of(const Mint& mint);

@@ -66,8 +66,9 @@ class Transaction {
   virtual ~Transaction() = default;
 
   // --- exactly-once ---------------------------------------------------------------------------
-  /// Records that `update_id` is being applied in this transaction; false if it already was
-  /// (the caller then changes nothing). The row commits or rolls back with the effect.
+  /// Records that `update_id` is being applied in this transaction, its reply due (not yet sent);
+  /// false if it already was (the caller then changes nothing). The row commits or rolls back
+  /// with the effect.
   virtual Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) = 0;
   /// The highest update id ever claimed (the poller resumes after it), or nullopt if none.
   virtual Result<std::optional<std::int64_t>> last_update_id() = 0;
@@ -83,6 +84,9 @@ class Transaction {
   virtual Result<std::vector<std::pair<std::int64_t, std::string>>> unsent_replies(int limit) = 0;
   /// The stored reply of `update_id` if it is not yet sent, else nullopt.
   virtual Result<std::optional<std::string>> stored_reply(std::int64_t update_id) = 0;
+  /// True if `update_id` was claimed but its reply was neither stored nor marked sent: the process
+  /// died between the command's commit and store_reply. (claim_update records a reply as due.)
+  virtual Result<bool> reply_never_stored(std::int64_t update_id) = 0;
 
   // --- users ----------------------------------------------------------------------------------
   /// Inserts the user and their wallet (balance = initial) in this transaction.

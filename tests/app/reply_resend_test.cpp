@@ -174,6 +174,30 @@ TEST_F(ReplyResendTest, a_redelivered_close_refused_as_already_closed_is_a_dupli
   EXPECT_TRUE(say(1, "/close 1", 102).empty());
 }
 
+TEST_F(ReplyResendTest, a_crash_between_the_commit_and_storing_the_reply_yields_a_note_that_it_was_applied) {
+  say(1, "/start", 100);
+  // As if the process died right after the open's commit: claimed, reply never stored.
+  ASSERT_TRUE(app_->repository()
+                  .write([](storage::Transaction& tx) -> Result<void> {
+                    KT_TRY(const bool fresh, tx.claim_update(101, std::nullopt, from_unix_millis(1'764'000'000'000)));
+                    EXPECT_TRUE(fresh);
+                    return {};
+                  })
+                  .ok());
+  restart();
+  const auto note = say(1, "/open BONK <1>", 101);
+  ASSERT_EQ(note.size(), 1u);
+  EXPECT_EQ(note[0].chat_id, 1);
+  EXPECT_EQ(note[0].update_id, std::optional<std::int64_t>(101));
+  EXPECT_EQ(note[0].html,
+            "Your command <code>/open BONK &lt;1&gt;</code> was applied, but the bot restarted before it could "
+            "answer. /positions and /wallet show the result.");
+  EXPECT_TRUE(say(1, "/open BONK <1>", 101).empty()) << "once per process";
+  bot().reply_delivered(101);
+  restart();
+  EXPECT_TRUE(say(1, "/open BONK <1>", 101).empty()) << "delivered";
+}
+
 // --- the codec ----------------------------------------------------------------------------------
 
 TEST(ReplyCodec, round_trips_chat_html_buttons_and_edit_and_drops_the_callback_answer) {

@@ -1,8 +1,8 @@
 // kill -9 of `kitrader run` in the middle of a burst: after a restart every update is applied
-// exactly once (no loss, no double), checked by exact balances. And the remaining gap: a reply
-// committed but not yet delivered when the process dies.
+// exactly once (no loss, no double), checked by exact balances, and every applied command's reply
+// arrives (re-sent after the restart if the kill came first).
 #include <iostream>
-#include <set>
+#include <map>
 
 #include "e2e/e2e_fixture.hpp"
 
@@ -36,6 +36,7 @@ TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_ex
   first.signal(SIGKILL);
   ASSERT_TRUE(first.wait_exit(5s).has_value());
   const std::size_t opened_before_kill = count_containing(all_texts(), "Opened <b>#");
+  const std::size_t sent_before_kill = all_texts().size();
   EXPECT_LT(opened_before_kill, static_cast<std::size_t>(kUsers * kOpensEach)) << "the kill came after the burst";
 
   const auto polls_before = fake.count("getUpdates");
@@ -60,27 +61,48 @@ TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_ex
     EXPECT_TRUE(contains(wallet, "Balance: <b>994.9995 SOL</b>")) << user << ": " << wallet;
     EXPECT_TRUE(contains(wallet, "Open positions: 5")) << user << ": " << wallet;
   }
-  // No reply twice. Replies lost by the kill (committed, not yet delivered; issue 7, see the
-  // DISABLED test below) are counted and shown, not asserted: how many depends on the moment.
-  std::set<std::string> opened;
-  std::size_t opened_replies = 0;
-  for (const auto& t : all_texts()) {
+  // No reply lost (issue 7): every applied open got its "Opened" reply, the ones committed but not
+  // delivered at the kill re-sent after the restart. A reply is sent at least once, not exactly
+  // once: one that Telegram accepted just before the kill, before its delivery was recorded, is
+  // sent again. Each sender thread (2) has at most one such reply at a time, so at most 2 repeat,
+  // and only replies first sent before the kill.
+  std::map<std::string, std::size_t> copies;
+  std::map<std::string, std::size_t> copies_before_kill;
+  const auto texts = all_texts();
+  for (std::size_t i = 0; i < texts.size(); ++i) {
+    const auto& t = texts[i];
     auto at = t.find("Opened <b>#");
     if (at == std::string::npos) continue;
-    ++opened_replies;
-    EXPECT_TRUE(opened.insert(t.substr(at, t.find("</b>", at) - at)).second) << "sent twice: " << t;
+    const std::string key = t.substr(0, t.find("</b>", at));  // "✅ Opened <b>#N" is unique per position
+    ++copies[key];
+    if (i < sent_before_kill) ++copies_before_kill[key];
   }
-  const std::size_t lost = kUsers * kOpensEach - opened_replies;
-  std::cout << "[ info ] opens replied before kill -9: " << opened_before_kill << "; after restart: "
-            << opened_replies - opened_before_kill << "; replies lost by the kill: " << lost << "\n";
-  RecordProperty("replies_lost_by_kill", static_cast<int>(lost));
+  // A kill between an open's commit and storing its reply leaves only the fact that it was
+  // applied: that update gets a note instead of its "Opened" text.
+  const std::size_t notes = count_containing(texts, "was applied, but the bot restarted before it could answer");
+  EXPECT_EQ(copies.size() + notes, static_cast<std::size_t>(kUsers * kOpensEach)) << "an applied open got no reply";
+  std::size_t repeated = 0;
+  for (const auto& [key, n] : copies) {
+    EXPECT_LE(n, 2u) << key;
+    if (n > 1) {
+      ++repeated;
+      EXPECT_EQ(copies_before_kill[key], 1u) << "repeated, but its first copy was not sent before the kill: " << key;
+    }
+  }
+  EXPECT_LE(repeated, 2u);
+  std::cout << "[ info ] opens replied before kill -9: " << opened_before_kill << "; replies after restart: "
+            << copies.size() - opened_before_kill + repeated << " (of which repeats of a reply accepted just before the kill: "
+            << repeated << "); notes for replies never stored: " << notes
+            << "; applied opens without any reply: " << kUsers * kOpensEach - copies.size() - notes << "\n";
+  RecordProperty("replies_lost_by_kill", static_cast<int>(kUsers * kOpensEach - copies.size() - notes));
+  RecordProperty("notes_instead_of_replies", static_cast<int>(notes));
+  RecordProperty("replies_repeated_after_kill", static_cast<int>(repeated));
 }
 
 // Issue 7: the effect and the update id commit together, the reply is sent afterwards. A kill in
-// between leaves the effect (once, correct) and no reply: after the restart the update is a
-// duplicate and yields nothing. Storing the reply with the update id (processed_updates.reply) and
-// re-sending it on a duplicate makes this pass.
-TEST_F(KitraderRunE2E, DISABLED_reply_committed_before_a_kill_is_sent_after_restart) {
+// between leaves the effect (once, correct); the reply, stored with the update id
+// (processed_updates.reply) until Telegram accepted it, is re-sent after the restart.
+TEST_F(KitraderRunE2E, reply_committed_before_a_kill_is_sent_after_restart) {
   auto& first = start_polling();
   const std::int64_t user = 8101;
   fake.push_text(user, user, "/start");

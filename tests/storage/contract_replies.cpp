@@ -90,6 +90,27 @@ TEST_P(RepositoryContract, unsent_replies_are_listed_oldest_update_first_up_to_t
   EXPECT_EQ(*all, (Unsent{{705, "[705]"}, {710, "[710]"}, {720, "[720]"}}));
 }
 
+Result<bool> never_stored(Repository& repo, std::int64_t update_id) {
+  return read_result(repo, [&](Transaction& tx) { return tx.reply_never_stored(update_id); });
+}
+
+TEST_P(RepositoryContract, a_claim_records_a_reply_as_due_until_it_is_stored_or_marked_sent) {
+  EXPECT_EQ(*never_stored(repo(), 601), false) << "not claimed";
+  ASSERT_TRUE(claim(repo(), 601).ok());
+  ASSERT_TRUE(claim(repo(), 602).ok());
+  ASSERT_TRUE(claim(repo(), 603).ok());
+  auto due = never_stored(repo(), 601);
+  ASSERT_TRUE(due.ok()) << why(due);
+  EXPECT_EQ(*due, true);
+  ASSERT_TRUE(store(repo(), 602, "[]").ok());
+  EXPECT_EQ(*never_stored(repo(), 602), false) << "stored";
+  ASSERT_TRUE(mark_sent(repo(), 603).ok());
+  EXPECT_EQ(*never_stored(repo(), 603), false) << "sent";
+  ASSERT_TRUE(mark_sent(repo(), 602).ok());
+  EXPECT_EQ(*never_stored(repo(), 602), false) << "stored, then sent";
+  EXPECT_TRUE(unsent(repo(), 10)->empty()) << "a due reply without text is not listed";
+}
+
 TEST_P(RepositoryContract, a_reply_stored_again_replaces_the_first_and_is_unsent_again) {
   ASSERT_TRUE(claim(repo(), 801).ok());
   ASSERT_TRUE(store(repo(), 801, "[1]").ok());

@@ -20,7 +20,7 @@ namespace kt::storage::postgres::sql {
 // --- exactly-once ------------------------------------------------------------------------------
 inline constexpr Statement kClaimUpdate{
     "kt_claim_update",
-    "INSERT INTO processed_updates (update_id, user_id, processed_at) VALUES ($1, $2, $3) "
+    "INSERT INTO processed_updates (update_id, user_id, processed_at, reply_sent) VALUES ($1, $2, $3, false) "
     "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"};
 inline constexpr Statement kLastUpdateId{"kt_last_update_id", "SELECT max(update_id) FROM processed_updates"};
 inline constexpr Statement kStoreReply{
@@ -32,6 +32,9 @@ inline constexpr Statement kUnsentReplies{
     "kt_unsent_replies",
     "SELECT update_id, reply FROM processed_updates WHERE NOT reply_sent AND reply IS NOT NULL "
     "ORDER BY update_id LIMIT $1"};
+inline constexpr Statement kReplyNeverStored{
+    "kt_reply_never_stored",
+    "SELECT 1 FROM processed_updates WHERE update_id = $1 AND NOT reply_sent AND reply IS NULL"};
 inline constexpr Statement kStoredReply{
     "kt_stored_reply",
     "SELECT reply FROM processed_updates WHERE update_id = $1 AND NOT reply_sent AND reply IS NOT NULL"};

@@ -112,6 +112,13 @@ Result<std::optional<std::string>> PgTransaction::stored_reply(std::int64_t upda
   return std::optional<std::string>{std::string(r.text(0, 0))};
 }
 
+Result<bool> PgTransaction::reply_never_stored(std::int64_t update_id) {
+  PgParams p;
+  p.add(update_id);
+  KT_TRY(PgResult r, run(sql::kReplyNeverStored, p));
+  return r.rows() > 0;
+}
+
 // --- users -----------------------------------------------------------------------------------
 
 Result<User> PgTransaction::insert_user(const NewUser& user) {

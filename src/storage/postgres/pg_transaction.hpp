@@ -33,6 +33,7 @@ class PgTransaction final : public Transaction {
   Result<void> mark_reply_sent(std::int64_t update_id) override;
   Result<std::vector<std::pair<std::int64_t, std::string>>> unsent_replies(int limit) override;
   Result<std::optional<std::string>> stored_reply(std::int64_t update_id) override;
+  Result<bool> reply_never_stored(std::int64_t update_id) override;
 
   Result<User> insert_user(const NewUser& user) override;
   Result<std::optional<User>> find_user(UserId id) override;

@@ -24,7 +24,7 @@ inline constexpr char kRecordMigration[] =
 
 // --- exactly-once -----------------------------------------------------------------------------
 inline constexpr char kClaimUpdate[] =
-    "INSERT INTO processed_updates(update_id, user_id, processed_at) VALUES(?1, ?2, ?3)"
+    "INSERT INTO processed_updates(update_id, user_id, processed_at, reply_sent) VALUES(?1, ?2, ?3, 0)"
     " ON CONFLICT(update_id) DO NOTHING";
 inline constexpr char kLastUpdateId[] = "SELECT MAX(update_id) FROM processed_updates";
 inline constexpr char kStoreReply[] =
@@ -34,6 +34,8 @@ inline constexpr char kMarkReplySent[] =
 inline constexpr char kUnsentReplies[] =
     "SELECT update_id, reply FROM processed_updates WHERE reply_sent = 0 AND reply IS NOT NULL"
     " ORDER BY update_id LIMIT ?1";
+inline constexpr char kReplyNeverStored[] =
+    "SELECT 1 FROM processed_updates WHERE update_id = ?1 AND reply_sent = 0 AND reply IS NULL";
 inline constexpr char kStoredReply[] =
     "SELECT reply FROM processed_updates WHERE update_id = ?1 AND reply_sent = 0 AND reply IS NOT NULL";
 

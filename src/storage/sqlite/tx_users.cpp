@@ -71,6 +71,12 @@ Result<std::optional<std::string>> SqliteTransaction::stored_reply(std::int64_t 
   return std::optional<std::string>{std::string(st.column_text(0))};
 }
 
+Result<bool> SqliteTransaction::reply_never_stored(std::int64_t update_id) {
+  KT_TRY(auto st, db_.prepare(sql::kReplyNeverStored));
+  st.bind(1, update_id);
+  return st.step();
+}
+
 // --- users ------------------------------------------------------------------------------------
 
 Result<User> SqliteTransaction::insert_user(const NewUser& user) {
