@@ -270,6 +270,8 @@ Result<std::chrono::seconds> parse_expiry(std::string_view text) {
   std::int64_t n = 0;
   const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size() - 1, n);
   if (ec != std::errc() || end != text.data() + text.size() - 1 || n <= 0) return bad;
+  // Above 90 days in minutes every unit is out of range; checked first so n * 86400 cannot overflow.
+  if (n > 90 * 24 * 60) return rejected("E-USAGE", "An expiry must be between 1 minute and 90 days");
   std::int64_t seconds = 0;
   if (unit == 'm')
     seconds = n * 60;
