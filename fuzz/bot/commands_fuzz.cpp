@@ -1,6 +1,6 @@
 // libFuzzer: bot::parse_message and bot::parse_callback on arbitrary bytes. The first byte picks
 // the parser (even: message text, odd: button data). Invariants checked beyond "no crash":
-// a parsed command's sizes and percents are in range, and every encoded button parses back.
+// a parsed command's sizes are not negative, percents in range, and every encoded button parses back.
 #include <cstdint>
 #include <cstdlib>
 #include <string_view>
@@ -16,14 +16,15 @@ void check(const kt::bot::Command& command) {
       [](const auto& c) {
         using T = std::decay_t<decltype(c)>;
         if constexpr (std::is_same_v<T, kt::bot::OpenCommand>) {
-          if (c.size.value <= 0) std::abort();  // a size is positive lamports
+          // Never negative; 0 parses and is refused by the risk policy (E-MIN-SIZE).
+          if (c.size.value < 0) std::abort();
         } else if constexpr (std::is_same_v<T, kt::bot::CloseCommand>) {
           if (c.percent < 1 || c.percent > 100 || c.position.value <= 0) std::abort();
           // The button for this close parses back to the same command.
           auto again = kt::bot::parse_callback(kt::bot::encode_close_button(c.position, c.percent));
           if (!again) std::abort();
         } else if constexpr (std::is_same_v<T, kt::bot::LimitCommand>) {
-          if (c.size.value <= 0) std::abort();
+          if (c.size.value < 0) std::abort();
         }
       },
       command);

@@ -57,6 +57,9 @@ std::vector<Hostile> hostile_inputs() {
       {"limit_nan_price", "/limit BONK 1 nan", "E-USAGE"},
       {"limit_exponent_price", "/limit BONK 1 1e-9", "E-USAGE"},
       {"trail_negative", "/trail 1 -5%", "E-USAGE"},
+      // n · 3600 overflowed int64 before the range check (found by fuzz/bot); now refused up front.
+      {"expiry_overflowing_int64", "/limit BONK 1 0.00003 1000000001000000002h", "E-USAGE"},
+      {"expiry_wrapping_into_range", "/tp 1 +50% 5124095576030432d", "E-USAGE"},
       {"long_argument_4096", "/close " + std::string(4096, '9'), "E-USAGE"},
       {"setrole_bad_role", "/setrole @x <script>", "E-USAGE"},
       // The grammar accepts a token word; the dispatcher refuses what is not a token.
