@@ -1,5 +1,7 @@
 #include "bot/dispatcher.hpp"
 
+#include <spdlog/spdlog.h>
+
 #include <chrono>
 
 #include "bot/html.hpp"
@@ -9,6 +11,14 @@
 
 namespace kt::bot {
 namespace {
+
+void ops_log_storage_error(const Error& error) {
+  if (auto log = spdlog::get("storage")) {
+    log->error("{}: {}", error.code, error.message);
+  } else {
+    spdlog::error("storage: {}: {}", error.code, error.message);
+  }
+}
 
 template <class... Ts>
 struct Overloaded : Ts... {
@@ -27,6 +37,17 @@ std::string render_applied_without_reply(const Incoming& in) {
 }
 
 }  // namespace
+
+Error user_facing(const Error& error) {
+  if (error.code != "E-STORAGE") return error;
+  // Storage details (SQL, file paths) are for the operator's log, not for the chat.
+  ops_log_storage_error(error);
+  if (error.kind == ErrorKind::kRejected) {
+    return rejected(error.code, "That could not be saved; nothing was changed");
+  }
+  return Error{error.kind, error.code, "Storage is temporarily unavailable; nothing was changed. Try again in a moment",
+               error.retry_after};
+}
 
 bool claims_inside_engine(const Command& command) {
   return std::holds_alternative<StartCommand>(command) || std::holds_alternative<OpenCommand>(command) ||
@@ -88,8 +109,9 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
     const Error& error = result.error();
     if (error.code == engine::kDuplicateUpdate) return resend(in);
     outcome = error.code;
-    replies = one(render_error(error));
-    if (in.callback_query_id) replies.front().callback_answer = error.message.substr(0, 190);
+    const Error shown = user_facing(error);
+    replies = one(render_error(shown));
+    if (in.callback_query_id) replies.front().callback_answer = shown.message.substr(0, 190);
   }
   for (auto& r : replies) {
     r.chat_id = in.chat_id;

@@ -103,6 +103,10 @@ class Dispatcher {
   std::set<std::int64_t> replies_in_flight_;
 };
 
+/// The error as a user sees it: storage failures become a short "nothing was changed" sentence
+/// (their details go to the log).
+Error user_facing(const Error& error);
+
 /// True for commands whose engine call stores the update id itself (in the same transaction as
 /// the effect); for the others the dispatcher claims it first.
 bool claims_inside_engine(const Command& command);
