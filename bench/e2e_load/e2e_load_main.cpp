@@ -89,8 +89,9 @@ Database make_database(const std::string& backend, const Options& o, const std::
     return db;
   }
   db.pg_schema = "kt_load_" + tag;
-  run_command(fmt::format("/usr/lib/postgresql/15/bin/psql -q '{}' -c 'DROP SCHEMA IF EXISTS {} CASCADE; CREATE SCHEMA {}' 2>&1",
-                          o.pg_dsn, db.pg_schema, db.pg_schema));
+  run_command(fmt::format(
+      "/usr/lib/postgresql/15/bin/psql -q '{}' -c 'DROP SCHEMA IF EXISTS {} CASCADE; CREATE SCHEMA {}' 2>&1", o.pg_dsn,
+      db.pg_schema, db.pg_schema));
   const char sep = o.pg_dsn.find('?') == std::string::npos ? '?' : '&';
   db.url = fmt::format("{}{}options=-csearch_path%3D{}", o.pg_dsn, sep, db.pg_schema);
   return db;
@@ -108,13 +109,18 @@ void drop_database(const Database& db, const Options& o) {
 double sqlite_raw_tx_per_s(const std::filesystem::path& file, double seconds) {
   sqlite3* db = nullptr;
   if (sqlite3_open(file.c_str(), &db) != SQLITE_OK) return 0;
-  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", nullptr, nullptr, nullptr);
+  sqlite3_exec(db, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON", nullptr, nullptr,
+               nullptr);
   sqlite3_stmt *claim = nullptr, *wallet = nullptr, *ledger = nullptr;
-  sqlite3_prepare_v2(db, "INSERT INTO processed_updates(update_id, user_id, processed_at) VALUES (?, 1, 0)", -1, &claim, nullptr);
-  sqlite3_prepare_v2(db, "UPDATE virtual_wallets SET balance_lamports = balance_lamports - 1, updated_at = 0 WHERE user_id = 1",
-                     -1, &wallet, nullptr);
-  sqlite3_prepare_v2(db, "INSERT INTO wallet_ledger(user_id, kind, amount_lamports, balance_after_lamports, created_at) "
-                     "VALUES (1, 'open', -1, 0, 0)", -1, &ledger, nullptr);
+  sqlite3_prepare_v2(db, "INSERT INTO processed_updates(update_id, user_id, processed_at) VALUES (?, 1, 0)", -1, &claim,
+                     nullptr);
+  sqlite3_prepare_v2(
+      db, "UPDATE virtual_wallets SET balance_lamports = balance_lamports - 1, updated_at = 0 WHERE user_id = 1", -1,
+      &wallet, nullptr);
+  sqlite3_prepare_v2(db,
+                     "INSERT INTO wallet_ledger(user_id, kind, amount_lamports, balance_after_lamports, created_at) "
+                     "VALUES (1, 'open', -1, 0, 0)",
+                     -1, &ledger, nullptr);
   std::int64_t n = 0;
   const auto start = std::chrono::steady_clock::now();
   const auto until = start + std::chrono::duration<double>(seconds);
@@ -137,7 +143,8 @@ double sqlite_raw_tx_per_s(const std::filesystem::path& file, double seconds) {
 double pgbench_tps(const Options& o, int seconds) {
   const std::string pgbench = "/usr/lib/postgresql/15/bin/pgbench";
   run_command(fmt::format("{} -i -s 4 -q '{}' >/dev/null 2>&1", pgbench, o.pg_dsn));
-  const std::string out = run_command(fmt::format("{} -n -c 4 -j 2 -T {} -M prepared '{}' 2>/dev/null", pgbench, seconds, o.pg_dsn));
+  const std::string out =
+      run_command(fmt::format("{} -n -c 4 -j 2 -T {} -M prepared '{}' 2>/dev/null", pgbench, seconds, o.pg_dsn));
   const auto at = out.find("tps = ");
   return at == std::string::npos ? 0 : std::atof(out.c_str() + at + 6);
 }
@@ -170,14 +177,16 @@ void print_row(const Row& r) {
   const auto& p = r.phase;
   std::printf("| %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %zu | %zu | %zu | %.0f / %.0f | %.0f %s |\n",
               r.backend.c_str(), r.users, p.offered_per_s, p.replied_per_s, percentile(p.latencies_ms, 0.5),
-              percentile(p.latencies_ms, 0.99), p.latencies_ms.empty() ? 0.0 : *std::max_element(p.latencies_ms.begin(), p.latencies_ms.end()),
+              percentile(p.latencies_ms, 0.99),
+              p.latencies_ms.empty() ? 0.0 : *std::max_element(p.latencies_ms.begin(), p.latencies_ms.end()),
               p.unanswered, p.no_idle_user, p.error_replies, r.rss_mb, r.hwm_mb, r.baseline, r.baseline_name.c_str());
   std::fflush(stdout);
 }
 
 void print_header() {
-  std::printf("| backend | users | offered/s | answered/s | p50 ms | p99 ms | max ms | unanswered | skipped (no idle user) "
-              "| error replies | RSS / peak MB | storage baseline |\n");
+  std::printf(
+      "| backend | users | offered/s | answered/s | p50 ms | p99 ms | max ms | unanswered | skipped (no idle user) "
+      "| error replies | RSS / peak MB | storage baseline |\n");
   std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::fflush(stdout);
 }
@@ -199,7 +208,8 @@ void run_backend(const std::string& backend, std::size_t users, const Options& o
     LoadBotApi api(kToken, kFirstUser, users, Mix{}, 42);
     e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir), dir, tag);
     const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (api.polls() == 0 && std::chrono::steady_clock::now() < deadline && bot.running()) std::this_thread::sleep_for(10ms);
+    while (api.polls() == 0 && std::chrono::steady_clock::now() < deadline && bot.running())
+      std::this_thread::sleep_for(10ms);
     if (api.polls() == 0) {
       std::fprintf(stderr, "[%s] the bot did not start polling: %s\n", tag.c_str(), bot.err().c_str());
       return;
@@ -255,14 +265,17 @@ void run_memory_check(const std::string& backend, const Options& o, const std::f
   LoadBotApi api(kToken, kFirstUser, kUsers, Mix{}, 7);
   e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir), dir, tag);
   const auto deadline = std::chrono::steady_clock::now() + 60s;
-  while (api.polls() == 0 && std::chrono::steady_clock::now() < deadline && bot.running()) std::this_thread::sleep_for(10ms);
+  while (api.polls() == 0 && std::chrono::steady_clock::now() < deadline && bot.running())
+    std::this_thread::sleep_for(10ms);
   const double idle_rss = proc_mb(bot.pid(), "VmRSS");
   PhaseResult p = api.run_phase(1000, 5s, 3s);
-  std::printf("| %s | %zu users, %zu positions (seeded in %.0f s) | idle %.1f MB | after 5 s at 1000/s: RSS %.1f MB, peak %.1f MB "
-              "| p99 %.2f ms | %s |\n",
-              backend.c_str(), kUsers, o.memory_positions, seed_s, idle_rss, proc_mb(bot.pid(), "VmRSS"),
-              proc_mb(bot.pid(), "VmHWM"), percentile(p.latencies_ms, 0.99),
-              proc_mb(bot.pid(), "VmHWM") <= 100 ? "≤ 100 MB: met" : "> 100 MB: NOT met");
+  std::printf(
+      "| %s | %zu users, %zu positions (seeded in %.0f s) | idle %.1f MB | after 5 s at 1000/s: RSS %.1f MB, peak %.1f "
+      "MB "
+      "| p99 %.2f ms | %s |\n",
+      backend.c_str(), kUsers, o.memory_positions, seed_s, idle_rss, proc_mb(bot.pid(), "VmRSS"),
+      proc_mb(bot.pid(), "VmHWM"), percentile(p.latencies_ms, 0.99),
+      proc_mb(bot.pid(), "VmHWM") <= 100 ? "≤ 100 MB: met" : "> 100 MB: NOT met");
   std::fflush(stdout);
   bot.signal(SIGTERM);
   if (!bot.wait_exit(10s)) bot.signal(SIGKILL);
@@ -278,18 +291,32 @@ int main(int argc, char** argv) {
   if (const char* dsn = std::getenv("KITRADER_PG_TEST_DSN")) o.pg_dsn = dsn;
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string key = argv[i], value = argv[i + 1];
-    if (key == "--backends") o.backends = split(value);
-    else if (key == "--users") { o.users.clear(); for (auto& u : split(value)) o.users.push_back(std::stoul(u)); }
-    else if (key == "--rates") { o.rates.clear(); for (auto& r : split(value)) o.rates.push_back(std::stod(r)); }
-    else if (key == "--seconds") o.seconds = std::clamp(std::stoi(value), 1, 60);
-    else if (key == "--workers") o.workers = std::stoi(value);
-    else if (key == "--memory-positions") o.memory_positions = std::stoul(value);
-    else if (key == "--pg-dsn") o.pg_dsn = value;
-    else { std::fprintf(stderr, "unknown option %s\n", key.c_str()); return 2; }
+    if (key == "--backends")
+      o.backends = split(value);
+    else if (key == "--users") {
+      o.users.clear();
+      for (auto& u : split(value)) o.users.push_back(std::stoul(u));
+    } else if (key == "--rates") {
+      o.rates.clear();
+      for (auto& r : split(value)) o.rates.push_back(std::stod(r));
+    } else if (key == "--seconds")
+      o.seconds = std::clamp(std::stoi(value), 1, 60);
+    else if (key == "--workers")
+      o.workers = std::stoi(value);
+    else if (key == "--memory-positions")
+      o.memory_positions = std::stoul(value);
+    else if (key == "--pg-dsn")
+      o.pg_dsn = value;
+    else {
+      std::fprintf(stderr, "unknown option %s\n", key.c_str());
+      return 2;
+    }
   }
   kt::e2e::TempDir dir("e2e_load");
-  std::printf("kitrader run, long polling, %d workers, pacing off, demo prices, %d s per rate; latency = update available → first reply received\n\n",
-              o.workers, o.seconds);
+  std::printf(
+      "kitrader run, long polling, %d workers, pacing off, demo prices, %d s per rate; latency = update available → "
+      "first reply received\n\n",
+      o.workers, o.seconds);
   print_header();
   for (const auto& backend : o.backends) {
     if (backend == "pg" && o.pg_dsn.empty()) {

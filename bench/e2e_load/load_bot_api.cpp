@@ -94,8 +94,8 @@ std::string LoadBotApi::handle(const std::string& method, const std::string& bod
     if (chat >= first_user_ && chat < first_user_ + static_cast<std::int64_t>(users_.size())) {
       users_[static_cast<std::size_t>(chat - first_user_)].last_message_id = id;
     }
-    json message = {{"message_id", id}, {"date", 1'700'000'000}, {"chat", {{"id", chat}, {"type", "private"}}},
-                    {"text", "ok"}};
+    json message = {
+        {"message_id", id}, {"date", 1'700'000'000}, {"chat", {{"id", chat}, {"type", "private"}}}, {"text", "ok"}};
     return json({{"ok", true}, {"result", message}}).dump();
   }
   return R"({"ok":true,"result":true})";
@@ -151,19 +151,22 @@ json LoadBotApi::make_update(std::size_t u, std::string& kind) {
   } else {
     kind = "price", text = rng_() % 2 ? "/price BONK" : "/price JUP";
   }
-  json from = {{"id", user.id}, {"is_bot", false}, {"first_name", "Load"}, {"username", "load" + std::to_string(user.id)}};
+  json from = {
+      {"id", user.id}, {"is_bot", false}, {"first_name", "Load"}, {"username", "load" + std::to_string(user.id)}};
   json chat = {{"id", user.id}, {"type", "private"}, {"first_name", "Load"}};
   if (!data.empty()) {
     const std::string cb = "cb" + std::to_string(update_id);
     callback_user_[cb] = u;
-    json message = {{"message_id", std::max<std::int64_t>(1, user.last_message_id)}, {"chat", chat},
-                    {"date", 1'700'000'000}, {"text", "card"}};
-    return {{"update_id", update_id},
-            {"callback_query",
-             {{"id", cb}, {"from", from}, {"message", message}, {"chat_instance", "1"}, {"data", data}}}};
+    json message = {{"message_id", std::max<std::int64_t>(1, user.last_message_id)},
+                    {"chat", chat},
+                    {"date", 1'700'000'000},
+                    {"text", "card"}};
+    return {
+        {"update_id", update_id},
+        {"callback_query", {{"id", cb}, {"from", from}, {"message", message}, {"chat_instance", "1"}, {"data", data}}}};
   }
-  json message = {{"message_id", next_message_id_++}, {"from", from}, {"chat", chat}, {"date", 1'700'000'000},
-                  {"text", text}};
+  json message = {
+      {"message_id", next_message_id_++}, {"from", from}, {"chat", chat}, {"date", 1'700'000'000}, {"text", text}};
   return {{"update_id", update_id}, {"message", message}};
 }
 

@@ -70,16 +70,17 @@ Result<std::unique_ptr<Observability>> Observability::start(Application& app, co
                    }));
   }
   const auto interval = app.config().tracker.interval;
-  if (!prices.simulated()) o->health_.add("prices", ops::price_feed_check(
-                               [&prices]() -> std::optional<TimePoint> {
-                                 std::optional<TimePoint> newest;
-                                 for (const auto& h : prices.health()) {
-                                   if (h.last_success && (!newest || *h.last_success > *newest))
-                                     newest = h.last_success;
-                                 }
-                                 return newest;
-                               },
-                               clock, std::chrono::duration_cast<std::chrono::seconds>(2 * interval)));
+  if (!prices.simulated())
+    o->health_.add("prices", ops::price_feed_check(
+                                 [&prices]() -> std::optional<TimePoint> {
+                                   std::optional<TimePoint> newest;
+                                   for (const auto& h : prices.health()) {
+                                     if (h.last_success && (!newest || *h.last_success > *newest))
+                                       newest = h.last_success;
+                                   }
+                                   return newest;
+                                 },
+                                 clock, std::chrono::duration_cast<std::chrono::seconds>(2 * interval)));
   o->server_ = std::make_unique<ops::OpsHttpServer>(app.config().http.listen, o->registry_, o->health_);
   KT_TRY_VOID(o->server_->start());
   return o;

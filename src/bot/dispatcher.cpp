@@ -143,8 +143,8 @@ Result<bool> Dispatcher::claim(const Incoming& in) {
 void Dispatcher::keep(std::int64_t update_id, std::vector<Reply>& replies) {
   // No row (NotFound) means the update was not claimed: nothing to keep. On a storage failure the
   // reply still goes out; only its re-send after a crash is lost.
-  auto stored = s_.repository.write(
-      [&](storage::Transaction& tx) { return tx.store_reply(update_id, encode_replies(replies)); });
+  auto stored =
+      s_.repository.write([&](storage::Transaction& tx) { return tx.store_reply(update_id, encode_replies(replies)); });
   std::lock_guard lock(replies_mutex_);
   // Sent by this process either way: a redelivery here must not add a fallback reply.
   replies_in_flight_.insert(update_id);

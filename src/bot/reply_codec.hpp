@@ -14,7 +14,8 @@
 namespace kt::bot {
 
 /// Appended to the text of a stored reply whose picture was not kept.
-inline constexpr std::string_view kPhotoNotKept = "\n<i>(The chart was not kept; send the command again to see it.)</i>";
+inline constexpr std::string_view kPhotoNotKept =
+    "\n<i>(The chart was not kept; send the command again to see it.)</i>";
 
 /// The replies as a JSON array (see the header comment for what is kept).
 std::string encode_replies(const std::vector<Reply>& replies);

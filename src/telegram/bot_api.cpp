@@ -11,7 +11,8 @@ using nlohmann::json;
 Result<json> parse_api_response(std::string_view method, long http_status, std::string_view body) {
   json parsed = json::parse(body, nullptr, /*allow_exceptions=*/false);
   if (parsed.is_discarded() || !parsed.is_object() || !parsed.contains("ok") || !parsed["ok"].is_boolean()) {
-    std::string message = fmt::format("telegram {}: HTTP {} with a body that is not a Bot API answer", method, http_status);
+    std::string message =
+        fmt::format("telegram {}: HTTP {} with a body that is not a Bot API answer", method, http_status);
     if (http_status >= 500 || http_status == 429) return retryable("E-TG-5XX", message, std::chrono::seconds(1));
     if (http_status == 401) return fatal("E-TG-401", "the bot token was rejected (401 Unauthorized)");
     return rejected("E-TG-BAD-RESPONSE", message);
@@ -28,13 +29,15 @@ Result<json> parse_api_response(std::string_view method, long http_status, std::
   if (code == 429) {
     std::int64_t retry_after = 1;
     if (auto p = parsed.find("parameters"); p != parsed.end() && p->is_object()) {
-      if (auto r = p->find("retry_after"); r != p->end() && r->is_number_integer()) retry_after = r->get<std::int64_t>();
+      if (auto r = p->find("retry_after"); r != p->end() && r->is_number_integer())
+        retry_after = r->get<std::int64_t>();
     }
     return retryable("E-TG-429", message, std::chrono::seconds(std::max<std::int64_t>(retry_after, 0)));
   }
   if (code == 409) return retryable("E-TG-409", message);
   if (code == 401) return fatal("E-TG-401", "the bot token was rejected (401 Unauthorized)");
-  if (code == 404) return fatal("E-TG-404", fmt::format("telegram {}: 404 Not Found (a bad token or an unknown method)", method));
+  if (code == 404)
+    return fatal("E-TG-404", fmt::format("telegram {}: 404 Not Found (a bad token or an unknown method)", method));
   if (code >= 500) return retryable("E-TG-5XX", message);
   if (code == 403) return rejected("E-TG-403", message);
   return rejected("E-TG-400", message);
@@ -120,13 +123,15 @@ Result<std::vector<json>> BotApi::get_updates(std::int64_t offset, int timeout_s
 namespace {
 std::int64_t message_id_of(const json& message) {
   if (message.is_object()) {
-    if (auto it = message.find("message_id"); it != message.end() && it->is_number_integer()) return it->get<std::int64_t>();
+    if (auto it = message.find("message_id"); it != message.end() && it->is_number_integer())
+      return it->get<std::int64_t>();
   }
   return 0;
 }
 }  // namespace
 
-Result<std::int64_t> BotApi::send_message(std::int64_t chat_id, const std::string& text, bool html, const Keyboard& keyboard) {
+Result<std::int64_t> BotApi::send_message(std::int64_t chat_id, const std::string& text, bool html,
+                                          const Keyboard& keyboard) {
   json params = {{"chat_id", chat_id}, {"text", text}, {"link_preview_options", {{"is_disabled", true}}}};
   if (html) params["parse_mode"] = "HTML";
   if (!keyboard.empty()) params["reply_markup"] = keyboard_markup(keyboard);
@@ -134,9 +139,11 @@ Result<std::int64_t> BotApi::send_message(std::int64_t chat_id, const std::strin
   return message_id_of(message);
 }
 
-Result<void> BotApi::edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text, bool html,
-                                       const Keyboard& keyboard) {
-  json params = {{"chat_id", chat_id}, {"message_id", message_id}, {"text", text},
+Result<void> BotApi::edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text,
+                                       bool html, const Keyboard& keyboard) {
+  json params = {{"chat_id", chat_id},
+                 {"message_id", message_id},
+                 {"text", text},
                  {"link_preview_options", {{"is_disabled", true}}}};
   if (html) params["parse_mode"] = "HTML";
   if (!keyboard.empty()) params["reply_markup"] = keyboard_markup(keyboard);
@@ -145,7 +152,8 @@ Result<void> BotApi::edit_message_text(std::int64_t chat_id, std::int64_t messag
   return ok_result();
 }
 
-Result<void> BotApi::edit_message_reply_markup(std::int64_t chat_id, std::int64_t message_id, const Keyboard& keyboard) {
+Result<void> BotApi::edit_message_reply_markup(std::int64_t chat_id, std::int64_t message_id,
+                                               const Keyboard& keyboard) {
   json params = {{"chat_id", chat_id}, {"message_id", message_id}, {"reply_markup", keyboard_markup(keyboard)}};
   KT_TRY(json ignored, call("editMessageReplyMarkup", params));
   (void)ignored;
@@ -160,8 +168,8 @@ Result<void> BotApi::answer_callback_query(const std::string& callback_query_id,
   return ok_result();
 }
 
-Result<std::int64_t> BotApi::send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
-                                        const Keyboard& keyboard) {
+Result<std::int64_t> BotApi::send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption,
+                                        bool html, const Keyboard& keyboard) {
   http::Request request;
   request.method = "POST";
   request.url = method_url("sendPhoto");

@@ -68,13 +68,13 @@ class BotApi {
   /// The new message's id.
   Result<std::int64_t> send_message(std::int64_t chat_id, const std::string& text, bool html,
                                     const Keyboard& keyboard = {});
-  Result<void> edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text,
-                                 bool html, const Keyboard& keyboard = {});
+  Result<void> edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text, bool html,
+                                 const Keyboard& keyboard = {});
   Result<void> edit_message_reply_markup(std::int64_t chat_id, std::int64_t message_id, const Keyboard& keyboard);
   Result<void> answer_callback_query(const std::string& callback_query_id, const std::string& text = "");
   /// Multipart upload of PNG bytes; the new message's id.
-  Result<std::int64_t> send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption,
-                                  bool html, const Keyboard& keyboard = {});
+  Result<std::int64_t> send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
+                                  const Keyboard& keyboard = {});
   Result<void> set_my_commands(const std::vector<BotCommand>& commands);
   Result<void> set_webhook(const std::string& url, const std::string& secret_token,
                            const std::vector<std::string>& allowed_updates = {"message", "callback_query"});

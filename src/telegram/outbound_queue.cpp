@@ -38,15 +38,24 @@ void OutboundQueue::push(const bot::Reply& reply) {
     }
     items.push_back(std::move(photo));
     if (!caption_fits) {
-      for (auto& piece : split_html(reply.html)) items.push_back({Item::kText, reply.chat_id, 0, std::move(piece), "", {}, false, 0, std::nullopt, false});
+      for (auto& piece : split_html(reply.html))
+        items.push_back({Item::kText, reply.chat_id, 0, std::move(piece), "", {}, false, 0, std::nullopt, false});
       items.back().keyboard = keyboard;
     }
   } else if (!reply.html.empty()) {
     auto pieces = split_html(reply.html);
     for (std::size_t i = 0; i < pieces.size(); ++i) {
       bool edit = i == 0 && reply.edit_message_id.has_value();
-      items.push_back({edit ? Item::kEdit : Item::kText, reply.chat_id, edit ? *reply.edit_message_id : 0,
-                       std::move(pieces[i]), "", {}, false, 0, std::nullopt, false});
+      items.push_back({edit ? Item::kEdit : Item::kText,
+                       reply.chat_id,
+                       edit ? *reply.edit_message_id : 0,
+                       std::move(pieces[i]),
+                       "",
+                       {},
+                       false,
+                       0,
+                       std::nullopt,
+                       false});
     }
     items.back().keyboard = keyboard;
   } else {

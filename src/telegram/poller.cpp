@@ -7,7 +7,11 @@ namespace kt::telegram {
 using std::chrono::milliseconds;
 
 Poller::Poller(BotApi& api, const Clock& clock, PollerOptions options, std::string bot_username, Dispatch dispatch)
-    : api_(api), clock_(clock), options_(options), bot_username_(std::move(bot_username)), dispatch_(std::move(dispatch)) {}
+    : api_(api),
+      clock_(clock),
+      options_(options),
+      bot_username_(std::move(bot_username)),
+      dispatch_(std::move(dispatch)) {}
 
 Poller::~Poller() { stop(); }
 
@@ -126,8 +130,9 @@ void Poller::confirm_finished() {
   }
   auto r = api_.get_updates(offset, 0, 1, nullptr);
   if (!r.ok()) {
-    log(LogLevel::kWarn, "could not confirm finished updates below {} (Telegram will resend them; they are skipped): {}",
-        offset, r.error().message);
+    log(LogLevel::kWarn,
+        "could not confirm finished updates below {} (Telegram will resend them; they are skipped): {}", offset,
+        r.error().message);
     return;
   }
   std::lock_guard lock(mutex_);

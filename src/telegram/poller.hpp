@@ -76,9 +76,9 @@ class Poller {
   std::atomic<bool> stop_{false};
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::set<std::int64_t> in_flight_;           ///< fetched, not finished
-  std::optional<std::int64_t> last_fetched_;   ///< highest update id fetched by this process
-  std::int64_t confirmed_offset_ = 0;          ///< the offset of the last getUpdates sent
+  std::set<std::int64_t> in_flight_;          ///< fetched, not finished
+  std::optional<std::int64_t> last_fetched_;  ///< highest update id fetched by this process
+  std::int64_t confirmed_offset_ = 0;         ///< the offset of the last getUpdates sent
   std::thread thread_;
 };
 

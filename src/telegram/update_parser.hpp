@@ -15,10 +15,10 @@ namespace kt::telegram {
 /// One update: either something for the bot (`incoming`) or ignored, with the reason.
 struct ParsedUpdate {
   std::int64_t update_id = 0;
-  std::optional<bot::Incoming> incoming;           ///< empty: nothing for the bot
-  std::string ignored_because;                     ///< set when `incoming` is empty
-  std::optional<std::string> callback_query_id;    ///< a button press to answer even if ignored
-  std::int64_t shard_key = 0;                      ///< the sender's user id (0 if none)
+  std::optional<bot::Incoming> incoming;         ///< empty: nothing for the bot
+  std::string ignored_because;                   ///< set when `incoming` is empty
+  std::optional<std::string> callback_query_id;  ///< a button press to answer even if ignored
+  std::int64_t shard_key = 0;                    ///< the sender's user id (0 if none)
 };
 
 /// Parses one update object. `bot_username` (from getMe, without '@') decides which

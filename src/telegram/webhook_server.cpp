@@ -52,7 +52,8 @@ Result<void> WebhookServer::start() {
     port_ = -1;
   }
   if (port_ <= 0) {
-    return fatal("E-WEBHOOK-BIND", "cannot listen on " + options_.listen_host + ":" + std::to_string(options_.listen_port));
+    return fatal("E-WEBHOOK-BIND",
+                 "cannot listen on " + options_.listen_host + ":" + std::to_string(options_.listen_port));
   }
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   for (int i = 0; i < 2000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));

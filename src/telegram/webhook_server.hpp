@@ -17,10 +17,10 @@ namespace kt::telegram {
 
 struct WebhookOptions {
   std::string listen_host = "0.0.0.0";
-  int listen_port = 8443;                      ///< 0: any free port (tests)
+  int listen_port = 8443;  ///< 0: any free port (tests)
   std::string path = "/telegram/webhook";
-  std::string secret;                          ///< X-Telegram-Bot-Api-Secret-Token; required
-  std::string public_url;                      ///< what setWebhook registers (https://host/path)
+  std::string secret;      ///< X-Telegram-Bot-Api-Secret-Token; required
+  std::string public_url;  ///< what setWebhook registers (https://host/path)
 };
 
 /// `a == b` in time that depends only on the lengths.

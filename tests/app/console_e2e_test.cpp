@@ -88,9 +88,11 @@ TEST(ConsoleE2E, an_order_that_fills_while_the_console_is_open_is_printed_as_it_
   // A limit buy above the current price fills on the tracker's first tick after it is placed;
   // standard input stays open meanwhile, as a person at the console would keep it.
   const std::string db = temp_db_url("e2e_order_fill");
-  const std::string cmd = "sh -c '(printf \"/start\\n/limit BONK 1 0.001\\n\"; sleep 3; printf \"/positions\\n\") | env KITRADER_DATABASE_URL=" +
-                          db + " KITRADER_TRACKER_INTERVAL_SECONDS=1 " + std::string(KT_BINARY_DIR) +
-                          "/kitrader console --demo --at 1764000000 2>&1'";
+  const std::string cmd =
+      "sh -c '(printf \"/start\\n/limit BONK 1 0.001\\n\"; sleep 3; printf \"/positions\\n\") | env "
+      "KITRADER_DATABASE_URL=" +
+      db + " KITRADER_TRACKER_INTERVAL_SECONDS=1 " + std::string(KT_BINARY_DIR) +
+      "/kitrader console --demo --at 1764000000 2>&1'";
   std::string out;
   FILE* pipe = ::popen(cmd.c_str(), "r");
   ASSERT_NE(pipe, nullptr);

@@ -49,12 +49,14 @@ TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_ex
     }
     return "";
   };
-  ASSERT_TRUE(wait_until([&] {
-    for (auto user : users) {
-      if (wallet_of(user).empty()) return false;
-    }
-    return true;
-  }, 30s));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (auto user : users) {
+          if (wallet_of(user).empty()) return false;
+        }
+        return true;
+      },
+      30s));
   // No update lost, none applied twice: every user holds exactly 5 positions, 1.0001 SOL each.
   for (auto user : users) {
     const std::string wallet = wallet_of(user);
@@ -90,9 +92,10 @@ TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_ex
     }
   }
   EXPECT_LE(repeated, 2u);
-  std::cout << "[ info ] opens replied before kill -9: " << opened_before_kill << "; replies after restart: "
-            << copies.size() - opened_before_kill + repeated << " (of which repeats of a reply accepted just before the kill: "
-            << repeated << "); notes for replies never stored: " << notes
+  std::cout << "[ info ] opens replied before kill -9: " << opened_before_kill
+            << "; replies after restart: " << copies.size() - opened_before_kill + repeated
+            << " (of which repeats of a reply accepted just before the kill: " << repeated
+            << "); notes for replies never stored: " << notes
             << "; applied opens without any reply: " << kUsers * kOpensEach - copies.size() - notes << "\n";
   RecordProperty("replies_lost_by_kill", static_cast<int>(kUsers * kOpensEach - copies.size() - notes));
   RecordProperty("notes_instead_of_replies", static_cast<int>(notes));

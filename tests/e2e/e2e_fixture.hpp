@@ -90,7 +90,8 @@ class KitraderRunE2E : public ::testing::Test {
       for (std::size_t i = 0; i < processes.size(); ++i) {
         auto said = processes[i]->out() + processes[i]->err();
         if (said.size() > 4000) said = said.substr(said.size() - 4000);
-        std::cerr << "--- process " << i << " (exit " << processes[i]->exit_code().value_or(999) << "):\n" << said << "\n";
+        std::cerr << "--- process " << i << " (exit " << processes[i]->exit_code().value_or(999) << "):\n"
+                  << said << "\n";
       }
       std::cerr << "--- Bot API calls:";
       for (const auto& c : fake.calls()) std::cerr << " " << c.method;

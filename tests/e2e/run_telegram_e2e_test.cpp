@@ -123,9 +123,12 @@ TEST_F(KitraderRunE2E, webhook_mode_registers_the_secret_and_accepts_only_it) {
   EXPECT_EQ((*hook)["secret_token"], "s3cret");
   const std::int64_t user = 7004;
   nlohmann::json update = {{"update_id", 880001},
-                           {"message", {{"message_id", 1}, {"from", {{"id", user}, {"is_bot", false}, {"first_name", "W"}}},
-                                        {"chat", {{"id", user}, {"type", "private"}}}, {"date", 1700000000},
-                                        {"text", "/start"}}}};
+                           {"message",
+                            {{"message_id", 1},
+                             {"from", {{"id", user}, {"is_bot", false}, {"first_name", "W"}}},
+                             {"chat", {{"id", user}, {"type", "private"}}},
+                             {"date", 1700000000},
+                             {"text", "/start"}}}};
   // The listener serves the path of the registered URL.
   EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/hook", update, "wrong"), 401);
   EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/hook", update, std::nullopt), 401);
@@ -174,18 +177,21 @@ TEST_F(KitraderRunE2E, sigterm_finishes_in_flight_work_and_exits_zero_within_10_
     auto texts = texts_to(user);
     return !texts.empty() && contains(texts.back(), "<b>Wallet</b>") ? texts.back() : "";
   };
-  ASSERT_TRUE(wait_until([&] {
-    for (auto user : users) {
-      if (wallet_of(user).empty()) return false;
-    }
-    return true;
-  }, 20s));
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (auto user : users) {
+          if (wallet_of(user).empty()) return false;
+        }
+        return true;
+      },
+      20s));
   for (auto user : users) {
     EXPECT_EQ(opened_replies(user), 5u) << user;
     EXPECT_TRUE(contains(wallet_of(user), "Balance: <b>994.9995 SOL</b>")) << user << ": " << wallet_of(user);
   }
-  std::cout << "[ info ] opens replied before SIGTERM: " << before << " of 40; SIGTERM to exit: "
-            << std::chrono::duration_cast<std::chrono::milliseconds>(took).count() << " ms\n";
+  std::cout << "[ info ] opens replied before SIGTERM: " << before
+            << " of 40; SIGTERM to exit: " << std::chrono::duration_cast<std::chrono::milliseconds>(took).count()
+            << " ms\n";
 }
 
 }  // namespace

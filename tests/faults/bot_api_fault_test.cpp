@@ -28,13 +28,16 @@ TEST_F(BotApiFault, storms_of_429_5xx_and_slow_answers_lose_no_reply_and_respect
   for (auto user : users) served.insert(fake.push_text(user, user, "/start"));
   for (auto user : users) served.insert(fake.push_text(user, user, "/wallet"));
   // Two replies per user: /start's welcome and the wallet.
-  ASSERT_TRUE(wait_until([&] {
-    for (auto user : users) {
-      auto texts = texts_to(user);  // a faulted attempt and its retry carry the same text
-      if (std::set<std::string>(texts.begin(), texts.end()).size() < 2) return false;
-    }
-    return true;
-  }, 40s)) << "a reply was lost";
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (auto user : users) {
+          auto texts = texts_to(user);  // a faulted attempt and its retry carry the same text
+          if (std::set<std::string>(texts.begin(), texts.end()).size() < 2) return false;
+        }
+        return true;
+      },
+      40s))
+      << "a reply was lost";
 
   const auto calls = fake.calls("sendMessage");
   // Faulted attempts are retried: count deliveries as the last attempt per (chat, text).

@@ -72,13 +72,15 @@ TEST_F(DiskFault, a_full_then_read_only_disk_refuses_trades_clearly_and_writes_n
   ASSERT_TRUE(fs.remount(true)) << std::strerror(errno);
   const auto polls = fake.count("getUpdates");
   auto& read_only = start({{"KITRADER_DATABASE_URL", "sqlite://" + db_file.string()}});
-  ASSERT_TRUE(wait_until([&] { return !read_only.running() || fake.count("getUpdates") > polls ||
-                                      read_only.wait_exit(0ms).has_value(); }, 15s));
+  ASSERT_TRUE(wait_until(
+      [&] { return !read_only.running() || fake.count("getUpdates") > polls || read_only.wait_exit(0ms).has_value(); },
+      15s));
   if (read_only.wait_exit(0ms).has_value()) {
     std::cout << "[ info ] read-only database: the bot refused to start: " << read_only.err() << "\n";
     EXPECT_NE(read_only.exit_code(), 0);
     EXPECT_TRUE(contains(read_only.err(), "read-only") || contains(read_only.err(), "readonly") ||
-                contains(read_only.err(), "E-STORAGE")) << read_only.err();
+                contains(read_only.err(), "E-STORAGE"))
+        << read_only.err();
   } else {
     const auto before = texts_to(kUser).size();
     fake.push_text(kUser, kUser, "/open BONK 0.5");

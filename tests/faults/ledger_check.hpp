@@ -54,7 +54,8 @@ class DatabaseView {
   }
   std::set<std::int64_t> processed_updates() const {
     std::set<std::int64_t> out;
-    query("SELECT update_id FROM processed_updates", [&](sqlite3_stmt* st) { out.insert(sqlite3_column_int64(st, 0)); });
+    query("SELECT update_id FROM processed_updates",
+          [&](sqlite3_stmt* st) { out.insert(sqlite3_column_int64(st, 0)); });
     return out;
   }
   /// Ledger entries per update id (an update that moved money twice would show 2).
@@ -66,9 +67,8 @@ class DatabaseView {
   }
   std::string integrity() const {
     std::string out;
-    query("PRAGMA integrity_check", [&](sqlite3_stmt* st) {
-      out += reinterpret_cast<const char*>(sqlite3_column_text(st, 0));
-    });
+    query("PRAGMA integrity_check",
+          [&](sqlite3_stmt* st) { out += reinterpret_cast<const char*>(sqlite3_column_text(st, 0)); });
     return out;
   }
 

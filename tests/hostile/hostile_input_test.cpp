@@ -20,7 +20,7 @@ const std::string kMint = "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263";  // de
 struct Hostile {
   std::string name;
   std::string text;
-  std::string code;  ///< expected code in the reply
+  std::string code;            ///< expected code in the reply
   bool parser_refuses = true;  ///< refused by parse_message itself (else by the dispatcher)
 };
 

@@ -21,7 +21,8 @@ struct Child {
 };
 
 Child start(const std::string& db_url, std::int64_t user, const std::string& input_file) {
-  const std::string cmd = "env KITRADER_DATABASE_URL='" + db_url + "' KITRADER_TRADING_INITIAL_BALANCE_SOL=60 KITRADER_TRADING_MAX_OPEN_POSITIONS=100 " +
+  const std::string cmd = "env KITRADER_DATABASE_URL='" + db_url +
+                          "' KITRADER_TRADING_INITIAL_BALANCE_SOL=60 KITRADER_TRADING_MAX_OPEN_POSITIONS=100 " +
                           std::string(KT_BINARY_DIR) + "/kitrader console --demo --no-tracker --at 1764000000 --as " +
                           std::to_string(user) + " < " + input_file + " 2>&1";
   return Child{::popen(cmd.c_str(), "r"), {}};
@@ -42,7 +43,8 @@ std::size_t count(const std::string& text, const std::string& what) {
 
 void two_processes_never_double_spend(const std::string& db_url) {
   // A user id no earlier run used, so a shared database needs no cleaning.
-  const std::int64_t user = 7'000'000 + (static_cast<std::int64_t>(::getpid()) % 1'000'000) * 10 + (db_url[0] == 'p' ? 1 : 2);
+  const std::int64_t user =
+      7'000'000 + (static_cast<std::int64_t>(::getpid()) % 1'000'000) * 10 + (db_url[0] == 'p' ? 1 : 2);
   const auto input = std::filesystem::temp_directory_path() / ("kt_mp_in_" + std::to_string(::getpid()));
   {
     std::ofstream in(input);
@@ -62,18 +64,20 @@ void two_processes_never_double_spend(const std::string& db_url) {
 
   auto repo = storage::open_repository(db_url, 2);
   ASSERT_TRUE(repo.ok()) << repo.error().message;
-  ASSERT_TRUE((*repo)->read([&](storage::Transaction& tx) -> Result<void> {
-                       KT_TRY(const auto u, tx.find_user_by_telegram_id(TelegramUserId{user}));
-                       EXPECT_TRUE(u.has_value());
-                       if (!u) return {};
-                       KT_TRY(const Wallet w, tx.get_wallet(u->id));
-                       KT_TRY(const Lamports sum, tx.ledger_sum(u->id));
-                       KT_TRY(const std::int64_t open, tx.count_open_positions(u->id));
-                       EXPECT_EQ(w.balance.value, 60'000'000'000 - 59LL * 1'000'100'000);
-                       EXPECT_EQ(w.balance, w.initial + sum);
-                       EXPECT_EQ(open, 59);
-                       return {};
-                     }).ok());
+  ASSERT_TRUE((*repo)
+                  ->read([&](storage::Transaction& tx) -> Result<void> {
+                    KT_TRY(const auto u, tx.find_user_by_telegram_id(TelegramUserId{user}));
+                    EXPECT_TRUE(u.has_value());
+                    if (!u) return {};
+                    KT_TRY(const Wallet w, tx.get_wallet(u->id));
+                    KT_TRY(const Lamports sum, tx.ledger_sum(u->id));
+                    KT_TRY(const std::int64_t open, tx.count_open_positions(u->id));
+                    EXPECT_EQ(w.balance.value, 60'000'000'000 - 59LL * 1'000'100'000);
+                    EXPECT_EQ(w.balance, w.initial + sum);
+                    EXPECT_EQ(open, 59);
+                    return {};
+                  })
+                  .ok());
 }
 
 TEST(MultiProcess, two_processes_on_one_postgresql_never_double_spend) {

@@ -29,7 +29,8 @@ TEST(ApiResponse, error_401_is_fatal_with_the_token_rejected_sentence) {
 }
 
 TEST(ApiResponse, both_409_conflicts_are_retryable) {
-  for (const char* f : {"telegram_error_409_conflict_other_getupdates.json", "telegram_error_409_conflict_webhook_active.json"}) {
+  for (const char* f :
+       {"telegram_error_409_conflict_other_getupdates.json", "telegram_error_409_conflict_webhook_active.json"}) {
     auto r = parse_api_response("getUpdates", 409, read_fixture(f));
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error().code, "E-TG-409") << f;

@@ -22,8 +22,11 @@ using namespace std::chrono_literals;
 
 nlohmann::json text_update(std::int64_t update_id, std::int64_t user, const std::string& text) {
   return {{"update_id", update_id},
-          {"message", {{"message_id", update_id}, {"from", {{"id", user}, {"is_bot", false}}},
-                       {"chat", {{"id", user}, {"type", "private"}}}, {"text", text}}}};
+          {"message",
+           {{"message_id", update_id},
+            {"from", {{"id", user}, {"is_bot", false}}},
+            {"chat", {{"id", user}, {"type", "private"}}},
+            {"text", text}}}};
 }
 
 /// The database's view: applied update ids (the processed_updates table) and how often each ran.

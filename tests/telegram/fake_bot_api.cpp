@@ -10,17 +10,26 @@ Fault Fault::too_many_requests(int retry_after_s) {
   return {429, "Too Many Requests: retry after " + std::to_string(retry_after_s), retry_after_s, {}};
 }
 Fault Fault::conflict_webhook_active() {
-  return {409, "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first", {}, {}};
+  return {
+      409,
+      "Conflict: can't use getUpdates method while webhook is active; use deleteWebhook to delete the webhook first",
+      {},
+      {}};
 }
 Fault Fault::conflict_other_poller() {
-  return {409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", {}, {}};
+  return {
+      409, "Conflict: terminated by other getUpdates request; make sure that only one bot instance is running", {}, {}};
 }
 Fault Fault::unauthorized() { return {401, "Unauthorized", {}, {}}; }
 Fault Fault::cant_parse_entities() {
   return {400, "Bad Request: can't parse entities: Can't find end of the entity starting at byte offset 197", {}, {}};
 }
 Fault Fault::not_modified() {
-  return {400, "Bad Request: message is not modified: specified new message content and reply markup are exactly the same as a current content and reply markup of the message", {}, {}};
+  return {400,
+          "Bad Request: message is not modified: specified new message content and reply markup are exactly the same "
+          "as a current content and reply markup of the message",
+          {},
+          {}};
 }
 Fault Fault::server_error() { return {502, "Bad Gateway", {}, {}}; }
 Fault Fault::slow(std::chrono::milliseconds delay) { return {0, "", {}, delay}; }
@@ -100,8 +109,11 @@ json chat_json(std::int64_t chat_id) {
 
 std::int64_t FakeBotApi::push_text(std::int64_t user_id, std::int64_t chat_id, const std::string& text,
                                    const std::string& username) {
-  json message = {{"message_id", 0}, {"from", user_json(user_id, username)}, {"chat", chat_json(chat_id)},
-                  {"date", 1'700'000'000}, {"text", text}};
+  json message = {{"message_id", 0},
+                  {"from", user_json(user_id, username)},
+                  {"chat", chat_json(chat_id)},
+                  {"date", 1'700'000'000},
+                  {"text", text}};
   {
     std::lock_guard lock(mutex_);
     message["message_id"] = next_message_id_++;
@@ -115,8 +127,8 @@ std::int64_t FakeBotApi::push_callback(std::int64_t user_id, std::int64_t chat_i
                                        : callback_id;
   json query = {{"id", id},
                 {"from", user_json(user_id, "trader")},
-                {"message", {{"message_id", message_id}, {"chat", chat_json(chat_id)}, {"date", 1'700'000'000},
-                             {"text", "card"}}},
+                {"message",
+                 {{"message_id", message_id}, {"chat", chat_json(chat_id)}, {"date", 1'700'000'000}, {"text", "card"}}},
                 {"chat_instance", "-5353115993126188103"},
                 {"data", data}};
   return push_update({{"callback_query", query}});
@@ -237,13 +249,15 @@ json FakeBotApi::answer(const std::string& method, const json& params, std::uniq
     return out;
   }
   if (method == "sendMessage" || method == "sendPhoto") {
-    json message = {{"message_id", next_message_id_++}, {"date", 1'700'000'000},
-                    {"chat", {{"id", int_param("chat_id")}}}};
+    json message = {
+        {"message_id", next_message_id_++}, {"date", 1'700'000'000}, {"chat", {{"id", int_param("chat_id")}}}};
     if (params.contains("text")) message["text"] = params["text"];
     return message;
   }
   if (method == "editMessageText") {
-    return {{"message_id", int_param("message_id")}, {"chat", {{"id", int_param("chat_id")}}}, {"text", params.value("text", "")}};
+    return {{"message_id", int_param("message_id")},
+            {"chat", {{"id", int_param("chat_id")}}},
+            {"text", params.value("text", "")}};
   }
   if (method == "setWebhook") {
     webhook_ = params;

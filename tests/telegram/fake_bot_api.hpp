@@ -55,7 +55,8 @@ struct Fault {
 
 class FakeBotApi {
  public:
-  explicit FakeBotApi(std::string token = "123456789:AAF-fake-token_for-tests", std::string bot_username = "KiTraderBot");
+  explicit FakeBotApi(std::string token = "123456789:AAF-fake-token_for-tests",
+                      std::string bot_username = "KiTraderBot");
   ~FakeBotApi();
   FakeBotApi(const FakeBotApi&) = delete;
   FakeBotApi& operator=(const FakeBotApi&) = delete;

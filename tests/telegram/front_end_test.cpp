@@ -98,8 +98,16 @@ TEST_F(FrontEndTest, polls_dispatches_and_sends_the_replies) {
 }
 
 TEST_F(FrontEndTest, restart_polls_from_telegrams_unconfirmed_updates_and_logs_the_last_applied_one) {
-  fake.push_update({{"update_id", 700}, {"message", {{"message_id", 1}, {"from", {{"id", 1}}}, {"chat", {{"id", 1}, {"type", "private"}}}, {"text", "done before"}}}});
-  fake.push_update({{"update_id", 701}, {"message", {{"message_id", 2}, {"from", {{"id", 1}}}, {"chat", {{"id", 1}, {"type", "private"}}}, {"text", "new"}}}});
+  fake.push_update({{"update_id", 700},
+                    {"message",
+                     {{"message_id", 1},
+                      {"from", {{"id", 1}}},
+                      {"chat", {{"id", 1}, {"type", "private"}}},
+                      {"text", "done before"}}}});
+  fake.push_update(
+      {{"update_id", 701},
+       {"message",
+        {{"message_id", 2}, {"from", {{"id", 1}}}, {"chat", {{"id", 1}, {"type", "private"}}}, {"text", "new"}}}});
   auto fe = make(options(), 700);
   ASSERT_TRUE(fe->start().ok());
   ASSERT_TRUE(fake.wait_for("sendMessage", 2, 5s));
@@ -126,7 +134,8 @@ TEST_F(FrontEndTest, every_button_press_is_answered) {
   fake.push_callback(1, 1, 42, "refresh:7", "cb-b");
   ASSERT_TRUE(fake.wait_for("answerCallbackQuery", 2, 5s));
   // An update the bot ignores (no data) is answered too.
-  fake.push_update({{"callback_query", {{"id", "cb-c"}, {"from", {{"id", 1}, {"is_bot", false}}}, {"game_short_name", "g"}}}});
+  fake.push_update(
+      {{"callback_query", {{"id", "cb-c"}, {"from", {{"id", 1}, {"is_bot", false}}}, {"game_short_name", "g"}}}});
   ASSERT_TRUE(fake.wait_for("answerCallbackQuery", 3, 5s));
   fe->stop(2s);
   auto answers = fake.calls("answerCallbackQuery");
@@ -168,8 +177,11 @@ TEST_F(FrontEndTest, webhook_accepts_the_right_secret_only) {
   EXPECT_EQ((*hook)["url"], "https://bot.example/tg");
   EXPECT_EQ((*hook)["secret_token"], "wh-secret-0123456789");
   nlohmann::json update = {{"update_id", 9001},
-                           {"message", {{"message_id", 3}, {"from", {{"id", 8}, {"is_bot", false}}},
-                                        {"chat", {{"id", 8}, {"type", "private"}}}, {"text", "/balance"}}}};
+                           {"message",
+                            {{"message_id", 3},
+                             {"from", {{"id", 8}, {"is_bot", false}}},
+                             {"chat", {{"id", 8}, {"type", "private"}}},
+                             {"text", "/balance"}}}};
   int port = fe->webhook_port();
   EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", update, "wrong-secret"), 401);
   EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", update, std::nullopt), 401);

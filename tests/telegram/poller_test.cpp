@@ -14,8 +14,11 @@ using kt::testing::Fault;
 
 nlohmann::json text_update(std::int64_t update_id, std::int64_t user, const std::string& text) {
   return {{"update_id", update_id},
-          {"message", {{"message_id", update_id}, {"from", {{"id", user}, {"is_bot", false}}},
-                       {"chat", {{"id", user}, {"type", "private"}}}, {"text", text}}}};
+          {"message",
+           {{"message_id", update_id},
+            {"from", {{"id", user}, {"is_bot", false}}},
+            {"chat", {{"id", user}, {"type", "private"}}},
+            {"text", text}}}};
 }
 
 class PollerTest : public ::testing::Test {
@@ -147,7 +150,8 @@ TEST_F(PollerTest, conflict_409_is_logged_clearly_with_a_hint_and_backed_off) {
   EXPECT_EQ(poller->poll_once(), 1000ms);
   EXPECT_EQ(poller->poll_once(), 2000ms);
   EXPECT_EQ(logs.count("getUpdates conflict (409): a webhook is set or another instance"), 2u);
-  EXPECT_EQ(logs.count("another poller or an active webhook; run with telegram.mode=webhook or delete the webhook"), 2u);
+  EXPECT_EQ(logs.count("another poller or an active webhook; run with telegram.mode=webhook or delete the webhook"),
+            2u);
   EXPECT_EQ(fake.count("deleteWebhook"), 0u) << "someone else's webhook is not deleted behind their back";
 }
 

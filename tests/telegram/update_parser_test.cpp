@@ -175,7 +175,8 @@ TEST(UpdateParser, wrong_field_types_are_tolerated_or_rejected_without_throwing)
 }
 
 TEST(UpdateParser, ignored_button_press_still_carries_its_id_for_the_answer) {
-  json u = {{"update_id", 3}, {"callback_query", {{"id", "cb1"}, {"from", {{"id", 7}, {"is_bot", false}}}, {"game_short_name", "g"}}}};
+  json u = {{"update_id", 3},
+            {"callback_query", {{"id", "cb1"}, {"from", {{"id", 7}, {"is_bot", false}}}, {"game_short_name", "g"}}}};
   auto p = parse_ok(u);
   EXPECT_FALSE(p.incoming.has_value());
   EXPECT_EQ(p.callback_query_id, "cb1");

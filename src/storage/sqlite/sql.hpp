@@ -27,8 +27,7 @@ inline constexpr char kClaimUpdate[] =
     "INSERT INTO processed_updates(update_id, user_id, processed_at, reply_sent) VALUES(?1, ?2, ?3, 0)"
     " ON CONFLICT(update_id) DO NOTHING";
 inline constexpr char kLastUpdateId[] = "SELECT MAX(update_id) FROM processed_updates";
-inline constexpr char kStoreReply[] =
-    "UPDATE processed_updates SET reply = ?2, reply_sent = 0 WHERE update_id = ?1";
+inline constexpr char kStoreReply[] = "UPDATE processed_updates SET reply = ?2, reply_sent = 0 WHERE update_id = ?1";
 inline constexpr char kMarkReplySent[] =
     "UPDATE processed_updates SET reply_sent = 1, reply = NULL WHERE update_id = ?1 AND reply_sent = 0";
 inline constexpr char kUnsentReplies[] =
