@@ -1,6 +1,7 @@
 #include "app/application.hpp"
 
 #include <algorithm>
+#include <thread>
 
 #include "app/live_market.hpp"
 #include "market/demo_market.hpp"
@@ -45,10 +46,24 @@ Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(con
   return sources;
 }
 
+Result<std::unique_ptr<storage::Repository>> open_and_migrate(const ops::Config& config) {
+  // Processes started together race for the schema (and SQLite for switching a new file to WAL);
+  // a busy database at start-up is waited out for a few seconds rather than failing the start.
+  for (int attempt = 1;; ++attempt) {
+    auto repository = storage::open_repository(config.database.url, config.database.pool_size);
+    if (repository.ok()) {
+      auto migrated = (*repository)->migrate();
+      if (migrated.ok()) return repository;
+      repository = std::move(migrated).error();
+    }
+    if (!repository.error().retryable() || attempt == 50) return std::move(repository).error();
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+}
+
 Result<std::unique_ptr<Application>> Application::build(const ops::Config& config, const Clock& clock) {
   std::unique_ptr<Application> app(new Application(config));
-  KT_TRY(app->repository_, storage::open_repository(config.database.url, config.database.pool_size));
-  KT_TRY_VOID(app->repository_->migrate());
+  KT_TRY(app->repository_, open_and_migrate(config));
   app->http_ = http::make_curl_client();
   const bool live = std::any_of(config.prices.sources.begin(), config.prices.sources.end(), is_live_source);
   if (live) app->rpc_ = make_rpc_pool(config, *app->http_, clock);

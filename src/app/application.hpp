@@ -26,6 +26,9 @@ Result<std::vector<std::unique_ptr<market::PriceSource>>> make_price_sources(con
                                                                              const Clock& clock, http::Client& http,
                                                                              solana::RpcPool* rpc);
 
+/// Opens storage and applies pending migrations, waiting out a busy database for up to ~5 s.
+Result<std::unique_ptr<storage::Repository>> open_and_migrate(const ops::Config& config);
+
 class Application {
  public:
   /// Opens and migrates storage, builds sources, engine and bot. `clock` must outlive the result.

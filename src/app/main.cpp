@@ -99,9 +99,8 @@ int main(int argc, char** argv) {
     return kt::app::run_backup_command(*config, backup_options, kt::SystemClock().now(), std::cout, std::cerr);
 
   if (*migrate) {
-    auto repository = kt::storage::open_repository(config->database.url, config->database.pool_size);
+    auto repository = kt::app::open_and_migrate(*config);
     if (!repository) return fail(repository.error());
-    if (auto r = (*repository)->migrate(); !r) return fail(r.error());
     auto versions = (*repository)->applied_migrations();
     if (!versions) return fail(versions.error());
     std::cout << "migrations applied: " << versions->size() << " (latest " << (versions->empty() ? 0 : versions->back())
