@@ -49,6 +49,8 @@ LoadBotApi::LoadBotApi(std::string token, std::int64_t first_user, std::size_t u
   });
   port_ = server_->bind_to_any_port("127.0.0.1");
   thread_ = std::thread([this] { server_->listen_after_bind(); });
+  // A stop() that comes before the accept loop runs is lost and the join then hangs: wait for it.
+  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
 }
 
 LoadBotApi::~LoadBotApi() {

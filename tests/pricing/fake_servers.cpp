@@ -41,6 +41,8 @@ int start(Server& server, std::thread& thread) {
   server.set_keep_alive_timeout(0);  // stop() must not wait for an idle keep-alive connection
   const int port = server.bind_to_any_port("127.0.0.1");
   thread = std::thread([&server] { server.listen_after_bind(); });
+  // A stop() that comes before the accept loop runs is lost and the join then hangs: wait for it.
+  for (int i = 0; i < 5000 && !server.is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return port;
 }
 
