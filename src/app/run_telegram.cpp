@@ -133,7 +133,7 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     log->error("start failed: {}", started.error().message);
     std::cerr << "kitrader: " << started.error().message << "\n";
     (*observability)->stop();
-    return 1;
+    return started.error().kind == ErrorKind::kFatal ? 2 : 1;
   }
   MarketLoop market(**app, clock, [&front_end](bot::Reply reply) { front_end.queue().push(reply); });
   market.start();

@@ -104,7 +104,7 @@ TEST_F(KitraderRunE2E, a_rejected_token_at_start_up_exits_nonzero_and_says_so) {
   auto status = p.wait_exit(10s);
   ASSERT_TRUE(status.has_value());
   EXPECT_NE(p.exit_code(), 0);
-  EXPECT_GT(*p.exit_code(), 0) << "an exit, not a crash";
+  EXPECT_EQ(*p.exit_code(), 2) << "a fatal start-up error exits 2, as docs/troubleshooting.md says";
   EXPECT_TRUE(contains(p.err(), "the bot token was rejected")) << p.err();
   EXPECT_EQ(fake.count("getUpdates"), 0u);
 }
