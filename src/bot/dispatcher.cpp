@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
 #include <chrono>
 
 #include "bot/html.hpp"
@@ -251,6 +252,16 @@ std::string Dispatcher::symbol_of(const Mint& mint) {
   return info.ok() ? info->symbol : std::string();
 }
 
+std::vector<std::pair<Mint, std::string>> Dispatcher::symbols_of(const std::vector<Mint>& mints) {
+  std::vector<std::pair<Mint, std::string>> symbols;
+  for (const auto& mint : mints) {
+    const bool seen =
+        std::any_of(symbols.begin(), symbols.end(), [&](const auto& known) { return known.first == mint; });
+    if (!seen) symbols.emplace_back(mint, symbol_of(mint));
+  }
+  return symbols;
+}
+
 void Dispatcher::remember_token(const TokenInfo& info) {
   if (info.symbol.empty()) return;
   // Best effort: a token the bot has seen becomes addressable by its symbol.
@@ -447,25 +458,18 @@ Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, 
 
 Result<std::vector<Reply>> Dispatcher::do_orders(const User& user) {
   KT_TRY(const auto orders, s_.orders.list(user.id, true));
-  std::vector<std::pair<Mint, std::string>> symbols;
-  for (const auto& o : orders) {
-    bool seen = false;
-    for (const auto& [m, _] : symbols) seen = seen || m == o.mint;
-    if (!seen) symbols.emplace_back(o.mint, symbol_of(o.mint));
-  }
-  return one(render_orders(orders, symbols));
+  std::vector<Mint> mints;
+  for (const auto& o : orders) mints.push_back(o.mint);
+  return one(render_orders(orders, symbols_of(mints)));
 }
 
 Result<std::vector<Reply>> Dispatcher::do_history(const User& user) {
   KT_TRY(const auto entries, s_.portfolio.history(user.id, 20));
-  std::vector<std::pair<Mint, std::string>> symbols;
+  std::vector<Mint> mints;
   for (const auto& e : entries) {
-    if (!e.mint) continue;
-    bool seen = false;
-    for (const auto& [m, _] : symbols) seen = seen || m == *e.mint;
-    if (!seen) symbols.emplace_back(*e.mint, symbol_of(*e.mint));
+    if (e.mint) mints.push_back(*e.mint);
   }
-  return one(render_history(entries, symbols));
+  return one(render_history(entries, symbols_of(mints)));
 }
 
 }  // namespace kt::bot

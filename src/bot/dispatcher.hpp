@@ -71,6 +71,8 @@ class Dispatcher {
   /// Stores `replies` as the undelivered reply of `update_id` (best effort).
   void keep(std::int64_t update_id, std::vector<Reply>& replies);
   std::string symbol_of(const Mint& mint);
+  /// Each distinct mint once, with its symbol (for lists that name many tokens).
+  std::vector<std::pair<Mint, std::string>> symbols_of(const std::vector<Mint>& mints);
   void remember_token(const TokenInfo& info);
 
   Result<std::vector<Reply>> do_open(const OpenCommand& c, const Incoming& in);

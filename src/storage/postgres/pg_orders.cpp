@@ -83,13 +83,7 @@ Result<std::vector<Order>> PgTransaction::pending_orders_for_position(PositionId
 
 Result<std::vector<Mint>> PgTransaction::mints_with_pending_orders() {
   KT_TRY(PgResult r, run(sql::kMintsWithPendingOrders, PgParams{}));
-  std::vector<Mint> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    auto mint = Mint::parse(r.text(i, 0));
-    if (!mint.ok()) return fatal(kStorageCode, fmt::format("stored mint is invalid: '{}'", r.text(i, 0)));
-    out.push_back(*mint);
-  }
-  return out;
+  return decode_all<Mint>(r, &decode_mint);
 }
 
 // --- groups and statistics -------------------------------------------------------------------

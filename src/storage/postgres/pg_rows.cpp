@@ -197,4 +197,6 @@ std::string numeric_text(std::uint64_t v) { return std::to_string(v); }
 std::string numeric_text(u128 v) { return u128_to_string(v); }
 std::string float_text(double v) { return fmt::format("{}", v); }
 
+Result<Mint> decode_mint(const PgResult& r, int row) { return mint_at(r, row, 0); }
+
 }  // namespace kt::storage::postgres

@@ -21,6 +21,8 @@ Result<TokenRecord> decode_token(const PgResult& r, int row);
 Result<PriceRecord> decode_price(const PgResult& r, int row);
 Result<TokenMetricsRecord> decode_token_metrics(const PgResult& r, int row);
 Result<Order> decode_order(const PgResult& r, int row);
+/// A one-column result of mints (e.g. the distinct mints of open positions).
+Result<Mint> decode_mint(const PgResult& r, int row);
 
 /// Every row of `r`, decoded with `decode`.
 template <class T>

@@ -296,13 +296,7 @@ Result<std::vector<Position>> PgTransaction::closed_positions(UserId user, int l
 
 Result<std::vector<Mint>> PgTransaction::mints_with_open_positions() {
   KT_TRY(PgResult r, run(sql::kMintsWithOpenPositions, PgParams{}));
-  std::vector<Mint> out;
-  for (int i = 0; i < r.rows(); ++i) {
-    auto mint = Mint::parse(r.text(i, 0));
-    if (!mint.ok()) return fatal(kStorageCode, fmt::format("stored mint is invalid: '{}'", r.text(i, 0)));
-    out.push_back(*mint);
-  }
-  return out;
+  return decode_all<Mint>(r, &decode_mint);
 }
 
 // --- tokens and prices -----------------------------------------------------------------------
