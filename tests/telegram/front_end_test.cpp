@@ -194,10 +194,12 @@ TEST_F(FrontEndTest, webhook_accepts_the_right_secret_only) {
 }
 
 TEST_F(FrontEndTest, stop_drains_in_flight_updates_and_the_queue) {
+  // Queued before start so the first getUpdates returns all five at once: pushed one by one while
+  // a long poll waits, a poll could return part of them and stop() cut the next poll short.
+  for (int i = 0; i < 5; ++i) fake.push_text(1, 1, "m" + std::to_string(i));
   auto fe = make(options());
   ASSERT_TRUE(fe->start().ok());
-  for (int i = 0; i < 5; ++i) fake.push_text(1, 1, "m" + std::to_string(i));
-  ASSERT_TRUE(fake.wait_for("getUpdates", 2, 5s));  // the batch was fetched
+  ASSERT_TRUE(fake.wait_for("getUpdates", 2, 5s));  // the batch was fetched and the next poll began
   fe->stop(5s);
   EXPECT_EQ(fake.count("sendMessage"), 5u);
   EXPECT_EQ(bot.texts(), (std::vector<std::string>{"m0", "m1", "m2", "m3", "m4"}));  // one user: in order
