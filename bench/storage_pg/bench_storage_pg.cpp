@@ -6,15 +6,23 @@
 // For each client count the two workloads run alternately R times (S seconds each) and the
 // medians are reported, so both see the same machine load.
 //
+// Also reported: CPU time per committed transaction, client + server (our process and the
+// server's backends; pgbench and the server's backends), which other jobs on a shared machine
+// disturb far less than the rates.
+//
 // Counted: committed repository transactions per second (tx/s). One trade = two transactions:
 //   open  = write{claim_update; lock_wallet; count_open_positions; insert_position; append_ledger(-size)}
 //   close = write{claim_update; lock_wallet; lock_position; update_position; append_ledger(+proceeds)}
 // pgbench's tps counts its tpcb-like transaction (BEGIN; 3 UPDATEs; SELECT; INSERT; END).
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <sstream>
 #include <string>
 #include <thread>
@@ -120,14 +128,85 @@ Result<void> close_trade(Repository& repo, UserId user, PositionId id, std::int6
   });
 }
 
+// --- CPU accounting ----------------------------------------------------------------------------
+// On a shared machine the rates move with other jobs' load; CPU time per transaction (ours: this
+// process + the server's processes; pgbench: its process + the server's) does not, so it is
+// reported beside the rates as the load-independent comparison.
+
+/// /proc/<pid>/stat, "" if the process is gone (it may exit while being read: plain stdio, since
+/// an ifstream throws on that read error).
+std::string read_proc_stat(const std::string& pid) {
+  std::string out;
+  std::FILE* file = std::fopen(("/proc/" + pid + "/stat").c_str(), "r");
+  if (file == nullptr) return out;
+  char buf[1024];
+  std::size_t n = 0;
+  while ((n = std::fread(buf, 1, sizeof buf, file)) > 0) out.append(buf, n);
+  const bool failed = std::ferror(file) != 0;
+  std::fclose(file);
+  return failed ? std::string() : out;
+}
+
+/// utime + stime of one process from /proc/<pid>/stat, in seconds (0 if it is gone).
+double process_cpu_seconds(const std::string& pid) {
+  const std::string stat = read_proc_stat(pid);
+  const auto close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return 0;
+  std::istringstream fields(stat.substr(close_paren + 2));
+  std::string field;
+  unsigned long long utime = 0, stime = 0;
+  for (int i = 3; fields >> field; ++i) {  // field 3 is the state; 14 utime, 15 stime
+    if (i == 14) utime = std::stoull(field);
+    if (i == 15) {
+      stime = std::stoull(field);
+      break;
+    }
+  }
+  return static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+}
+
+/// The parent pid (field 4) of a process, or "" if it is gone.
+std::string parent_pid(const std::string& pid) {
+  const std::string stat = read_proc_stat(pid);
+  const auto close_paren = stat.rfind(')');
+  if (close_paren == std::string::npos) return {};
+  std::istringstream fields(stat.substr(close_paren + 2));
+  std::string state, ppid;
+  fields >> state >> ppid;
+  return ppid;
+}
+
+/// CPU seconds used so far by the server: the postmaster and its live children. Backends that
+/// exited are lost, so both workloads keep their connections for the whole measured phase.
+double server_cpu_seconds(const std::string& postmaster_pid) {
+  if (postmaster_pid.empty()) return 0;
+  double total = process_cpu_seconds(postmaster_pid);
+  std::error_code ec;
+  for (std::filesystem::directory_iterator it("/proc", ec), end; !ec && it != end; it.increment(ec)) {
+    const std::string pid = it->path().filename().string();
+    if (pid.empty() || pid.find_first_not_of("0123456789") != std::string::npos) continue;
+    if (parent_pid(pid) == postmaster_pid) total += process_cpu_seconds(pid);
+  }
+  return total;
+}
+
+double rusage_seconds(int who) {
+  rusage usage{};
+  ::getrusage(who, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 struct RunResult {
   double tx_per_s = 0;
   long errors = 0;
+  double cpu_us_per_tx = 0;  ///< client + server CPU per committed transaction
 };
 
 /// C threads, each trading its own slice of the users (the bot shards work by user).
 RunResult run_trades(Repository& repo, const std::vector<UserId>& users, int clients, int seconds,
-                     std::atomic<std::int64_t>& update_ids) {
+                     std::atomic<std::int64_t>& update_ids, const std::string& postmaster_pid) {
+  const double cpu_before = rusage_seconds(RUSAGE_SELF) + server_cpu_seconds(postmaster_pid);
   std::atomic<long> committed{0}, errors{0};
   std::atomic<bool> stop{false};
   std::vector<std::thread> threads;
@@ -156,7 +235,9 @@ RunResult run_trades(Repository& repo, const std::vector<UserId>& users, int cli
   stop.store(true);
   for (auto& t : threads) t.join();
   const double elapsed = std::chrono::duration<double>(SteadyClock::now() - start).count();
-  return RunResult{static_cast<double>(committed.load()) / elapsed, errors.load()};
+  const double cpu = rusage_seconds(RUSAGE_SELF) + server_cpu_seconds(postmaster_pid) - cpu_before;
+  const auto n = static_cast<double>(committed.load());
+  return RunResult{n / elapsed, errors.load(), n > 0 ? cpu * 1e6 / n : 0};
 }
 
 std::string run_command(const std::string& command) {
@@ -169,12 +250,46 @@ std::string run_command(const std::string& command) {
   return out;
 }
 
-/// pgbench's "tps = X (without initial connection time)", or 0 if it did not run.
-double pgbench_tps(const Config& config, int clients) {
+/// pgbench's "tps = X (without initial connection time)" (0 if it did not run) and the CPU per
+/// transaction of pgbench + the server. pgbench's backends exit with it, so the server's share is
+/// sampled while it runs, just before its end.
+RunResult pgbench_run(const Config& config, int clients, const std::string& postmaster_pid) {
+  const double children_before = rusage_seconds(RUSAGE_CHILDREN);
+  const double server_before = server_cpu_seconds(postmaster_pid);
+  double server_near_end = server_before;
+  std::atomic<bool> done{false};
+  std::thread sampler([&] {
+    while (!done.load()) {
+      server_near_end = std::max(server_near_end, server_cpu_seconds(postmaster_pid));
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  });
   const std::string out = run_command(fmt::format("{} -n -c {} -j {} -T {} -M prepared '{}' 2>/dev/null",
                                                   config.pgbench, clients, clients, config.seconds, config.dsn));
-  const auto pos = out.find("tps = ");
-  return pos == std::string::npos ? 0.0 : std::atof(out.c_str() + pos + 6);
+  done.store(true);
+  sampler.join();
+  RunResult r;
+  const auto tps_at = out.find("tps = ");
+  r.tx_per_s = tps_at == std::string::npos ? 0.0 : std::atof(out.c_str() + tps_at + 6);
+  const std::string processed_label = "number of transactions actually processed: ";
+  const auto processed_at = out.find(processed_label);
+  const double processed =
+      processed_at == std::string::npos ? 0.0 : std::atof(out.c_str() + processed_at + processed_label.size());
+  const double cpu = rusage_seconds(RUSAGE_CHILDREN) - children_before + server_near_end - server_before;
+  r.cpu_us_per_tx = processed > 0 ? cpu * 1e6 / processed : 0;
+  return r;
+}
+
+/// The postmaster's pid: the parent of one of our backends ("" for a server on another host;
+/// the CPU columns then show the client side only).
+std::string postmaster_pid(const std::string& dsn) {
+  postgres::PgConnectOptions options;
+  options.conninfo = dsn;
+  auto conn = postgres::PgConnection::connect(options);
+  if (!conn.ok()) return {};
+  auto backend = (*conn)->exec("SELECT pg_backend_pid()");
+  if (!backend.ok() || backend->rows() != 1) return {};
+  return parent_pid(std::string(backend->text(0, 0)));
 }
 
 double median(std::vector<double> v) {
@@ -246,21 +361,28 @@ int main(int argc, char** argv) {
   run_command(fmt::format("{} -i -s 10 -q '{}' >/dev/null 2>&1", config.pgbench, config.dsn));
 
   std::atomic<std::int64_t> update_ids{1};
-  run_trades(repo, users, max_clients, 1, update_ids);  // warm-up: connect and prepare everywhere
-  std::printf("| clients | kitrader tx/s | trades/s (open+close) | pgbench tps (tpcb-like) | ratio | errors |\n");
-  std::printf("|---:|---:|---:|---:|---:|---:|\n");
+  const std::string server_pid = postmaster_pid(config.dsn);
+  run_trades(repo, users, max_clients, 1, update_ids, server_pid);  // warm-up: connect and prepare everywhere
+  std::printf(
+      "| clients | kitrader tx/s | trades/s (open+close) | pgbench tps (tpcb-like) | ratio | errors "
+      "| kitrader CPU µs/tx | pgbench CPU µs/tx | CPU ratio (pgbench/ours) |\n");
+  std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
   for (int clients : config.clients) {
-    std::vector<double> ours_runs, theirs_runs;
+    std::vector<double> ours_runs, theirs_runs, ours_cpu, theirs_cpu;
     long errors = 0;
     for (int round = 0; round < config.rounds; ++round) {
-      const RunResult ours = run_trades(repo, users, clients, config.seconds, update_ids);
+      const RunResult ours = run_trades(repo, users, clients, config.seconds, update_ids, server_pid);
       ours_runs.push_back(ours.tx_per_s);
+      ours_cpu.push_back(ours.cpu_us_per_tx);
       errors += ours.errors;
-      theirs_runs.push_back(pgbench_tps(config, clients));
+      const RunResult theirs = pgbench_run(config, clients, server_pid);
+      theirs_runs.push_back(theirs.tx_per_s);
+      theirs_cpu.push_back(theirs.cpu_us_per_tx);
     }
     const double ours = median(ours_runs), theirs = median(theirs_runs);
-    std::printf("| %d | %.0f | %.0f | %.0f | %.2f | %ld |\n", clients, ours, ours / 2, theirs,
-                theirs > 0 ? ours / theirs : 0.0, errors);
+    const double our_cpu = median(ours_cpu), their_cpu = median(theirs_cpu);
+    std::printf("| %d | %.0f | %.0f | %.0f | %.2f | %ld | %.0f | %.0f | %.2f |\n", clients, ours, ours / 2, theirs,
+                theirs > 0 ? ours / theirs : 0.0, errors, our_cpu, their_cpu, our_cpu > 0 ? their_cpu / our_cpu : 0.0);
     std::fflush(stdout);
   }
   return 0;
