@@ -46,6 +46,14 @@ Error user_facing(const Error& error) {
   if (error.kind == ErrorKind::kRejected) {
     return rejected(error.code, "That could not be saved; nothing was changed");
   }
+  // A COMMIT cut off by a dropped connection (PostgreSQL) may have been applied: saying "nothing
+  // was changed" could make the user repeat a trade that happened.
+  if (error.message.find("may or may not") != std::string::npos) {
+    return Error{error.kind, error.code,
+                 "Storage became unavailable while saving; this may or may not have been applied. Check /positions "
+                 "and /wallet before trying again",
+                 error.retry_after};
+  }
   return Error{error.kind, error.code, "Storage is temporarily unavailable; nothing was changed. Try again in a moment",
                error.retry_after};
 }

@@ -194,5 +194,16 @@ TEST_F(DispatcherTest, top_ranks_the_members_of_a_group_by_roi) {
   EXPECT_NE(text(say(1, "/top")).find("group chat"), std::string::npos);
 }
 
+TEST(UserFacingStorageError, hides_the_sql_and_never_claims_nothing_changed_after_a_lost_commit) {
+  const Error lost = user_facing(
+      retryable("E-STORAGE", "storage connection lost during commit; the change may or may not have been applied"));
+  EXPECT_EQ(lost.code, "E-STORAGE");
+  EXPECT_NE(lost.message.find("may or may not have been applied"), std::string::npos) << lost.message;
+  EXPECT_EQ(lost.message.find("nothing was changed"), std::string::npos) << lost.message;
+  const Error down = user_facing(retryable("E-STORAGE", "connection refused while INSERT INTO processed_updates"));
+  EXPECT_NE(down.message.find("temporarily unavailable; nothing was changed"), std::string::npos) << down.message;
+  EXPECT_EQ(down.message.find("INSERT"), std::string::npos) << down.message;
+}
+
 }  // namespace
 }  // namespace kt::bot
