@@ -262,6 +262,14 @@ void cross_check(const Config& c, const std::set<std::string>& invalid, std::vec
         "telegram.webhook_url: required when telegram.mode is webhook; expected an https URL such as "
         "https://bot.example.org/telegram");
   }
+  // A cached quote is reused without asking the sources; if it may be older than the trading
+  // limit, trades are refused as stale (E-STALE-PRICE) while the price feed is healthy.
+  if (!invalid.contains("trading.quote_reuse_ms") && !invalid.contains("prices.max_age_seconds") &&
+      c.trading.quote_reuse > c.prices.max_age) {
+    problems.push_back("trading.quote_reuse_ms: " + std::to_string(c.trading.quote_reuse.count()) +
+                       " is above prices.max_age_seconds (" + std::to_string(c.prices.max_age.count()) +
+                       " s); a reused quote would be refused as stale while prices are fine");
+  }
   const auto& limits = c.trading.position_limit;
   auto check_limit = [&](const std::string& role, std::optional<Lamports> limit) {
     if (limit && c.trading.min_position > *limit) {

@@ -171,6 +171,13 @@ TEST(ConfigCross, minimum_position_above_a_role_limit_is_refused) {
             "trading.min_position_sol: 150 is above trading.position_limit_sol.basic (100)");
 }
 
+TEST(ConfigCross, quote_reuse_above_the_price_age_limit_is_refused) {
+  EXPECT_EQ(load_error(std::nullopt, {{"KITRADER_PRICES_MAX_AGE_SECONDS", "1"}}).message,
+            "trading.quote_reuse_ms: 2000 is above prices.max_age_seconds (1 s); a reused quote would be refused as "
+            "stale while prices are fine");
+  EXPECT_TRUE(load_config(std::nullopt, {{"KITRADER_PRICES_MAX_AGE_SECONDS", "2"}}).ok());
+}
+
 TEST(ConfigSecrets, invalid_secret_values_are_not_echoed) {
   const Error e = load_error(std::nullopt, {{"KITRADER_TELEGRAM_WEBHOOK_SECRET", "has space hunter2"}});
   EXPECT_EQ(e.message.find("hunter2"), std::string::npos) << e.message;
