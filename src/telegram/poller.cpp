@@ -45,18 +45,19 @@ milliseconds Poller::poll_once() {
     const Error& error = updates.error();
     if (error.code == "E-CANCELLED") return milliseconds(0);
     backoff_ = backoff_.count() == 0 ? options_.backoff_initial : std::min(backoff_ * 2, options_.backoff_max);
+    const milliseconds wait = std::max(backoff_, error.retry_after);  // Telegram's retry_after wins
     if (error.code == "E-TG-409") {
       log(LogLevel::kError,
           "getUpdates conflict (409): a webhook is set or another instance of this bot is polling ({}); "
           "retrying in {} ms. Hint: another poller or an active webhook; run with telegram.mode=webhook or delete "
           "the webhook",
-          error.message, backoff_.count());
+          error.message, wait.count());
     } else if (!error.retryable()) {
-      log(LogLevel::kError, "getUpdates failed: {}; retrying in {} ms", error.message, backoff_.count());
+      log(LogLevel::kError, "getUpdates failed: {}; retrying in {} ms", error.message, wait.count());
     } else {
-      log(LogLevel::kWarn, "getUpdates failed: {}; retrying in {} ms", error.message, backoff_.count());
+      log(LogLevel::kWarn, "getUpdates failed: {}; retrying in {} ms", error.message, wait.count());
     }
-    return std::max(backoff_, error.retry_after);
+    return wait;
   }
   backoff_ = milliseconds(0);
   {
@@ -106,7 +107,10 @@ void Poller::start() {
       if (wait.count() > 0) {
         std::unique_lock lock(mutex_);
         const std::int64_t before = offset_locked();
-        wake_.wait_for(lock, wait, [&] { return stop_.load() || offset_locked() != before; });
+        // A back-off after a failed poll (a 429's retry_after included) is waited out in full: under
+        // load an update finishes every few milliseconds, and waking on that would retry at once.
+        const bool backing_off = backoff_.count() > 0;
+        wake_.wait_for(lock, wait, [&] { return stop_.load() || (!backing_off && offset_locked() != before); });
       }
     }
   });

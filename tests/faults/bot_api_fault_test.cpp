@@ -1,7 +1,8 @@
 // The Bot API misbehaving while pacing is ON (as in production): 429 storms with retry_after,
 // 5xx answers and slow answers. Every command still gets its one reply (nothing lost, nothing
 // twice), a private chat never gets two sends less than a second apart, and over all chats the
-// sends stay inside the 30/s token bucket (≤ 30 + 30·t in any window of t seconds).
+// sends stay inside the 30/s token bucket (≤ 30 + 30·t in any window of t seconds). Then getUpdates
+// itself answering 429, 5xx and slowly under load.
 #include <algorithm>
 
 #include "e2e/e2e_fixture.hpp"
@@ -80,6 +81,74 @@ TEST_F(BotApiFault, storms_of_429_5xx_and_slow_answers_lose_no_reply_and_respect
   faults::DatabaseView db(dir.path() / "kitrader.db");
   EXPECT_EQ(db.processed_updates(), served);
   for (const auto& w : db.wallets()) EXPECT_EQ(w.balance, w.initial + w.ledger_sum) << w.telegram_id;
+}
+
+// getUpdates itself failing under load: a 429 with retry_after, then a 502, then a slow answer,
+// while users keep sending. The poller waits as told (≥ retry_after, then its back-off) and, once
+// Telegram answers again, takes every update once: none lost, none applied or answered twice.
+TEST_F(BotApiFault, get_updates_answering_429_5xx_and_slowly_under_load_loses_and_repeats_nothing) {
+  constexpr int kUsers = 20;
+  start_polling();
+  std::vector<std::int64_t> users;
+  for (int u = 0; u < kUsers; ++u) users.push_back(6101 + u);
+  std::set<std::int64_t> served;
+  std::map<std::int64_t, std::size_t> sent, opens;
+  for (auto user : users) {
+    served.insert(fake.push_text(user, user, "/start"));
+    ++sent[user];
+  }
+  ASSERT_TRUE(wait_until([&] { return fake.count("sendMessage") >= users.size(); }, 20s));
+
+  const auto injected_at = std::chrono::steady_clock::now();
+  fake.inject("getUpdates", Fault::too_many_requests(3), 1);  // longer than the poller's own 1 s back-off
+  fake.inject("getUpdates", Fault::server_error(), 1);
+  fake.inject("getUpdates", Fault::slow(600ms), 1);
+  // A steady stream while Telegram misbehaves: one command every 10 ms for about 3 s.
+  for (int i = 0; i < 300; ++i) {
+    const auto user = users[static_cast<std::size_t>(i) % users.size()];
+    const bool open = i % 3 != 2;
+    served.insert(fake.push_text(user, user, open ? "/open BONK 0.1" : "/wallet"));
+    ++sent[user];
+    opens[user] += open ? 1 : 0;
+    std::this_thread::sleep_for(10ms);
+  }
+  ASSERT_TRUE(wait_until(
+      [&] {
+        for (auto user : users) {
+          if (texts_to(user).size() < sent[user]) return false;
+        }
+        return true;
+      },
+      40s))
+      << "a reply was lost";
+
+  // The waits: the poller asked again no sooner than retry_after (3 s) after the 429 and than its
+  // back-off (2 s after a second failure in a row) after the 502.
+  std::vector<std::chrono::steady_clock::time_point> polls;
+  for (const auto& c : fake.calls("getUpdates")) {
+    if (c.at >= injected_at) polls.push_back(c.at);
+  }
+  std::vector<long> gaps_ms;
+  for (std::size_t i = 1; i < polls.size(); ++i) {
+    gaps_ms.push_back(std::chrono::duration_cast<std::chrono::milliseconds>(polls[i] - polls[i - 1]).count());
+  }
+  std::sort(gaps_ms.rbegin(), gaps_ms.rend());
+  ASSERT_GE(gaps_ms.size(), 3u);
+  EXPECT_GE(gaps_ms[0], 2950) << "retry_after of the 429 not honoured";
+  EXPECT_GE(gaps_ms[1], 1950) << "no back-off after the 502 following the 429";
+  std::cout << "[ info ] " << served.size() << " updates during the getUpdates faults; longest poll gaps " << gaps_ms[0]
+            << " ms and " << gaps_ms[1] << " ms\n";
+  // Exactly one reply per command (nothing doubled by a retried poll).
+  for (auto user : users) EXPECT_EQ(texts_to(user).size(), sent[user]) << "user " << user;
+  processes.back()->signal(SIGTERM);
+  processes.back()->wait_exit(10s);
+  faults::DatabaseView db(dir.path() / "kitrader.db");
+  EXPECT_EQ(db.processed_updates(), served);
+  for (const auto& [update, entries] : db.ledger_entries_per_update()) EXPECT_EQ(entries, 1) << update;
+  for (const auto& w : db.wallets()) {
+    EXPECT_EQ(w.balance, w.initial + w.ledger_sum) << w.telegram_id;
+    EXPECT_EQ(w.positions, static_cast<std::int64_t>(opens[w.telegram_id])) << w.telegram_id;
+  }
 }
 
 }  // namespace
