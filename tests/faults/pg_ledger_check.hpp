@@ -27,8 +27,8 @@ class PgDatabaseView {
   std::vector<WalletCheck> wallets() const {
     std::vector<WalletCheck> out;
     query(kWalletChecksSql, [&](PGresult* r, int row) {
-      out.push_back({integer(r, row, 0), integer(r, row, 1), integer(r, row, 2), integer(r, row, 3),
-                     integer(r, row, 4), integer(r, row, 5), integer(r, row, 6)});
+      out.push_back({integer(r, row, 0), integer(r, row, 1), integer(r, row, 2), integer(r, row, 3), integer(r, row, 4),
+                     integer(r, row, 5), integer(r, row, 6)});
     });
     return out;
   }
@@ -91,8 +91,8 @@ class OwnPgCluster {
 
  private:
   int script(const std::string& command) const {
-    const std::string line = std::string(KT_SOURCE_DIR) + "/scripts/pg-test-cluster " + command + " " +
-                             dir_.string() + " >" + dir_.string() + "." + command + ".log 2>&1";
+    const std::string line = std::string(KT_SOURCE_DIR) + "/scripts/pg-test-cluster " + command + " " + dir_.string() +
+                             " >" + dir_.string() + "." + command + ".log 2>&1";
     return std::system(line.c_str());
   }
   std::filesystem::path dir_;

@@ -108,7 +108,8 @@ TEST_F(RpcFault, every_endpoint_down_refuses_trades_with_a_price_code_and_one_re
           if (status == 503) unhealthy = body;
         }
         std::size_t late_refusals = 0;
-        for (const auto& e : traders.exchanges()) late_refusals += e.replied_at >= past_limit && is_price_refusal(e.reply);
+        for (const auto& e : traders.exchanges())
+          late_refusals += e.replied_at >= past_limit && is_price_refusal(e.reply);
         return !unhealthy.empty() && late_refusals >= 2 * kUsers;
       },
       30s))
@@ -121,8 +122,7 @@ TEST_F(RpcFault, every_endpoint_down_refuses_trades_with_a_price_code_and_one_re
   // One endpoint recovers: its breaker's probe succeeds and trading resumes at the new price.
   fails.clear_faults();
   const auto recovered_at = SystemClock::now();
-  ASSERT_TRUE(
-      traders.run_until([&] { return traders.replies_with_per_user_min("Opened", recovered_at) >= 2; }, 30s))
+  ASSERT_TRUE(traders.run_until([&] { return traders.replies_with_per_user_min("Opened", recovered_at) >= 2; }, 30s))
       << "trading did not resume after one endpoint recovered: " << traders.exchanges().back().reply;
   ASSERT_TRUE(wait_until([&] { return healthz().first == 200; }, 20s)) << healthz().second;
   ASSERT_TRUE(traders.drain(20s)) << traders.outstanding() << " commands never answered";
@@ -160,9 +160,9 @@ TEST_F(RpcFault, every_endpoint_down_refuses_trades_with_a_price_code_and_one_re
     if (old) {
       ++old_fills;
       old_fills_in_outage += p.opened_at_ms >= unix_ms(old_price_gone_at);
-      EXPECT_LE(p.opened_at_ms, limit_ms) << "position " << p.id << " filled at the old price "
-                                          << p.opened_at_ms - unix_ms(old_price_gone_at)
-                                          << " ms after it was last observable (limit " << kMaxAgeSeconds << " s)";
+      EXPECT_LE(p.opened_at_ms, limit_ms)
+          << "position " << p.id << " filled at the old price " << p.opened_at_ms - unix_ms(old_price_gone_at)
+          << " ms after it was last observable (limit " << kMaxAgeSeconds << " s)";
     } else {
       ++new_fills;
     }
