@@ -182,5 +182,28 @@ TEST_F(PollerTest, updates_in_flight_do_not_make_the_polling_thread_spin) {
   EXPECT_EQ(poller.next_offset(), 500);
 }
 
+TEST_F(PollerTest, a_finishing_update_does_not_cut_short_the_wait_after_a_429) {
+  auto wait_until = [](const std::function<bool()>& done) {
+    const auto deadline = std::chrono::steady_clock::now() + 10s;
+    while (!done() && std::chrono::steady_clock::now() < deadline) std::this_thread::sleep_for(5ms);
+    return done();
+  };
+  fake.push_update(text_update(600, 1, "busy"));
+  fake.inject("getUpdates", Fault::slow(0ms), 1);             // the first poll answers normally: 600 in flight
+  fake.inject("getUpdates", Fault::too_many_requests(2), 1);  // the second is told to wait 2 s
+  SystemClock real;
+  Poller poller(api, real, {}, "KiTraderBot", [](ParsedUpdate) { return true; });  // finished by hand below
+  poller.start();
+  ASSERT_TRUE(wait_until([&] { return fake.count("getUpdates") >= 2; }));
+  std::this_thread::sleep_for(50ms);  // into the wait
+  poller.finished(600);               // under load an update finishes during the wait
+  // Before the fix this woke the poller, which asked again at once, ignoring retry_after.
+  std::this_thread::sleep_for(500ms);
+  EXPECT_EQ(fake.count("getUpdates"), 2u) << "polled again within retry_after";
+  EXPECT_TRUE(wait_until([&] { return fake.count("getUpdates") >= 3; }));
+  poller.stop();
+  EXPECT_EQ(poller.next_offset(), 601);
+}
+
 }  // namespace
 }  // namespace kt::telegram
