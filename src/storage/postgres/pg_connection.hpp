@@ -115,6 +115,8 @@ class PgConnection {
   void discard() { broken_ = true; }
   /// Server process id, for tests that kill the backend.
   int backend_pid() const;
+  /// The libpq handle, for LISTEN (socket waits, PQconsumeInput, PQnotifies); still owned here.
+  pg_conn* native() const { return conn_; }
 
  private:
   PgConnection(pg_conn* conn, const PgConnectOptions& options);
