@@ -8,8 +8,30 @@ void Observability::stop() {
   if (server_) server_->stop();
 }
 
+void Observability::watch_market(MarketLoop& market) {
+  ops::BotMetrics& metrics = metrics_;
+  market.set_cycle_observer([&metrics](double seconds) { metrics.tracker_cycle(seconds); });
+  const auto sample = [&market](auto field) {
+    return [&market, field] { return std::vector<ops::Sample>{{{}, field(market.scale_out())}}; };
+  };
+  registry_.callback("kitrader_tracker_owner", "1 while this process holds the tracker lease and runs the tracker.",
+                     ops::MetricType::kGauge, {},
+                     sample([](const ScaleOutSample& s) { return s.tracker_owner ? 1.0 : 0.0; }));
+  registry_.callback("kitrader_price_ticks_received_total",
+                     "Price ticks received from the tracker owner over the price bus and applied here.",
+                     ops::MetricType::kCounter, {},
+                     sample([](const ScaleOutSample& s) { return static_cast<double>(s.ticks_received); }));
+  registry_.callback("kitrader_price_ticks_published_total", "Price ticks this process's tracker published.",
+                     ops::MetricType::kCounter, {},
+                     sample([](const ScaleOutSample& s) { return static_cast<double>(s.ticks_published); }));
+  registry_.callback("kitrader_price_ticks_malformed_total", "Price bus payloads ignored because they were malformed.",
+                     ops::MetricType::kCounter, {},
+                     sample([](const ScaleOutSample& s) { return static_cast<double>(s.malformed_payloads); }));
+}
+
 Result<std::unique_ptr<Observability>> Observability::start(Application& app, const Clock& clock,
-                                                            const telegram::OutboundQueue* queue) {
+                                                            const telegram::OutboundQueue* queue,
+                                                            MarketLoop* market) {
   std::unique_ptr<Observability> o(new Observability());
   storage::Repository& repo = app.repository();
   market::PriceService& prices = app.prices();
@@ -81,6 +103,7 @@ Result<std::unique_ptr<Observability>> Observability::start(Application& app, co
                                    return newest;
                                  },
                                  clock, std::chrono::duration_cast<std::chrono::seconds>(2 * interval)));
+  if (market) o->watch_market(*market);
   o->server_ = std::make_unique<ops::OpsHttpServer>(app.config().http.listen, o->registry_, o->health_);
   KT_TRY_VOID(o->server_->start());
   return o;

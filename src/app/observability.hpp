@@ -4,6 +4,7 @@
 #include <memory>
 
 #include "app/application.hpp"
+#include "app/market_loop.hpp"
 #include "ops/health.hpp"
 #include "ops/http_endpoints.hpp"
 #include "ops/metrics.hpp"
@@ -16,8 +17,10 @@ class Observability {
   /// Registers the metric sources (storage, RPC pool, price sources, the outbound queue if any),
   /// installs the command observer on the dispatcher and starts the HTTP endpoint (http.listen).
   /// Everything passed in must outlive this object; stop() it first on shutdown.
+  /// With `market`, also exports its election state, tick counts and cycle durations.
   static Result<std::unique_ptr<Observability>> start(Application& app, const Clock& clock,
-                                                      const telegram::OutboundQueue* queue);
+                                                      const telegram::OutboundQueue* queue,
+                                                      MarketLoop* market = nullptr);
   ~Observability();
 
   ops::BotMetrics& metrics() { return metrics_; }
@@ -27,6 +30,7 @@ class Observability {
 
  private:
   Observability() : metrics_(registry_) {}
+  void watch_market(MarketLoop& market);
 
   ops::Registry registry_;
   ops::BotMetrics metrics_;

@@ -117,7 +117,8 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
                                          });
                                          return r.ok() ? last : std::nullopt;
                                        });
-  auto observability = Observability::start(**app, clock, &front_end.queue());
+  MarketLoop market(**app, clock, [&front_end](bot::Reply reply) { front_end.queue().push(reply); });
+  auto observability = Observability::start(**app, clock, &front_end.queue(), &market);
   if (!observability) {
     std::cerr << "kitrader: " << observability.error().message << "\n";
     return 2;
@@ -135,7 +136,6 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     (*observability)->stop();
     return started.error().kind == ErrorKind::kFatal ? 2 : 1;
   }
-  MarketLoop market(**app, clock, [&front_end](bot::Reply reply) { front_end.queue().push(reply); });
   market.start();
   log->info("running as @{} ({}, {}); SIGTERM or Ctrl-C stops", front_end.bot_username(),
             options.mode == telegram::ReceiveMode::kWebhook ? "webhook" : "long polling", repository.backend_name());

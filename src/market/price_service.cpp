@@ -164,6 +164,18 @@ std::optional<Mint> PriceService::resolve_symbol(const std::string& upper_symbol
   return std::nullopt;
 }
 
+void PriceService::apply_tick(const Quote& tick, TimePoint now) {
+  if (tick.price.is_zero()) return;
+  std::lock_guard lock(mutex_);
+  remember(tick);
+  const TimePoint seen = std::min(tick.observed_at, now);  // another host's clock may run ahead
+  for (auto& h : health_) {
+    if (h.name != tick.source) continue;
+    h.healthy = true;
+    if (!h.last_success || *h.last_success < seen) h.last_success = seen;
+  }
+}
+
 std::vector<SourceHealth> PriceService::health() const {
   std::lock_guard lock(mutex_);
   return health_;

@@ -48,6 +48,12 @@ class PriceService final : public engine::QuoteProvider {
   /// The first source's answer in priority order.
   std::optional<Mint> resolve_symbol(const std::string& upper_symbol) const override;
 
+  /// A tick another process's tracker observed (scale-out): cached like an answer of our own
+  /// (reused while younger than quote_reuse, never over a newer quote), and it counts as an
+  /// answer of the source it names at min(observed_at, now), so price freshness follows the
+  /// owner's. A tick from a source this service does not have only fills the cache.
+  void apply_tick(const Quote& tick, TimePoint now);
+
   /// One entry per source, in priority order.
   std::vector<SourceHealth> health() const;
   /// True when every source is simulated (demo/replay): replies must say SIMULATED.
