@@ -281,5 +281,27 @@ TEST(PriceService, eight_threads_quote_concurrently_without_losing_count) {
   EXPECT_LT(h[1].quote_count, 16'000u);  // the cache served some
 }
 
+TEST(PriceService, a_tick_from_another_process_is_reused_like_an_own_answer_and_keeps_its_source_fresh) {
+  auto f = make({{"pumpfun", knows({kBonk}, 7, "pumpfun")}, {"dexscreener", knows({kBonk}, 8, "dexscreener")}});
+  // The owner observed 9 at T0; this process applies it 500 ms later without asking any source.
+  f.service->apply_tick(make_quote(kBonk, kT0, 9, "pumpfun"), kT0 + Millis(500));
+  const auto q = f.service->quote(kBonk, kT0 + Millis(1900));
+  ASSERT_TRUE(q.ok());
+  EXPECT_EQ(q->price, Price::from_ratio(9, 1).value());
+  EXPECT_EQ(f.fakes[0]->calls, 0);
+  const auto health = f.service->health();
+  ASSERT_TRUE(health[0].last_success.has_value());
+  EXPECT_EQ(*health[0].last_success, kT0) << "freshness is the owner's observation time, not arrival";
+  EXPECT_FALSE(health[1].last_success.has_value()) << "only the tick's source counts as answering";
+  // An older tick never replaces a newer quote; a tick stamped ahead of our clock counts as now.
+  f.service->apply_tick(make_quote(kBonk, kT0 - Millis(100), 5, "pumpfun"), kT0 + Millis(600));
+  EXPECT_EQ(f.service->quote(kBonk, kT0 + Millis(700))->price, Price::from_ratio(9, 1).value());
+  f.service->apply_tick(make_quote(kBonk, kT0 + Millis(60'000), 11, "dexscreener"), kT0 + Millis(800));
+  EXPECT_EQ(*f.service->health()[1].last_success, kT0 + Millis(800));
+  // Past the reuse window the service asks its own sources again, as the owner would.
+  EXPECT_EQ(f.service->quote(kBonk, kT0 + Millis(62'500))->price, Price::from_ratio(7, 1).value());
+  EXPECT_EQ(f.fakes[0]->calls, 1);
+}
+
 }  // namespace
 }  // namespace kt::market
