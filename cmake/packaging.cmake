@@ -29,7 +29,10 @@ file(WRITE ${kt_deb_scripts}/postinst [=[#!/bin/sh
 set -e
 if [ "$1" = "configure" ]; then
   if ! getent passwd kitrader >/dev/null; then
+    # The home exists before adduser, which otherwise warns that it "can't be accessed".
+    install -d -m 0750 /var/lib/kitrader
     adduser --system --group --home /var/lib/kitrader --no-create-home --gecos "KiTraderBot" kitrader >/dev/null
+    chown kitrader:kitrader /var/lib/kitrader
   fi
   install -d -m 0755 -o root -g root /etc/kitrader
   install -d -m 0700 -o root -g root /etc/kitrader/credentials
