@@ -9,9 +9,7 @@ namespace kt::app {
 namespace {
 
 /// How often a non-owner tries to take the lease and an owner checks it still holds it.
-Millis lease_check_period(Millis interval) {
-  return std::clamp<Millis>(interval / 4, Millis{100}, Millis{5000});
-}
+Millis lease_check_period(Millis interval) { return std::clamp<Millis>(interval / 4, Millis{100}, Millis{5000}); }
 
 }  // namespace
 
@@ -141,8 +139,7 @@ void MarketLoop::run_owned_cycle() {
   if (cycle_observer_)
     cycle_observer_(std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
   if (!report.ok()) {
-    ops::component_logger("tracker")->warn("tracker cycle failed: {}: {}", report.error().code,
-                                           report.error().message);
+    ops::component_logger("tracker")->warn("tracker cycle failed: {}: {}", report.error().code, report.error().message);
   }
   // The others see the ticks before this process spends time filling orders on them.
   if (coordination_.bus && !fresh.empty()) {

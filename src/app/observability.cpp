@@ -30,8 +30,7 @@ void Observability::watch_market(MarketLoop& market) {
 }
 
 Result<std::unique_ptr<Observability>> Observability::start(Application& app, const Clock& clock,
-                                                            const telegram::OutboundQueue* queue,
-                                                            MarketLoop* market) {
+                                                            const telegram::OutboundQueue* queue, MarketLoop* market) {
   std::unique_ptr<Observability> o(new Observability());
   storage::Repository& repo = app.repository();
   market::PriceService& prices = app.prices();

@@ -18,7 +18,8 @@ Result<bool> FileTrackerLease::try_acquire() {
   if (path_.empty()) return held_ = true;
   if (fd_ < 0) {
     fd_ = ::open(path_.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
-    if (fd_ < 0) return retryable("E-STORAGE", "cannot open the tracker lock file " + path_ + ": " + std::strerror(errno));
+    if (fd_ < 0)
+      return retryable("E-STORAGE", "cannot open the tracker lock file " + path_ + ": " + std::strerror(errno));
   }
   if (::flock(fd_, LOCK_EX | LOCK_NB) == 0) return held_ = true;
   if (errno == EWOULDBLOCK || errno == EINTR) return false;

@@ -97,9 +97,9 @@ TEST(PriceTicks, malformed_payloads_are_refused_whole_with_the_line_that_is_wron
       "hello\n",
       "kt-ticks/2 o1\n" + line,
       "kt-ticks/1 O!\n" + line,
-      good.substr(0, good.size() - 1),                          // no final newline: cut short
-      "kt-ticks/1 o1\n" + line + "garbage\n",                   // a second line that is not a tick
-      "kt-ticks/1 o1\nnot-a-mint 1 2 6 pumpfun 1 0 - -\n",      // bad mint
+      good.substr(0, good.size() - 1),                                            // no final newline: cut short
+      "kt-ticks/1 o1\n" + line + "garbage\n",                                     // a second line that is not a tick
+      "kt-ticks/1 o1\nnot-a-mint 1 2 6 pumpfun 1 0 - -\n",                        // bad mint
       "kt-ticks/1 o1\n" + mint_of(0).to_string() + " 0 2 6 pumpfun 1 0 - -\n",    // zero price
       "kt-ticks/1 o1\n" + mint_of(0).to_string() + " 1 0 6 pumpfun 1 0 - -\n",    // zero denominator
       "kt-ticks/1 o1\n" + mint_of(0).to_string() + " 1.5 2 6 pumpfun 1 0 - -\n",  // not an integer
@@ -116,7 +116,8 @@ TEST(PriceTicks, malformed_payloads_are_refused_whole_with_the_line_that_is_wron
     ASSERT_FALSE(r.ok()) << payload;
     EXPECT_EQ(r.error().code, "E-BAD-TICK") << payload;
   }
-  EXPECT_NE(decode_ticks(bad[5]).error().message.find("line 3"), std::string::npos) << decode_ticks(bad[5]).error().message;
+  EXPECT_NE(decode_ticks(bad[5]).error().message.find("line 3"), std::string::npos)
+      << decode_ticks(bad[5]).error().message;
 }
 
 }  // namespace

@@ -187,13 +187,15 @@ TEST_F(ScaleOut, one_process_tracks_the_other_follows_its_ticks_and_takes_over_a
   ASSERT_TRUE(a.process->wait_exit(10s).has_value());
   ASSERT_TRUE(wait_until([&] { return b.metric("kitrader_tracker_owner") == 1.0; }, kInterval + kSlowMachineMargin))
       << b.said();
-  const auto takeover = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed);
+  const auto takeover =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - killed);
   std::cout << "[ info ] takeover after kill -9: " << takeover.count() << " ms (interval " << kInterval.count()
             << " s)\n";
   EXPECT_NE(b.said().find("tracker lease acquired"), std::string::npos) << b.said();
 
   // b's own fetches now feed the others (this listener) and keep its own prices fresh.
-  ASSERT_TRUE(wait_until([&] { return market_b.apis.requests("dexscreener") >= 2; }, 2 * kInterval + kSlowMachineMargin));
+  ASSERT_TRUE(
+      wait_until([&] { return market_b.apis.requests("dexscreener") >= 2; }, 2 * kInterval + kSlowMachineMargin));
   ASSERT_TRUE(wait_until(
       [&] {
         std::lock_guard lock(mutex);
