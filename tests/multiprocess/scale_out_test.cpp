@@ -175,7 +175,10 @@ TEST_F(ScaleOut, one_process_tracks_the_other_follows_its_ticks_and_takes_over_a
   EXPECT_EQ(b.metric("kitrader_tracker_owner"), 0.0) << "exactly one process runs the tracker";
   EXPECT_EQ(market_b.apis.requests("dexscreener"), 0u) << "the non-owner fetched prices itself";
   EXPECT_GT(market_a.apis.requests("dexscreener"), 0u);
-  EXPECT_EQ(b.healthz(), 200) << "b's price feed is fresh through a's ticks";
+  // A shared machine may delay one tick past the 2-interval limit; the feed must be fresh again soon.
+  EXPECT_TRUE(wait_until([&] { return b.healthz() == 200; }, 2 * kInterval + kSlowMachineMargin))
+      << "b's price feed is fresh through a's ticks";
+  EXPECT_EQ(market_b.apis.requests("dexscreener"), 0u);
   const auto from_a = drain_seen(84.1844);
   EXPECT_GT(from_a.first, 0u);
   EXPECT_EQ(from_a.first, from_a.second) << "every tick so far is a's";
@@ -203,7 +206,30 @@ TEST_F(ScaleOut, one_process_tracks_the_other_follows_its_ticks_and_takes_over_a
       },
       2 * kInterval + kSlowMachineMargin));
   EXPECT_GT(b.metric("kitrader_price_ticks_published_total").value_or(0), 0.0);
-  EXPECT_EQ(b.healthz(), 200);
+  EXPECT_TRUE(wait_until([&] { return b.healthz() == 200; }, 2 * kInterval + kSlowMachineMargin));
+
+  // The lease lives on its own connection: when the server ends that session, b notices at its
+  // next check, stops tracking, says so, and (nobody else competing) takes the lease again.
+  auto admin = storage::pgtest::admin_connection(schema.url);
+  ASSERT_TRUE(admin);
+  auto terminated = admin->exec(
+      "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted AND "
+      "((classid::bigint << 32) | objid::bigint) = " +
+      std::to_string(coordination::CoordinationOptions{}.lease_key));
+  ASSERT_TRUE(terminated.ok()) << terminated.error().message;
+  ASSERT_EQ(terminated->rows(), 1) << "exactly one session holds the tracker lock";
+  ASSERT_TRUE(wait_until([&] { return b.said().find("tracker lease lost") != std::string::npos; },
+                         kInterval + kSlowMachineMargin))
+      << b.said();
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const std::string said = b.said();
+        const auto lost = said.find("tracker lease lost");
+        return lost != std::string::npos && said.find("tracker lease acquired", lost) != std::string::npos;
+      },
+      kInterval + kSlowMachineMargin))
+      << b.said();
+  EXPECT_TRUE(wait_until([&] { return b.metric("kitrader_tracker_owner") == 1.0; }, kInterval + kSlowMachineMargin));
 }
 
 }  // namespace
