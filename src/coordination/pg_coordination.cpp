@@ -51,7 +51,10 @@ bool PgTrackerLease::still_held() {
 }
 
 void PgTrackerLease::release() {
-  // Ending the session releases every session-level lock it holds.
+  // Unlock explicitly: the server ends a closed session a moment after the client hangs up, and
+  // a successor should not have to wait for that. Ending the session would release it anyway.
+  if (held_ && connection_ && connection_->usable())
+    (void)connection_->exec(fmt::format("SELECT pg_advisory_unlock({})", key_));
   held_ = false;
   connection_.reset();
 }

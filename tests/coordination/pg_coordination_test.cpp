@@ -61,7 +61,7 @@ TEST(PgTrackerLease, a_second_session_cannot_acquire_until_the_first_releases) {
   EXPECT_TRUE(a.try_acquire().value());
   EXPECT_FALSE(b.try_acquire().value());
   EXPECT_TRUE(a.still_held());
-  a.release();  // closes the session
+  a.release();  // unlocks (synchronously) and closes the session
   EXPECT_FALSE(a.still_held());
   EXPECT_TRUE(b.try_acquire().value());
   EXPECT_FALSE(a.try_acquire().value());
