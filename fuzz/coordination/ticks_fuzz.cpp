@@ -18,10 +18,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     for (const auto& q : decoded->quotes) {
       if (i >= batch->quotes.size()) std::abort();
       const auto& original = batch->quotes[i++];
-      if (q.mint != original.mint || q.price.num() != original.price.num() ||
-          q.price.den() != original.price.den() || q.observed_at != original.observed_at ||
-          q.source != original.source || q.usd_per_token != original.usd_per_token ||
-          q.simulated != original.simulated || q.reserves.has_value() != original.reserves.has_value()) {
+      if (q.mint != original.mint || q.price.num() != original.price.num() || q.price.den() != original.price.den() ||
+          q.observed_at != original.observed_at || q.source != original.source ||
+          q.usd_per_token != original.usd_per_token || q.simulated != original.simulated ||
+          q.reserves.has_value() != original.reserves.has_value()) {
         std::abort();
       }
     }
