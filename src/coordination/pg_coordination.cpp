@@ -15,7 +15,7 @@ using storage::postgres::PgConnection;
 constexpr std::chrono::milliseconds kListenPoll{200};
 constexpr std::chrono::milliseconds kReconnectPause{1000};
 
-const storage::postgres::Statement kNotify{"kt_notify_price_ticks", "SELECT pg_notify($1, $2)"};
+constexpr storage::postgres::Statement kNotify{"kt_notify_price_ticks", "SELECT pg_notify($1, $2)"};
 
 }  // namespace
 
