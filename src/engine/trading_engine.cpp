@@ -2,6 +2,8 @@
 
 #include <algorithm>
 
+#include "engine/contests.hpp"
+
 namespace kt::engine {
 namespace {
 
@@ -89,6 +91,7 @@ Result<PositionOpened> TradingEngine::open_in(storage::Transaction& tx, const Op
   KT_TRY(const OpenFill fill, fill_open(command.side, command.size, quote, config_.fees));
   PositionOpened out{Position{}, fill, quote, Lamports{}};
   KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
+  KT_TRY_VOID(check_contest_open(tx, command.user, now));
   KT_TRY(const auto current_user, tx.find_user(command.user));
   if (!current_user) return not_found("E-NO-USER", "Send /start first to get your wallet");
   KT_TRY(const std::int64_t open_count, tx.count_open_positions(command.user));
@@ -137,6 +140,7 @@ Result<PositionClosed> TradingEngine::close_in(storage::Transaction& tx, const C
   PositionClosed out;
   out.quote = quote;
   KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
+  KT_TRY_VOID(check_contest_open(tx, command.user, now));
   KT_TRY(Position p, owned_position(tx, command.user, command.position, true));
   if (p.status != PositionStatus::kOpen) {
     return rejected("E-CLOSED",

@@ -59,6 +59,28 @@ struct TokenMetricsRecord {
   TimePoint updated_at{};
 };
 
+/// A group contest (migration 0004). `status` is "running" until its end time passes or an admin
+/// stops it, then "ended"; `announced_at` is set in the transaction that stores the final ranking.
+struct ContestRecord {
+  std::int64_t id = 0;
+  std::int64_t chat_id = 0;
+  UserId started_by;
+  Lamports starting_balance;
+  TimePoint started_at{};
+  TimePoint ends_at{};
+  std::string status = "running";
+  std::optional<TimePoint> ended_at;
+  std::optional<TimePoint> announced_at;
+};
+
+/// A user entered in a contest, trading through `account` (a users row of its own).
+struct ContestEntryRecord {
+  std::int64_t contest_id = 0;
+  UserId user;
+  UserId account;
+  TimePoint joined_at{};
+};
+
 /// Work done under one database transaction. Methods fail with a retryable "E-STORAGE" error when
 /// the database is unreachable; the transaction is then rolled back and nothing was changed.
 class Transaction {
@@ -70,7 +92,8 @@ class Transaction {
   /// false if it already was (the caller then changes nothing). The row commits or rolls back
   /// with the effect.
   virtual Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) = 0;
-  /// The highest update id ever claimed (the poller resumes after it), or nullopt if none.
+  /// The highest Telegram update id ever claimed (the poller resumes after it), or nullopt if none.
+  /// Negative ids are the bot's own announcements (−contest id, see Contests) and are not counted.
   virtual Result<std::optional<std::int64_t>> last_update_id() = 0;
 
   // --- reply outbox (migration 0003) ----------------------------------------------------------
@@ -97,7 +120,9 @@ class Transaction {
   virtual Result<std::optional<User>> find_user_by_username(const std::string& username) = 0;
   virtual Result<void> set_role(UserId id, Role role) = 0;
   virtual Result<void> touch_user(UserId id, const std::string& username, TimePoint now) = 0;
-  /// Users ordered by id, `limit` at most, starting after `after`.
+  /// Users ordered by id, `limit` at most, starting after `after`. Contest accounts (negative
+  /// telegram_id) are not users of their own and are left out here, in count_users and in
+  /// count_active_users.
   virtual Result<std::vector<User>> list_users(std::int64_t after, int limit) = 0;
   virtual Result<std::int64_t> count_users() = 0;
 
@@ -182,6 +207,28 @@ class Transaction {
   virtual Result<std::int64_t> count_trades_since(TimePoint since) = 0;
   /// Active tokens (solana_tokens.is_active).
   virtual Result<std::int64_t> count_active_tokens() = 0;
+
+  // --- group contests (migration 0004) --------------------------------------------------------
+  /// Inserts a contest; returns it with its id. A second running contest in the same chat is
+  /// refused by a unique index (E-STORAGE, rejected); callers check latest_contest first.
+  virtual Result<ContestRecord> insert_contest(const ContestRecord& contest) = 0;
+  /// The contest, if any; `lock` takes its row lock (a plain read inside read()).
+  virtual Result<std::optional<ContestRecord>> find_contest(std::int64_t id, bool lock) = 0;
+  /// The chat's newest contest (highest id), running or ended, if any.
+  virtual Result<std::optional<ContestRecord>> latest_contest(std::int64_t chat_id) = 0;
+  /// Stores status, ended_at and announced_at; NotFound if absent.
+  virtual Result<void> update_contest(const ContestRecord& contest) = 0;
+  /// Contests whose final ranking is due: running with ends_at ≤ now, or ended and not yet
+  /// announced; oldest first.
+  virtual Result<std::vector<ContestRecord>> contests_to_finish(TimePoint now) = 0;
+  /// Enters a user; a second entry of the same user (or a reused account) is refused (E-STORAGE,
+  /// rejected); callers check contest_entry first.
+  virtual Result<void> insert_contest_entry(const ContestEntryRecord& entry) = 0;
+  virtual Result<std::optional<ContestEntryRecord>> contest_entry(std::int64_t contest_id, UserId user) = 0;
+  /// Entries of a contest, by joined_at then user id.
+  virtual Result<std::vector<ContestEntryRecord>> contest_entries(std::int64_t contest_id) = 0;
+  /// The entry whose contest account is `account`, if it is one.
+  virtual Result<std::optional<ContestEntryRecord>> contest_entry_of_account(UserId account) = 0;
 };
 
 /// A database. `write` runs `work` in one read-write transaction that takes the write lock up front

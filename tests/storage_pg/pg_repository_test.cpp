@@ -47,9 +47,9 @@ TEST(PostgresRepository, reports_backend_name_and_applies_every_migration_once) 
   EXPECT_EQ(repo->backend_name(), "postgresql");
   auto versions = repo->applied_migrations();
   ASSERT_TRUE(versions.ok());
-  EXPECT_EQ(*versions, (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(*versions, (std::vector<int>{1, 2, 3, 4}));
   ASSERT_TRUE(repo->migrate().ok());  // idempotent
-  EXPECT_EQ(*repo->applied_migrations(), (std::vector<int>{1, 2, 3}));
+  EXPECT_EQ(*repo->applied_migrations(), (std::vector<int>{1, 2, 3, 4}));
 }
 
 TEST(PostgresRepository, unreachable_server_is_a_retryable_storage_error) {

@@ -26,7 +26,7 @@ inline constexpr char kRecordMigration[] =
 inline constexpr char kClaimUpdate[] =
     "INSERT INTO processed_updates(update_id, user_id, processed_at, reply_sent) VALUES(?1, ?2, ?3, 0)"
     " ON CONFLICT(update_id) DO NOTHING";
-inline constexpr char kLastUpdateId[] = "SELECT MAX(update_id) FROM processed_updates";
+inline constexpr char kLastUpdateId[] = "SELECT MAX(update_id) FROM processed_updates WHERE update_id >= 0";
 inline constexpr char kStoreReply[] = "UPDATE processed_updates SET reply = ?2, reply_sent = 0 WHERE update_id = ?1";
 inline constexpr char kMarkReplySent[] =
     "UPDATE processed_updates SET reply_sent = 1, reply = NULL WHERE update_id = ?1 AND reply_sent = 0";
@@ -52,8 +52,8 @@ inline constexpr char kFindUserByUsername[] = "SELECT " KT_USER_COLUMNS
                                               " ORDER BY last_active_at DESC, id DESC LIMIT 1";
 inline constexpr char kSetRole[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 inline constexpr char kTouchUser[] = "UPDATE users SET username = ?2, last_active_at = ?3 WHERE id = ?1";
-inline constexpr char kListUsers[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE id > ?1 ORDER BY id LIMIT ?2";
-inline constexpr char kCountUsers[] = "SELECT COUNT(*) FROM users";
+inline constexpr char kListUsers[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE id > ?1 AND telegram_id >= 0 ORDER BY id LIMIT ?2";
+inline constexpr char kCountUsers[] = "SELECT COUNT(*) FROM users WHERE telegram_id >= 0";
 #undef KT_USER_COLUMNS
 
 // --- wallets and ledger -----------------------------------------------------------------------
@@ -170,10 +170,35 @@ inline constexpr char kRecordGroupMember[] =
     " ON CONFLICT(chat_id, user_id) DO UPDATE SET first_seen_at = MIN(first_seen_at, excluded.first_seen_at),"
     " last_seen_at = MAX(last_seen_at, excluded.last_seen_at)";
 inline constexpr char kGroupMembers[] = "SELECT user_id FROM group_members WHERE chat_id = ?1 ORDER BY user_id";
-inline constexpr char kCountActiveUsers[] = "SELECT COUNT(*) FROM users WHERE last_active_at >= ?1";
+inline constexpr char kCountActiveUsers[] = "SELECT COUNT(*) FROM users WHERE last_active_at >= ?1 AND telegram_id >= 0";
 inline constexpr char kCountAllOpenPositions[] = "SELECT COUNT(*) FROM positions WHERE status = 'open'";
 inline constexpr char kCountTradesSince[] =
     "SELECT COUNT(*) FROM wallet_ledger WHERE created_at >= ?1 AND kind IN ('open', 'close', 'liquidation')";
 inline constexpr char kCountActiveTokens[] = "SELECT COUNT(*) FROM solana_tokens WHERE is_active";
+
+// --- group contests (migration 0004) -----------------------------------------------------------
+#define KT_CONTEST_COLUMNS \
+  "id, chat_id, started_by, starting_lamports, started_at, ends_at, status, ended_at, announced_at"
+inline constexpr char kInsertContest[] =
+    "INSERT INTO contests(chat_id, started_by, starting_lamports, started_at, ends_at, status, ended_at,"
+    " announced_at) VALUES(?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+inline constexpr char kFindContest[] = "SELECT " KT_CONTEST_COLUMNS " FROM contests WHERE id = ?1";
+inline constexpr char kLatestContest[] =
+    "SELECT " KT_CONTEST_COLUMNS " FROM contests WHERE chat_id = ?1 ORDER BY id DESC LIMIT 1";
+inline constexpr char kUpdateContest[] =
+    "UPDATE contests SET status = ?2, ended_at = ?3, announced_at = ?4 WHERE id = ?1";
+inline constexpr char kContestsToFinish[] =
+    "SELECT " KT_CONTEST_COLUMNS " FROM contests WHERE (status = 'running' AND ends_at <= ?1)"
+    " OR (status = 'ended' AND announced_at IS NULL) ORDER BY id";
+#undef KT_CONTEST_COLUMNS
+inline constexpr char kInsertContestEntry[] =
+    "INSERT INTO contest_entries(contest_id, user_id, account_id, joined_at) VALUES(?1, ?2, ?3, ?4)";
+inline constexpr char kContestEntry[] =
+    "SELECT contest_id, user_id, account_id, joined_at FROM contest_entries WHERE contest_id = ?1 AND user_id = ?2";
+inline constexpr char kContestEntries[] =
+    "SELECT contest_id, user_id, account_id, joined_at FROM contest_entries WHERE contest_id = ?1"
+    " ORDER BY joined_at, user_id";
+inline constexpr char kContestEntryOfAccount[] =
+    "SELECT contest_id, user_id, account_id, joined_at FROM contest_entries WHERE account_id = ?1";
 
 }  // namespace kt::storage::sqlite::sql

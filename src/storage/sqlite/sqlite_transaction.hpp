@@ -67,6 +67,16 @@ class SqliteTransaction final : public Transaction {
   Result<std::int64_t> count_trades_since(TimePoint since) override;
   Result<std::int64_t> count_active_tokens() override;
 
+  Result<ContestRecord> insert_contest(const ContestRecord& contest) override;
+  Result<std::optional<ContestRecord>> find_contest(std::int64_t id, bool lock) override;
+  Result<std::optional<ContestRecord>> latest_contest(std::int64_t chat_id) override;
+  Result<void> update_contest(const ContestRecord& contest) override;
+  Result<std::vector<ContestRecord>> contests_to_finish(TimePoint now) override;
+  Result<void> insert_contest_entry(const ContestEntryRecord& entry) override;
+  Result<std::optional<ContestEntryRecord>> contest_entry(std::int64_t contest_id, UserId user) override;
+  Result<std::vector<ContestEntryRecord>> contest_entries(std::int64_t contest_id) override;
+  Result<std::optional<ContestEntryRecord>> contest_entry_of_account(UserId account) override;
+
  private:
   Connection& db_;
 };
