@@ -6,6 +6,7 @@
 #include "bot/dispatcher.hpp"
 #include "core/clock.hpp"
 #include "engine/accounts.hpp"
+#include "engine/contests.hpp"
 #include "engine/order_book.hpp"
 #include "engine/portfolio.hpp"
 #include "engine/trading_engine.hpp"
@@ -40,6 +41,7 @@ class Application {
   engine::Accounts& accounts() { return *accounts_; }
   engine::Portfolio& portfolio() { return *portfolio_; }
   engine::OrderBook& orders() { return *orders_; }
+  engine::Contests& contests() { return *contests_; }
   bot::Dispatcher& dispatcher() { return *dispatcher_; }
   const ops::Config& config() const { return config_; }
   http::Client& http() { return *http_; }
@@ -58,6 +60,7 @@ class Application {
   std::unique_ptr<engine::Accounts> accounts_;
   std::unique_ptr<engine::Portfolio> portfolio_;
   std::unique_ptr<engine::OrderBook> orders_;
+  std::unique_ptr<engine::Contests> contests_;
   std::unique_ptr<bot::Dispatcher> dispatcher_;
 };
 

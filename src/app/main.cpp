@@ -15,6 +15,7 @@
 #include "app/backup.hpp"
 #include "app/console.hpp"
 #include "app/doctor.hpp"
+#include "app/contest_watch.hpp"
 #include "app/market_loop.hpp"
 #include "app/run_telegram.hpp"
 #include "app/version.hpp"
@@ -128,6 +129,12 @@ int main(int argc, char** argv) {
     // Orders fill while the console is open: the tracker runs and fills print as they happen.
     kt::app::MarketLoop market((**app), clock, kt::app::ConsoleNotifier(std::cout, output_mutex, options.picture_dir));
     if (!no_tracker) market.start();
+    // Contests of Telegram groups sharing this database end on time here too. The ranking is shown
+    // and stays stored as undelivered, so the next Telegram run still posts it to the group.
+    kt::app::ContestWatch contests((*app)->dispatcher(),
+                                   kt::app::ConsoleNotifier(std::cout, output_mutex, options.picture_dir));
+    (*app)->dispatcher().set_contest_stopped_listener([&contests] { contests.wake(); });
+    contests.start();
     if (options.interactive) {
       std::cout << "KiTraderBot console (" << (*app)->repository().backend_name() << ", prices: ";
       for (std::size_t i = 0; i < config->prices.sources.size(); ++i)
@@ -135,6 +142,8 @@ int main(int argc, char** argv) {
       std::cout << "). Type /help; Ctrl-D quits.\n";
     }
     const int code = kt::app::run_console((*app)->dispatcher(), std::cin, std::cout, options);
+    contests.stop();
+    (*app)->dispatcher().set_contest_stopped_listener({});
     market.stop();
     return code;
   }

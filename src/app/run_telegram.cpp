@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "app/application.hpp"
+#include "app/contest_watch.hpp"
 #include "app/market_loop.hpp"
 #include "app/observability.hpp"
 #include "bot/commands.hpp"
@@ -38,6 +39,19 @@ Result<std::string> bot_token(const ops::TelegramConfig& config) {
   if (token.empty()) return fatal("E-CONFIG", "telegram.token_file: " + config.token_file + " is empty");
   return token;
 }
+
+/// "Is this user an admin of that group?", asked of Telegram (getChatMember) for /contest.
+class TelegramChatAdmins final : public bot::ChatAdmins {
+ public:
+  explicit TelegramChatAdmins(telegram::BotApi& api) : api_(api) {}
+  Result<bool> is_chat_admin(std::int64_t chat_id, std::int64_t telegram_user_id) override {
+    KT_TRY(const telegram::ChatMember member, api_.get_chat_member(chat_id, telegram_user_id));
+    return member.is_admin();
+  }
+
+ private:
+  telegram::BotApi& api_;
+};
 
 Result<std::pair<std::string, int>> split_listen(const std::string& listen) {
   const auto colon = listen.rfind(':');
@@ -118,6 +132,12 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
                                          return r.ok() ? last : std::nullopt;
                                        });
   MarketLoop market(**app, clock, [&front_end](bot::Reply reply) { front_end.queue().push(reply); });
+  TelegramChatAdmins chat_admins(front_end.api());
+  dispatcher.set_chat_admins(&chat_admins);
+  // Final rankings carry their outbox key as update_id: the queue reports their delivery like replies.
+  // Wired before the workers start; stopped after they finished.
+  ContestWatch contests(dispatcher, [&front_end](bot::Reply reply) { front_end.queue().push(reply); });
+  dispatcher.set_contest_stopped_listener([&contests] { contests.wake(); });
   auto observability = Observability::start(**app, clock, &front_end.queue(), &market);
   if (!observability) {
     std::cerr << "kitrader: " << observability.error().message << "\n";
@@ -137,6 +157,7 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     return started.error().kind == ErrorKind::kFatal ? 2 : 1;
   }
   market.start();
+  contests.start();
   log->info("running as @{} ({}, {}); SIGTERM or Ctrl-C stops", front_end.bot_username(),
             options.mode == telegram::ReceiveMode::kWebhook ? "webhook" : "long polling", repository.backend_name());
   int received = 0;
@@ -149,6 +170,7 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
   log->info("{}: finishing in-flight commands", received == SIGINT ? "SIGINT" : "SIGTERM");
   market.stop();
   front_end.stop(std::chrono::seconds(8));
+  contests.stop();
   (*observability)->stop();
   (*logging)->flush();
   return 0;

@@ -67,6 +67,34 @@ Result<int> parse_percent(std::string_view word) {
   return pct;
 }
 
+Result<Command> parse_contest(const std::vector<std::string_view>& args) {
+  ContestCommand cmd;
+  if (args.empty()) return Command{cmd};
+  const std::string action = lower(args[0]);
+  if ((action == "join" || action == "stop" || action == "status") && args.size() == 1) {
+    cmd.action = action == "join"   ? ContestCommand::Action::kJoin
+                 : action == "stop" ? ContestCommand::Action::kStop
+                                    : ContestCommand::Action::kStatus;
+    return Command{cmd};
+  }
+  if (action != "start" || args.size() > 3) return usage("contest", "Say /contest, /contest start <days> [sol], "
+                                                                    "/contest join or /contest stop");
+  cmd.action = ContestCommand::Action::kStart;
+  if (args.size() < 2) return rejected("E-CONTEST-DAYS", "Say how many days the contest lasts, e.g. /contest start 7");
+  const std::string_view days = args[1];
+  const auto [end, ec] = std::from_chars(days.data(), days.data() + days.size(), cmd.days);
+  if (ec != std::errc() || end != days.data() + days.size()) {
+    return rejected("E-CONTEST-DAYS",
+                    "'" + std::string(days.substr(0, 24)) + "' is not a number of days, e.g. /contest start 7");
+  }
+  if (args.size() == 3) {
+    auto starting = parse_sol(args[2]);
+    if (!starting) return usage("contest", starting.error().message);
+    cmd.starting = *starting;
+  }
+  return Command{cmd};
+}
+
 Result<Command> parse_command(std::string_view name, const std::vector<std::string_view>& args) {
   auto arity = [&](std::size_t min, std::size_t max) -> Result<void> {
     if (args.size() < min) return usage(name, "Missing arguments");
@@ -232,6 +260,7 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     }
     return Command{cmd};
   }
+  if (name == "contest") return parse_contest(args);
   if (name == "cancel") {
     KT_TRY_VOID(arity(1, 1));
     std::string_view word = args[0];
@@ -310,6 +339,8 @@ const std::vector<CommandSpec>& command_table() {
       {"ta", "<token>", "SMA, EMA and RSI from price history", "/ta BONK", false},
       {"chart", "<token> [1h|6h|24h|7d]", "Price chart with your entries and exits", "/chart BONK 24h", false},
       {"top", "[day|week|month|all]", "Group leaderboard by ROI", "/top week", false},
+      {"contest", "[start <days> [sol]|join|stop]",
+       "Group contest: status and ranking; group admins start or stop it, members join", "/contest start 7", false},
       {"reset", "", "Start over with a fresh wallet (asks to confirm)", "/reset", false},
       {"stats", "", "Bot statistics (admins)", "/stats", true},
       {"grant", "<telegram_id|@username> <sol>", "Credit SOL to a wallet (admins)", "/grant @alice 100", true},
@@ -421,7 +452,7 @@ std::string_view command_name(const Command& command) {
   static constexpr std::string_view kNames[] = {
       "start",   "help",    "wallet", "open",       "close", "positions",  "position", "price",  "info",
       "history", "setrole", "users",  "ask_amount", "limit", "exit_order", "orders",   "cancel", "pnl",
-      "daily",   "ta",      "chart",  "card",       "stats", "grant",      "reset",    "top"};
+      "daily",   "ta",      "chart",  "card",       "stats", "grant",      "reset",    "top",   "contest"};
   return kNames[command.index()];
 }
 

@@ -99,12 +99,19 @@ struct TopCommand {
 struct CancelCommand {
   OrderId order;
 };
+/// /contest [start <days> [sol] | join | stop]; a bare /contest shows the status and ranking.
+struct ContestCommand {
+  enum class Action { kStatus, kStart, kJoin, kStop };
+  Action action = Action::kStatus;
+  int days = 0;                       ///< for kStart; range checked by the engine (E-CONTEST-DAYS)
+  std::optional<Lamports> starting;   ///< for kStart; default: the configured initial balance
+};
 
 using Command =
     std::variant<StartCommand, HelpCommand, WalletCommand, OpenCommand, CloseCommand, PositionsCommand, PositionCommand,
                  PriceCommand, InfoCommand, HistoryCommand, SetRoleCommand, UsersCommand, AskAmountCommand,
                  LimitCommand, ExitOrderCommand, OrdersCommand, CancelCommand, PnlCommand, DailyCommand, TaCommand,
-                 ChartCommand, CardCommand, StatsCommand, GrantCommand, ResetCommand, TopCommand>;
+                 ChartCommand, CardCommand, StatsCommand, GrantCommand, ResetCommand, TopCommand, ContestCommand>;
 
 /// One row of the command table that /help and Telegram's setMyCommands share.
 struct CommandSpec {

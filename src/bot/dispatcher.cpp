@@ -37,6 +37,32 @@ std::string render_applied_without_reply(const Incoming& in) {
   return what + " was applied, but the bot restarted before it could answer. /positions and /wallet show the result.";
 }
 
+/// Commands that act on one wallet: in a group with a running contest, the contest account's.
+bool acts_on_wallet(const Command& c) {
+  return std::holds_alternative<WalletCommand>(c) || std::holds_alternative<OpenCommand>(c) ||
+         std::holds_alternative<CloseCommand>(c) || std::holds_alternative<PositionsCommand>(c) ||
+         std::holds_alternative<PositionCommand>(c) || std::holds_alternative<HistoryCommand>(c) ||
+         std::holds_alternative<LimitCommand>(c) || std::holds_alternative<ExitOrderCommand>(c) ||
+         std::holds_alternative<OrdersCommand>(c) || std::holds_alternative<CancelCommand>(c) ||
+         std::holds_alternative<PnlCommand>(c) || std::holds_alternative<DailyCommand>(c) ||
+         std::holds_alternative<ChartCommand>(c) || std::holds_alternative<CardCommand>(c) ||
+         std::holds_alternative<ResetCommand>(c);
+}
+
+/// The position a command names, if any: it is acted on by the wallet that owns it.
+std::optional<PositionId> position_of(const Command& c) {
+  if (const auto* close = std::get_if<CloseCommand>(&c)) return close->position;
+  if (const auto* show = std::get_if<PositionCommand>(&c)) return show->position;
+  if (const auto* exit = std::get_if<ExitOrderCommand>(&c)) return exit->position;
+  if (const auto* card = std::get_if<CardCommand>(&c)) return card->position;
+  return std::nullopt;
+}
+
+std::string contest_wallet_label(const engine::ContestAccount& c) {
+  return "🏆 <b>Contest #" + std::to_string(c.contest.id) + " wallet</b>" +
+         (c.frozen ? " (frozen: the contest is over)" : "") + "\n";
+}
+
 }  // namespace
 
 Error user_facing(const Error& error) {
@@ -63,7 +89,9 @@ bool claims_inside_engine(const Command& command) {
          std::holds_alternative<CloseCommand>(command) || std::holds_alternative<SetRoleCommand>(command) ||
          std::holds_alternative<LimitCommand>(command) || std::holds_alternative<ExitOrderCommand>(command) ||
          std::holds_alternative<CancelCommand>(command) || std::holds_alternative<GrantCommand>(command) ||
-         std::holds_alternative<ResetCommand>(command);
+         std::holds_alternative<ResetCommand>(command) ||
+         (std::holds_alternative<ContestCommand>(command) &&
+          std::get<ContestCommand>(command).action != ContestCommand::Action::kStatus);
 }
 
 Dispatcher::Dispatcher(BotServices services, CommandObserver observer) : s_(services), observer_(std::move(observer)) {}
@@ -280,7 +308,56 @@ void Dispatcher::remember_token(const TokenInfo& info) {
   });
 }
 
+Result<Dispatcher::Acting> Dispatcher::wallet_in_chat(const Incoming& in) {
+  KT_TRY(const User user, require_user(in));
+  Acting acting{user, std::nullopt};
+  if (in.chat_kind != ChatKind::kGroup) return acting;
+  KT_TRY(acting.contest, s_.contests.account_in_chat(in.chat_id, user));
+  if (acting.contest) acting.user = acting.contest->account;
+  return acting;
+}
+
+Result<Dispatcher::Acting> Dispatcher::wallet_of_position(const Incoming& in, PositionId id) {
+  KT_TRY(const User user, require_user(in));
+  std::optional<UserId> owner;
+  KT_TRY_VOID(s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
+    auto position = tx.get_position(id);
+    if (position.ok()) {
+      owner = position->user;
+    } else if (position.error().kind != ErrorKind::kNotFound) {
+      return std::move(position).error();
+    }
+    return {};
+  }));
+  if (owner && *owner == user.id) return Acting{user, std::nullopt};
+  if (owner) {
+    KT_TRY(auto contest, s_.contests.account_of(*owner, user));
+    if (contest) return Acting{contest->account, std::move(contest)};
+  }
+  return wallet_in_chat(in);
+}
+
 Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Incoming& in) {
+  if (!acts_on_wallet(command)) return execute_for(command, in, Acting{});
+  Acting acting;
+  if (const auto position = position_of(command)) {
+    KT_TRY(acting, wallet_of_position(in, *position));
+  } else {
+    KT_TRY(acting, wallet_in_chat(in));
+  }
+  if (acting.contest && std::holds_alternative<ResetCommand>(command)) {
+    return rejected("E-CONTEST-RESET",
+                    "A contest wallet cannot be reset; /reset in a private chat resets your personal wallet");
+  }
+  KT_TRY(auto replies, execute_for(command, in, acting));
+  if (acting.contest) {
+    for (auto& r : replies) r.html = contest_wallet_label(*acting.contest) + r.html;
+  }
+  return replies;
+}
+
+Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const Incoming& in, const Acting& acting) {
+  const User& user = acting.user;  // only for commands that act on a wallet (acts_on_wallet)
   return std::visit(Overloaded{
                         [&](const StartCommand&) -> Result<std::vector<Reply>> {
                           KT_TRY(const auto r, s_.accounts.register_user(TelegramUserId{in.telegram_user_id},
@@ -293,14 +370,12 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
                           return one(render_help(admin));
                         },
                         [&](const WalletCommand&) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
                           KT_TRY(const auto summary, s_.portfolio.summary(user.id));
                           return one(render_wallet(summary));
                         },
-                        [&](const OpenCommand& c) { return do_open(c, in); },
-                        [&](const CloseCommand& c) { return do_close(c, in); },
+                        [&](const OpenCommand& c) { return do_open(c, in, user); },
+                        [&](const CloseCommand& c) { return do_close(c, in, user); },
                         [&](const PositionsCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
                           if (c.closed) {
                             KT_TRY(const auto closed, s_.portfolio.closed_positions(user.id, 20));
                             return one(render_closed_positions(closed));
@@ -309,7 +384,6 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
                           return one(render_positions(open));
                         },
                         [&](const PositionCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
                           KT_TRY(const auto marked, s_.portfolio.position(user.id, c.position));
                           Reply r = render_position(marked, s_.clock.now());
                           if (c.refresh && in.message_id) {
@@ -320,9 +394,7 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
                         },
                         [&](const PriceCommand& c) { return do_price(c.token, false, in); },
                         [&](const InfoCommand& c) { return do_price(c.token, true, in); },
-                        [&](const HistoryCommand&) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
-                          return do_history(user);
+                        [&](const HistoryCommand&) -> Result<std::vector<Reply>> { return do_history(user);
                         },
                         [&](const SetRoleCommand& c) -> Result<std::vector<Reply>> {
                           KT_TRY(const User actor, require_user(in));
@@ -335,37 +407,21 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
                           KT_TRY(const auto total, s_.accounts.count_users());
                           return one(render_users(users, total));
                         },
-                        [&](const LimitCommand& c) { return do_limit(c, in); },
-                        [&](const ExitOrderCommand& c) { return do_exit_order(c, in); },
-                        [&](const OrdersCommand&) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
-                          return do_orders(user);
-                        },
+                        [&](const LimitCommand& c) { return do_limit(c, in, user); },
+                        [&](const ExitOrderCommand& c) { return do_exit_order(c, in, user); },
+                        [&](const OrdersCommand&) -> Result<std::vector<Reply>> { return do_orders(user); },
                         [&](const CancelCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
                           KT_TRY(const Order order, s_.orders.cancel(user.id, c.order, in.update_id));
                           return one(render_order_cancelled(order));
                         },
-                        [&](const PnlCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
-                          return do_pnl(c, user);
-                        },
-                        [&](const DailyCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
-                          return do_daily(c, user);
-                        },
+                        [&](const PnlCommand& c) { return do_pnl(c, user); },
+                        [&](const DailyCommand& c) { return do_daily(c, user); },
                         [&](const TaCommand& c) { return do_ta(c); },
-                        [&](const ChartCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
-                          return do_chart(c, user);
-                        },
-                        [&](const CardCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
-                          return do_card(c, user);
-                        },
+                        [&](const ChartCommand& c) { return do_chart(c, user); },
+                        [&](const CardCommand& c) { return do_card(c, user); },
                         [&](const StatsCommand&) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
-                          return do_stats(user);
+                          KT_TRY(const User actor, require_user(in));
+                          return do_stats(actor);
                         },
                         [&](const GrantCommand& c) -> Result<std::vector<Reply>> {
                           KT_TRY(const User actor, require_user(in));
@@ -375,12 +431,10 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
                                    ". Their balance: " + format_sol(w.balance) + " SOL.";
                           return one(std::move(r));
                         },
-                        [&](const ResetCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
-                          return do_reset(c, in, user);
-                        },
+                        [&](const ResetCommand& c) { return do_reset(c, in, user); },
+                        [&](const ContestCommand& c) { return do_contest(c, in); },
                         [&](const TopCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const User user, require_user(in));
+                          KT_TRY_VOID(require_user(in));
                           return do_top(c, in);
                         },
                         [&](const AskAmountCommand& c) -> Result<std::vector<Reply>> {
@@ -393,8 +447,7 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
                     command);
 }
 
-Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incoming& in) {
-  KT_TRY(const User user, require_user(in));
+Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incoming& in, const User& user) {
   KT_TRY(const Mint mint, resolve_token(c.token));
   auto info = s_.quotes.token_info(mint, s_.clock.now());
   if (info.ok()) remember_token(*info);
@@ -404,8 +457,7 @@ Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incom
   return one(std::move(r));
 }
 
-Result<std::vector<Reply>> Dispatcher::do_close(const CloseCommand& c, const Incoming& in) {
-  KT_TRY(const User user, require_user(in));
+Result<std::vector<Reply>> Dispatcher::do_close(const CloseCommand& c, const Incoming& in, const User& user) {
   KT_TRY(const auto closed, s_.trading.close_position({user.id, c.position, c.percent, in.update_id}));
   const std::string symbol = closed.position.symbol.empty() ? symbol_of(closed.position.mint) : closed.position.symbol;
   Reply r = render_closed(closed, symbol);
@@ -435,8 +487,7 @@ Result<std::vector<Reply>> Dispatcher::do_price(const std::string& token, bool c
   return one(render_token_card(shown, quote.ok() ? std::optional<Quote>(*quote) : std::nullopt, now, true));
 }
 
-Result<std::vector<Reply>> Dispatcher::do_limit(const LimitCommand& c, const Incoming& in) {
-  KT_TRY(const User user, require_user(in));
+Result<std::vector<Reply>> Dispatcher::do_limit(const LimitCommand& c, const Incoming& in, const User& user) {
   KT_TRY(const Mint mint, resolve_token(c.token));
   const TimePoint now = s_.clock.now();
   KT_TRY(const Quote quote, s_.quotes.quote(mint, now));
@@ -448,8 +499,8 @@ Result<std::vector<Reply>> Dispatcher::do_limit(const LimitCommand& c, const Inc
   return one(render_order_placed(order, symbol_of(mint)));
 }
 
-Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, const Incoming& in) {
-  KT_TRY(const User user, require_user(in));
+Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, const Incoming& in,
+                                                     const User& user) {
   const TimePoint now = s_.clock.now();
   engine::PlaceExitOrder place{user.id,     c.position,   c.kind,      {std::nullopt, c.trigger.move_bps},
                                c.trail_bps, std::nullopt, in.update_id};

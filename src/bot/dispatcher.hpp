@@ -10,10 +10,12 @@
 
 #include "analytics/indicators.hpp"
 #include "analytics/pnl_stats.hpp"
+#include "bot/chat_admins.hpp"
 #include "bot/commands.hpp"
 #include "bot/conversation.hpp"
 #include "core/clock.hpp"
 #include "engine/accounts.hpp"
+#include "engine/contests.hpp"
 #include "engine/order_book.hpp"
 #include "engine/portfolio.hpp"
 #include "engine/ports.hpp"
@@ -28,6 +30,7 @@ struct BotServices {
   engine::TradingEngine& trading;
   engine::Portfolio& portfolio;
   engine::OrderBook& orders;
+  engine::Contests& contests;
   engine::QuoteProvider& quotes;
   const Clock& clock;
 };
@@ -47,6 +50,19 @@ class Dispatcher {
   /// One line on the price sources' freshness for /stats.
   void set_price_freshness(std::function<std::string()> describe) { price_freshness_ = std::move(describe); }
 
+  /// Asks whether a user is an admin of a group (for /contest start and stop); without it only
+  /// the bot's own admins may. Not owned; call while wiring.
+  void set_chat_admins(ChatAdmins* admins) { chat_admins_ = admins; }
+  /// Told when an admin stops a contest, so the final ranking goes out without waiting for the
+  /// next scheduled check (see finish_due_contests).
+  void set_contest_stopped_listener(std::function<void()> listener) { contest_stopped_ = std::move(listener); }
+
+  /// Finishes every contest whose end time passed or that was stopped: ends it, freezes its
+  /// accounts and returns its final ranking for the group (chat_id set, update_id = the
+  /// announcement's outbox key, to report with reply_delivered). Each contest is announced once,
+  /// even when several processes call this. Long-running modes call it on a timer.
+  std::vector<Reply> finish_due_contests();
+
   /// Handles one message or button press. The replies of an update are stored with it (the last
   /// one carries `update_id`) until reply_delivered(); an update already processed yields its
   /// stored reply again if that was never delivered and not re-sent in this process, else nothing.
@@ -62,7 +78,20 @@ class Dispatcher {
   Result<Mint> resolve_token(const std::string& text);
 
  private:
+  /// Which wallet a command acts on: the user's own, or a contest account.
+  struct Acting {
+    User user;
+    std::optional<engine::ContestAccount> contest;
+  };
+
   Result<std::vector<Reply>> execute(const Command& command, const Incoming& in);
+  Result<std::vector<Reply>> execute_for(const Command& command, const Incoming& in, const Acting& acting);
+  /// The wallet of a command sent in `in`'s chat: in a group with a running contest, the user's
+  /// contest account (E-CONTEST-NOT-ENTERED if not entered); otherwise the personal wallet.
+  Result<Acting> wallet_in_chat(const Incoming& in);
+  /// The wallet that owns position `id` if it is the user's own or one of their contest
+  /// accounts, else wallet_in_chat (which then finds no such position).
+  Result<Acting> wallet_of_position(const Incoming& in, PositionId id);
   Result<User> require_user(const Incoming& in);
   Result<bool> claim(const Incoming& in);
   /// The stored, undelivered reply of a duplicate update (or, if a crash came before it was
@@ -75,12 +104,12 @@ class Dispatcher {
   std::vector<std::pair<Mint, std::string>> symbols_of(const std::vector<Mint>& mints);
   void remember_token(const TokenInfo& info);
 
-  Result<std::vector<Reply>> do_open(const OpenCommand& c, const Incoming& in);
-  Result<std::vector<Reply>> do_close(const CloseCommand& c, const Incoming& in);
+  Result<std::vector<Reply>> do_open(const OpenCommand& c, const Incoming& in, const User& user);
+  Result<std::vector<Reply>> do_close(const CloseCommand& c, const Incoming& in, const User& user);
   Result<std::vector<Reply>> do_price(const std::string& token, bool card, const Incoming& in);
   Result<std::vector<Reply>> do_history(const User& user);
-  Result<std::vector<Reply>> do_limit(const LimitCommand& c, const Incoming& in);
-  Result<std::vector<Reply>> do_exit_order(const ExitOrderCommand& c, const Incoming& in);
+  Result<std::vector<Reply>> do_limit(const LimitCommand& c, const Incoming& in, const User& user);
+  Result<std::vector<Reply>> do_exit_order(const ExitOrderCommand& c, const Incoming& in, const User& user);
   Result<std::vector<Reply>> do_orders(const User& user);
   // insights.cpp
   Result<analytics::AccountSnapshot> snapshot(UserId user);
@@ -94,11 +123,17 @@ class Dispatcher {
   Result<std::vector<Reply>> do_stats(const User& actor);
   Result<std::vector<Reply>> do_reset(const ResetCommand& c, const Incoming& in, const User& user);
   Result<std::vector<Reply>> do_top(const TopCommand& c, const Incoming& in);
+  // contest_commands.cpp
+  Result<std::vector<Reply>> do_contest(const ContestCommand& c, const Incoming& in);
+  Result<void> check_contest_admin(const Incoming& in, const User& user);
+  Result<Reply> render_standings(const storage::ContestRecord& contest, bool final_ranking);
 
   BotServices s_;
   CommandObserver observer_;
   std::function<void(const Mint&, TimePoint)> view_listener_;
   std::function<std::string()> price_freshness_;
+  ChatAdmins* chat_admins_ = nullptr;
+  std::function<void()> contest_stopped_;
   std::mutex replies_mutex_;
   /// Update ids whose stored reply this process queued and Telegram has not yet accepted: a
   /// redelivery or the start-up scan must not queue it a second time.

@@ -72,7 +72,8 @@ Result<User> Accounts::find_target(storage::Transaction& tx, const std::string& 
   } else {
     std::int64_t id = 0;
     const auto [end, ec] = std::from_chars(target.data(), target.data() + target.size(), id);
-    if (ec != std::errc() || end != target.data() + target.size()) {
+    // Telegram user ids are positive; negative ones are contest accounts, which no admin command targets.
+    if (ec != std::errc() || end != target.data() + target.size() || id <= 0) {
       return rejected("E-ARGS", "Give the user as a numeric Telegram id or @username, e.g. @alice");
     }
     KT_TRY(found, tx.find_user_by_telegram_id(TelegramUserId{id}));

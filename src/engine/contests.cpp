@@ -29,6 +29,12 @@ TelegramUserId contest_account_telegram_id(std::int64_t contest_id, UserId user)
   return TelegramUserId{-(contest_id * 4'294'967'296LL + user.value)};
 }
 
+Result<User> account_row(storage::Transaction& tx, UserId account) {
+  KT_TRY(auto row, tx.find_user(account));
+  if (!row) return not_found("E-NO-USER", "The contest wallet is missing");
+  return *row;
+}
+
 }  // namespace
 
 bool contest_running(const storage::ContestRecord& contest, TimePoint now) {
@@ -134,21 +140,18 @@ Result<std::optional<storage::ContestRecord>> Contests::latest(std::int64_t chat
   return out;
 }
 
-Result<User> Contests::synced_account(storage::Transaction& tx, UserId account, const User& owner) {
-  KT_TRY(auto row, tx.find_user(account));
-  if (!row) return not_found("E-NO-USER", "The contest wallet is missing");
-  if (row->role != owner.role) {
-    // The real user's role sets the limits: a promotion or demotion reaches the contest account.
-    KT_TRY_VOID(tx.set_role(account, owner.role));
-    row->role = owner.role;
-  }
-  return *row;
+Result<void> Contests::sync_role(ContestAccount& found, const User& owner) {
+  if (found.account.role == owner.role) return {};
+  // The real user's role sets the limits: a promotion or demotion reaches the contest account.
+  KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) { return tx.set_role(found.account.id, owner.role); }));
+  found.account.role = owner.role;
+  return {};
 }
 
 Result<std::optional<ContestAccount>> Contests::account_in_chat(std::int64_t chat_id, const User& user) {
   const TimePoint now = clock_.now();
   std::optional<ContestAccount> out;
-  KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
+  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
     KT_TRY(const auto latest, tx.latest_contest(chat_id));
     if (!latest || latest->status != "running") return {};
     KT_TRY(const auto entry, tx.contest_entry(latest->id, user.id));
@@ -158,25 +161,31 @@ Result<std::optional<ContestAccount>> Contests::account_in_chat(std::int64_t cha
                                                    " is running in this group: send /contest join to trade in it, "
                                                    "or use your personal wallet in a private chat with the bot");
     }
-    KT_TRY(const User account, synced_account(tx, entry->account, user));
+    KT_TRY(const User account, account_row(tx, entry->account));
     out = ContestAccount{*latest, *entry, account, !contest_running(*latest, now)};
     return {};
   }));
+  if (out) {
+    KT_TRY_VOID(sync_role(*out, user));
+  }
   return out;
 }
 
 Result<std::optional<ContestAccount>> Contests::account_of(UserId account, const User& owner) {
   const TimePoint now = clock_.now();
   std::optional<ContestAccount> out;
-  KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
+  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
     KT_TRY(const auto entry, tx.contest_entry_of_account(account));
     if (!entry || entry->user != owner.id) return {};
     KT_TRY(const auto contest, tx.find_contest(entry->contest_id, false));
     if (!contest) return {};
-    KT_TRY(const User row, synced_account(tx, account, owner));
+    KT_TRY(const User row, account_row(tx, account));
     out = ContestAccount{*contest, *entry, row, !contest_running(*contest, now)};
     return {};
   }));
+  if (out) {
+    KT_TRY_VOID(sync_role(*out, owner));
+  }
   return out;
 }
 

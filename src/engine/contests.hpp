@@ -85,7 +85,7 @@ class Contests {
   const EngineConfig& config() const { return config_; }
 
  private:
-  Result<User> synced_account(storage::Transaction& tx, UserId account, const User& owner);
+  Result<void> sync_role(ContestAccount& found, const User& owner);
 
   storage::Repository& repository_;
   Portfolio& portfolio_;

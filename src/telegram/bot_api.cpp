@@ -109,6 +109,24 @@ Result<BotIdentity> BotApi::get_me() {
   return identity;
 }
 
+Result<ChatMember> parse_chat_member(const json& result) {
+  const auto status = result.is_object() ? result.find("status") : result.end();
+  if (!result.is_object() || status == result.end() || !status->is_string()) {
+    return rejected("E-TG-BAD-RESPONSE", "telegram getChatMember: the result is not a chat member");
+  }
+  ChatMember member;
+  member.status = status->get<std::string>();
+  if (auto user = result.find("user"); user != result.end() && user->is_object()) {
+    if (auto id = user->find("id"); id != user->end() && id->is_number_integer()) member.user_id = id->get<std::int64_t>();
+  }
+  return member;
+}
+
+Result<ChatMember> BotApi::get_chat_member(std::int64_t chat_id, std::int64_t user_id) {
+  KT_TRY(json result, call("getChatMember", {{"chat_id", chat_id}, {"user_id", user_id}}));
+  return parse_chat_member(result);
+}
+
 Result<std::vector<json>> BotApi::get_updates(std::int64_t offset, int timeout_seconds, int limit,
                                               const std::atomic<bool>* cancel) {
   json params = {{"offset", offset},

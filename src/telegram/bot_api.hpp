@@ -30,6 +30,17 @@ struct BotIdentity {
   std::string first_name;
 };
 
+/// A user's membership of a chat (getChatMember).
+struct ChatMember {
+  std::int64_t user_id = 0;
+  std::string status;  ///< "creator", "administrator", "member", "restricted", "left" or "kicked"
+  /// Creators and administrators run the group (and its contests).
+  bool is_admin() const { return status == "creator" || status == "administrator"; }
+};
+
+/// Decodes getChatMember's result (a ChatMember object); E-TG-BAD-RESPONSE if it has no status.
+Result<ChatMember> parse_chat_member(const nlohmann::json& result);
+
 /// One entry of the command menu (setMyCommands).
 struct BotCommand {
   std::string command;  ///< without '/'
@@ -75,6 +86,8 @@ class BotApi {
   /// Multipart upload of PNG bytes; the new message's id.
   Result<std::int64_t> send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
                                   const Keyboard& keyboard = {});
+  /// The status of `user_id` in `chat_id`. Errors as for call() (e.g. E-TG-400 for an unknown chat).
+  Result<ChatMember> get_chat_member(std::int64_t chat_id, std::int64_t user_id);
   Result<void> set_my_commands(const std::vector<BotCommand>& commands);
   Result<void> set_webhook(const std::string& url, const std::string& secret_token,
                            const std::vector<std::string>& allowed_updates = {"message", "callback_query"});

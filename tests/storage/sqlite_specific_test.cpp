@@ -90,7 +90,7 @@ TEST(SqliteRepository, migrate_twice_is_a_no_op) {
   EXPECT_EQ(*applied, (std::vector<int>{1, 2, 3, 4}));
   RawDb raw(path.str());
   EXPECT_EQ(raw.rows("SELECT version, name, applied_at > 1600000000000 FROM schema_migrations"),
-            (std::vector<std::string>{"1|initial|1", "2|orders_groups|1", "3|reply_outbox|1"}));
+            (std::vector<std::string>{"1|initial|1", "2|orders_groups|1", "3|reply_outbox|1", "4|contests|1"}));
   EXPECT_EQ(raw.rows("SELECT COUNT(*) FROM users"), std::vector<std::string>{"1"});
 }
 
@@ -106,7 +106,7 @@ TEST(SqliteRepository, concurrent_migrate_from_two_repositories_applies_each_ver
   EXPECT_TRUE(a.ok()) << why(a);
   EXPECT_TRUE(b.ok()) << why(b);
   EXPECT_EQ(RawDb(path.str()).rows("SELECT COUNT(*), MIN(version) FROM schema_migrations"),
-            std::vector<std::string>{"3|1"});
+            std::vector<std::string>{"4|1"});
 }
 
 TEST(SqliteRepository, two_repositories_on_one_file_debit_exactly) {

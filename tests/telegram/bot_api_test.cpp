@@ -81,6 +81,46 @@ TEST_F(BotApiAgainstFake, get_me_returns_the_bot_identity) {
   EXPECT_EQ(me->id, 900'000'001);
 }
 
+TEST_F(BotApiAgainstFake, get_chat_member_reads_the_status_and_tells_admins_apart) {
+  fake.set_chat_member_status(-100'777, 42, "administrator");
+  fake.set_chat_member_status(-100'777, 43, "creator");
+  auto admin = api.get_chat_member(-100'777, 42);
+  ASSERT_TRUE(admin.ok()) << admin.error().message;
+  EXPECT_EQ(admin->status, "administrator");
+  EXPECT_EQ(admin->user_id, 42);
+  EXPECT_TRUE(admin->is_admin());
+  auto creator = api.get_chat_member(-100'777, 43);
+  ASSERT_TRUE(creator.ok());
+  EXPECT_TRUE(creator->is_admin());
+  auto member = api.get_chat_member(-100'777, 44);
+  ASSERT_TRUE(member.ok());
+  EXPECT_EQ(member->status, "member");
+  EXPECT_FALSE(member->is_admin());
+  auto calls = fake.calls("getChatMember");
+  ASSERT_EQ(calls.size(), 3u);
+  EXPECT_EQ(calls[0].params["chat_id"], -100'777);
+  EXPECT_EQ(calls[0].params["user_id"], 42);
+}
+
+TEST(ChatMemberParse, the_documented_shapes_decode_and_anything_else_is_a_bad_response) {
+  // From the Bot API documentation: ChatMemberOwner, ChatMemberLeft, ChatMemberBanned.
+  auto owner = parse_chat_member(nlohmann::json::parse(
+      R"({"status":"creator","user":{"id":7,"is_bot":false,"first_name":"A"},"is_anonymous":false})"));
+  ASSERT_TRUE(owner.ok());
+  EXPECT_TRUE(owner->is_admin());
+  EXPECT_EQ(owner->user_id, 7);
+  auto left = parse_chat_member(nlohmann::json::parse(R"({"status":"left","user":{"id":8,"is_bot":false}})"));
+  ASSERT_TRUE(left.ok());
+  EXPECT_FALSE(left->is_admin());
+  auto banned = parse_chat_member(
+      nlohmann::json::parse(R"({"status":"kicked","user":{"id":9,"is_bot":false},"until_date":0})"));
+  ASSERT_TRUE(banned.ok());
+  EXPECT_FALSE(banned->is_admin());
+  EXPECT_EQ(parse_chat_member(nlohmann::json::parse(R"({"user":{"id":9}})")).error().code, "E-TG-BAD-RESPONSE");
+  EXPECT_EQ(parse_chat_member(nlohmann::json::parse(R"({"status":5})")).error().code, "E-TG-BAD-RESPONSE");
+  EXPECT_EQ(parse_chat_member(nlohmann::json::array()).error().code, "E-TG-BAD-RESPONSE");
+}
+
 TEST_F(BotApiAgainstFake, a_rejected_token_gives_the_401_sentence_without_the_token) {
   BotApi wrong(*client, {fake.api_url(), "999:not-the-right-token", 2s});
   auto me = wrong.get_me();

@@ -259,6 +259,23 @@ json FakeBotApi::answer(const std::string& method, const json& params, std::uniq
             {"chat", {{"id", int_param("chat_id")}}},
             {"text", params.value("text", "")}};
   }
+  if (method == "getChatMember") {
+    // The shape Telegram sends: ChatMemberOwner / ChatMemberAdministrator / ChatMemberMember.
+    const std::int64_t chat = int_param("chat_id");
+    const std::int64_t user = int_param("user_id");
+    auto it = member_status_.find({chat, user});
+    const std::string status = it == member_status_.end() ? "member" : it->second;
+    json member = {{"status", status},
+                   {"user", {{"id", user}, {"is_bot", false}, {"first_name", "Member"}, {"username", "member"}}}};
+    if (status == "creator") member["is_anonymous"] = false;
+    if (status == "administrator") {
+      member["can_be_edited"] = false;
+      member["is_anonymous"] = false;
+      member["can_manage_chat"] = true;
+      member["can_delete_messages"] = true;
+    }
+    return member;
+  }
   if (method == "setWebhook") {
     webhook_ = params;
     return true;
@@ -269,6 +286,11 @@ json FakeBotApi::answer(const std::string& method, const json& params, std::uniq
   }
   if (method == "editMessageReplyMarkup" || method == "answerCallbackQuery" || method == "setMyCommands") return true;
   return json(json::value_t::discarded);
+}
+
+void FakeBotApi::set_chat_member_status(std::int64_t chat_id, std::int64_t user_id, const std::string& status) {
+  std::lock_guard lock(mutex_);
+  member_status_[{chat_id, user_id}] = status;
 }
 
 int FakeBotApi::post_webhook(const std::string& host, int port, const std::string& path, const json& update,

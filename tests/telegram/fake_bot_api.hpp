@@ -79,6 +79,9 @@ class FakeBotApi {
   /// The same JSON an update with this id had (for redelivery tests); nullopt if unknown.
   std::optional<nlohmann::json> update_json(std::int64_t update_id) const;
 
+  /// getChatMember answers `status` for this user in this chat ("member" when not set).
+  void set_chat_member_status(std::int64_t chat_id, std::int64_t user_id, const std::string& status);
+
   // --- faults ---
   /// The next `times` calls of `method` get `fault` (times < 0: every call until cleared).
   void inject(const std::string& method, Fault fault, int times = 1);
@@ -125,6 +128,7 @@ class FakeBotApi {
   std::map<std::string, std::deque<std::pair<Fault, int>>> faults_;
   std::vector<RecordedCall> calls_;
   std::optional<nlohmann::json> webhook_;
+  std::map<std::pair<std::int64_t, std::int64_t>, std::string> member_status_;
   std::chrono::milliseconds long_poll_cap_{200};
   bool closing_ = false;
 };
