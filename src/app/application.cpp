@@ -77,9 +77,9 @@ Result<std::unique_ptr<Application>> Application::build(const ops::Config& confi
   app->portfolio_ = std::make_unique<engine::Portfolio>(*app->repository_, *app->prices_, clock, rules.fees);
   app->orders_ = std::make_unique<engine::OrderBook>(*app->repository_, *app->trading_, *app->prices_, clock);
   app->contests_ = std::make_unique<engine::Contests>(*app->repository_, *app->portfolio_, clock, rules);
-  app->dispatcher_ = std::make_unique<bot::Dispatcher>(
-      bot::BotServices{*app->repository_, *app->accounts_, *app->trading_, *app->portfolio_, *app->orders_,
-                       *app->contests_, *app->prices_, clock});
+  app->dispatcher_ = std::make_unique<bot::Dispatcher>(bot::BotServices{*app->repository_, *app->accounts_,
+                                                                        *app->trading_, *app->portfolio_, *app->orders_,
+                                                                        *app->contests_, *app->prices_, clock});
   market::PriceService& prices = *app->prices_;
   const Clock* clock_ptr = &clock;
   app->dispatcher_->set_price_freshness([&prices, clock_ptr] {

@@ -77,8 +77,10 @@ Result<Command> parse_contest(const std::vector<std::string_view>& args) {
                                     : ContestCommand::Action::kStatus;
     return Command{cmd};
   }
-  if (action != "start" || args.size() > 3) return usage("contest", "Say /contest, /contest start <days> [sol], "
-                                                                    "/contest join or /contest stop");
+  if (action != "start" || args.size() > 3)
+    return usage("contest",
+                 "Say /contest, /contest start <days> [sol], "
+                 "/contest join or /contest stop");
   cmd.action = ContestCommand::Action::kStart;
   if (args.size() < 2) return rejected("E-CONTEST-DAYS", "Say how many days the contest lasts, e.g. /contest start 7");
   const std::string_view days = args[1];
@@ -452,7 +454,7 @@ std::string_view command_name(const Command& command) {
   static constexpr std::string_view kNames[] = {
       "start",   "help",    "wallet", "open",       "close", "positions",  "position", "price",  "info",
       "history", "setrole", "users",  "ask_amount", "limit", "exit_order", "orders",   "cancel", "pnl",
-      "daily",   "ta",      "chart",  "card",       "stats", "grant",      "reset",    "top",   "contest"};
+      "daily",   "ta",      "chart",  "card",       "stats", "grant",      "reset",    "top",    "contest"};
   return kNames[command.index()];
 }
 

@@ -103,8 +103,8 @@ struct CancelCommand {
 struct ContestCommand {
   enum class Action { kStatus, kStart, kJoin, kStop };
   Action action = Action::kStatus;
-  int days = 0;                       ///< for kStart; range checked by the engine (E-CONTEST-DAYS)
-  std::optional<Lamports> starting;   ///< for kStart; default: the configured initial balance
+  int days = 0;                      ///< for kStart; range checked by the engine (E-CONTEST-DAYS)
+  std::optional<Lamports> starting;  ///< for kStart; default: the configured initial balance
 };
 
 using Command =

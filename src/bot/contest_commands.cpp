@@ -62,9 +62,9 @@ Result<Reply> Dispatcher::render_standings(const storage::ContestRecord& c, bool
   } else {
     r.html = fmt::format("🏁 <b>Contest #{} · ended</b> {}\n", c.id, utc_text(c.ended_at.value_or(c.ends_at)));
   }
-  r.html += fmt::format("Started {} · {} · {} SOL each · {} {}\n", utc_text(c.started_at), days_text(c),
-                        format_sol(c.starting_balance), standings.size(),
-                        standings.size() == 1 ? "entrant" : "entrants");
+  r.html +=
+      fmt::format("Started {} · {} · {} SOL each · {} {}\n", utc_text(c.started_at), days_text(c),
+                  format_sol(c.starting_balance), standings.size(), standings.size() == 1 ? "entrant" : "entrants");
   if (standings.empty()) {
     r.html += running ? "Nobody has entered yet: /contest join" : "Nobody entered.";
     return r;
@@ -91,7 +91,8 @@ Result<Reply> Dispatcher::render_standings(const storage::ContestRecord& c, bool
 
 Result<std::vector<Reply>> Dispatcher::do_contest(const ContestCommand& c, const Incoming& in) {
   if (in.chat_kind != ChatKind::kGroup) {
-    return rejected("E-CONTEST-GROUP-ONLY", "Contests run in group chats: add the bot to a group and use /contest there");
+    return rejected("E-CONTEST-GROUP-ONLY",
+                    "Contests run in group chats: add the bot to a group and use /contest there");
   }
   KT_TRY(const User user, require_user(in));
   using Action = ContestCommand::Action;
@@ -100,8 +101,9 @@ Result<std::vector<Reply>> Dispatcher::do_contest(const ContestCommand& c, const
       KT_TRY(const auto latest, s_.contests.latest(in.chat_id));
       if (!latest) {
         Reply r;
-        r.html = "No contest in this group yet. A group admin starts one with <code>/contest start &lt;days&gt; "
-                 "[sol]</code>, e.g. <code>/contest start 7</code>.";
+        r.html =
+            "No contest in this group yet. A group admin starts one with <code>/contest start &lt;days&gt; "
+            "[sol]</code>, e.g. <code>/contest start 7</code>.";
         return one(std::move(r));
       }
       KT_TRY(Reply r, render_standings(*latest, false));

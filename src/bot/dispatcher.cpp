@@ -394,8 +394,7 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                         },
                         [&](const PriceCommand& c) { return do_price(c.token, false, in); },
                         [&](const InfoCommand& c) { return do_price(c.token, true, in); },
-                        [&](const HistoryCommand&) -> Result<std::vector<Reply>> { return do_history(user);
-                        },
+                        [&](const HistoryCommand&) -> Result<std::vector<Reply>> { return do_history(user); },
                         [&](const SetRoleCommand& c) -> Result<std::vector<Reply>> {
                           KT_TRY(const User actor, require_user(in));
                           KT_TRY(const User target, s_.accounts.set_role(actor, c.target, c.role, in.update_id));
@@ -499,8 +498,7 @@ Result<std::vector<Reply>> Dispatcher::do_limit(const LimitCommand& c, const Inc
   return one(render_order_placed(order, symbol_of(mint)));
 }
 
-Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, const Incoming& in,
-                                                     const User& user) {
+Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, const Incoming& in, const User& user) {
   const TimePoint now = s_.clock.now();
   engine::PlaceExitOrder place{user.id,     c.position,   c.kind,      {std::nullopt, c.trigger.move_bps},
                                c.trail_bps, std::nullopt, in.update_id};

@@ -122,8 +122,9 @@ Result<Wallet> Accounts::reset(UserId user, std::optional<std::int64_t> update_i
     KT_TRY(const auto contest_entry, tx.contest_entry_of_account(user));
     if (contest_entry) {
       // Every entrant starts with the same balance; a reset would be a second chance.
-      return rejected("E-CONTEST-RESET", "A contest wallet cannot be reset; /reset in a private chat resets your "
-                                         "personal wallet");
+      return rejected("E-CONTEST-RESET",
+                      "A contest wallet cannot be reset; /reset in a private chat resets your "
+                      "personal wallet");
     }
     KT_TRY(out, tx.lock_wallet(user));
     KT_TRY(auto orders, tx.orders_of_user(user, true, -1));

@@ -120,8 +120,8 @@ Result<ContestAccount> Contests::join(std::int64_t chat_id, const User& user, st
       return rejected("E-CONTEST-JOINED",
                       "You are already in contest #" + std::to_string(latest->id) + "; trade here to compete");
     }
-    storage::NewUser account{contest_account_telegram_id(latest->id, user.id), "", user.role,
-                             latest->starting_balance, now};
+    storage::NewUser account{contest_account_telegram_id(latest->id, user.id), "", user.role, latest->starting_balance,
+                             now};
     KT_TRY(out.account, tx.insert_user(account));
     out.contest = *latest;
     out.entry = {latest->id, user.id, out.account.id, now};
@@ -203,8 +203,8 @@ Result<std::vector<ContestStanding>> Contests::standings(const storage::ContestR
   std::vector<ContestStanding> out;
   for (std::size_t i = 0; i < entries.size(); ++i) {
     KT_TRY(const WalletSummary summary, portfolio_.summary(entries[i].account));
-    out.push_back({entries[i], users[i], summary.equity, static_cast<std::int64_t>(summary.open.size()),
-                   summary.all_priced});
+    out.push_back(
+        {entries[i], users[i], summary.equity, static_cast<std::int64_t>(summary.open.size()), summary.all_priced});
   }
   std::sort(out.begin(), out.end(), [](const ContestStanding& a, const ContestStanding& b) {
     if (a.equity != b.equity) return a.equity > b.equity;

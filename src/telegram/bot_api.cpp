@@ -117,7 +117,8 @@ Result<ChatMember> parse_chat_member(const json& result) {
   ChatMember member;
   member.status = status->get<std::string>();
   if (auto user = result.find("user"); user != result.end() && user->is_object()) {
-    if (auto id = user->find("id"); id != user->end() && id->is_number_integer()) member.user_id = id->get<std::int64_t>();
+    if (auto id = user->find("id"); id != user->end() && id->is_number_integer())
+      member.user_id = id->get<std::int64_t>();
   }
   return member;
 }

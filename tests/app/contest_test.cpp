@@ -34,9 +34,8 @@ class FakeChatAdmins final : public ChatAdmins {
 class ContestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() /
-           ("kt-contest-" + std::to_string(::getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    dir_ = std::filesystem::temp_directory_path() / ("kt-contest-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
     std::filesystem::remove_all(dir_);
     std::filesystem::create_directories(dir_);
     std::ofstream csv(dir_ / "prices.csv");
@@ -164,14 +163,14 @@ TEST_F(ContestTest, trades_in_the_group_use_the_contest_wallet_and_in_private_th
 TEST_F(ContestTest, the_end_posts_one_final_ranking_by_roi_and_freezes_the_contest_wallets) {
   start_players();
   group(5, "eve", "/contest start 1 100");
-  for (auto [id, name] : std::vector<std::pair<std::int64_t, std::string>>{
-           {1, "alice"}, {2, "bob"}, {3, "carol"}, {4, "dave<b>"}}) {
+  for (auto [id, name] :
+       std::vector<std::pair<std::int64_t, std::string>>{{1, "alice"}, {2, "bob"}, {3, "carol"}, {4, "dave<b>"}}) {
     group(id, name, "/contest join");
   }
   const std::string bonk(kBonk);
-  group(1, "alice", "/open " + bonk + " 10");  // position #1
-  group(3, "carol", "/open " + bonk + " 10");  // #2
-  group(3, "carol", "/open " + bonk + " 10");  // #3
+  group(1, "alice", "/open " + bonk + " 10");    // position #1
+  group(3, "carol", "/open " + bonk + " 10");    // #2
+  group(3, "carol", "/open " + bonk + " 10");    // #3
   group(4, "dave<b>", "/open " + bonk + " 10");  // #4
   group(4, "dave<b>", "/close 4");
   EXPECT_TRUE(app_->dispatcher().finish_due_contests().empty());

@@ -33,7 +33,8 @@ TEST_P(RepositoryContract, contests_round_trip_and_the_latest_of_a_chat_is_found
   ended.ended_at = at(500);
   ended.announced_at = at(600);
   ASSERT_TRUE(write_result(repo(), [&](Transaction& tx) { return tx.update_contest(ended); }).ok());
-  auto second = write_result(repo(), [&](Transaction& tx) { return tx.insert_contest(contest(a.id, at(700), at(9000))); });
+  auto second =
+      write_result(repo(), [&](Transaction& tx) { return tx.insert_contest(contest(a.id, at(700), at(9000))); });
   ASSERT_TRUE(second.ok()) << why(second);
   EXPECT_GT(second->id, first->id);
 
@@ -69,7 +70,8 @@ TEST_P(RepositoryContract, contests_round_trip_and_the_latest_of_a_chat_is_found
 
 TEST_P(RepositoryContract, a_chat_has_at_most_one_running_contest) {
   const User a = add_user(repo(), 1001, 100);
-  ASSERT_TRUE(write_result(repo(), [&](Transaction& tx) { return tx.insert_contest(contest(a.id, at(0), at(10))); }).ok());
+  ASSERT_TRUE(
+      write_result(repo(), [&](Transaction& tx) { return tx.insert_contest(contest(a.id, at(0), at(10))); }).ok());
   auto second = write_result(repo(), [&](Transaction& tx) { return tx.insert_contest(contest(a.id, at(1), at(10))); });
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.error().code, "E-STORAGE");

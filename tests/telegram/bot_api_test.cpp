@@ -112,8 +112,8 @@ TEST(ChatMemberParse, the_documented_shapes_decode_and_anything_else_is_a_bad_re
   auto left = parse_chat_member(nlohmann::json::parse(R"({"status":"left","user":{"id":8,"is_bot":false}})"));
   ASSERT_TRUE(left.ok());
   EXPECT_FALSE(left->is_admin());
-  auto banned = parse_chat_member(
-      nlohmann::json::parse(R"({"status":"kicked","user":{"id":9,"is_bot":false},"until_date":0})"));
+  auto banned =
+      parse_chat_member(nlohmann::json::parse(R"({"status":"kicked","user":{"id":9,"is_bot":false},"until_date":0})"));
   ASSERT_TRUE(banned.ok());
   EXPECT_FALSE(banned->is_admin());
   EXPECT_EQ(parse_chat_member(nlohmann::json::parse(R"({"user":{"id":9}})")).error().code, "E-TG-BAD-RESPONSE");

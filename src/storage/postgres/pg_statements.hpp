@@ -22,7 +22,8 @@ inline constexpr Statement kClaimUpdate{
     "kt_claim_update",
     "INSERT INTO processed_updates (update_id, user_id, processed_at, reply_sent) VALUES ($1, $2, $3, false) "
     "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"};
-inline constexpr Statement kLastUpdateId{"kt_last_update_id", "SELECT max(update_id) FROM processed_updates WHERE update_id >= 0"};
+inline constexpr Statement kLastUpdateId{"kt_last_update_id",
+                                         "SELECT max(update_id) FROM processed_updates WHERE update_id >= 0"};
 inline constexpr Statement kStoreReply{
     "kt_store_reply", "UPDATE processed_updates SET reply = $2, reply_sent = false WHERE update_id = $1"};
 inline constexpr Statement kMarkReplySent{
@@ -60,7 +61,8 @@ inline constexpr Statement kSetRole{"kt_set_role", "UPDATE users SET role = $2 W
 inline constexpr Statement kTouchUser{"kt_touch_user",
                                       "UPDATE users SET username = $2, last_active_at = $3 WHERE id = $1"};
 inline constexpr Statement kListUsers{"kt_list_users",
-                                      "SELECT " KT_PG_USER_COLUMNS " FROM users WHERE id > $1 AND telegram_id >= 0 ORDER BY id LIMIT $2"};
+                                      "SELECT " KT_PG_USER_COLUMNS
+                                      " FROM users WHERE id > $1 AND telegram_id >= 0 ORDER BY id LIMIT $2"};
 inline constexpr Statement kCountUsers{"kt_count_users", "SELECT count(*) FROM users WHERE telegram_id >= 0"};
 
 // --- wallets and ledger ------------------------------------------------------------------------
@@ -201,8 +203,8 @@ inline constexpr Statement kRecordGroupMember{
     "last_seen_at = GREATEST(group_members.last_seen_at, EXCLUDED.last_seen_at)"};
 inline constexpr Statement kGroupMembers{"kt_group_members",
                                          "SELECT user_id FROM group_members WHERE chat_id = $1 ORDER BY user_id"};
-inline constexpr Statement kCountActiveUsers{"kt_count_active_users",
-                                             "SELECT count(*) FROM users WHERE last_active_at >= $1 AND telegram_id >= 0"};
+inline constexpr Statement kCountActiveUsers{
+    "kt_count_active_users", "SELECT count(*) FROM users WHERE last_active_at >= $1 AND telegram_id >= 0"};
 inline constexpr Statement kCountAllOpenPositions{"kt_count_all_open_positions",
                                                   "SELECT count(*) FROM positions WHERE status = 'open'"};
 inline constexpr Statement kCountTradesSince{
@@ -227,19 +229,18 @@ inline constexpr Statement kLatestContest{
     "kt_latest_contest", "SELECT " KT_PG_CONTEST_COLUMNS " FROM contests WHERE chat_id = $1 ORDER BY id DESC LIMIT 1"};
 inline constexpr Statement kUpdateContest{
     "kt_update_contest", "UPDATE contests SET status = $2, ended_at = $3, announced_at = $4 WHERE id = $1"};
-inline constexpr Statement kContestsToFinish{
-    "kt_contests_to_finish",
-    "SELECT " KT_PG_CONTEST_COLUMNS " FROM contests WHERE (status = 'running' AND ends_at <= $1) "
-    "OR (status = 'ended' AND announced_at IS NULL) ORDER BY id"};
+inline constexpr Statement kContestsToFinish{"kt_contests_to_finish",
+                                             "SELECT " KT_PG_CONTEST_COLUMNS
+                                             " FROM contests WHERE (status = 'running' AND ends_at <= $1) "
+                                             "OR (status = 'ended' AND announced_at IS NULL) ORDER BY id"};
 inline constexpr Statement kInsertContestEntry{
     "kt_insert_contest_entry",
     "INSERT INTO contest_entries (contest_id, user_id, account_id, joined_at) VALUES ($1, $2, $3, $4)"};
 inline constexpr Statement kContestEntry{
-    "kt_contest_entry",
-    "SELECT " KT_PG_ENTRY_COLUMNS " FROM contest_entries WHERE contest_id = $1 AND user_id = $2"};
-inline constexpr Statement kContestEntries{
-    "kt_contest_entries",
-    "SELECT " KT_PG_ENTRY_COLUMNS " FROM contest_entries WHERE contest_id = $1 ORDER BY joined_at, user_id"};
+    "kt_contest_entry", "SELECT " KT_PG_ENTRY_COLUMNS " FROM contest_entries WHERE contest_id = $1 AND user_id = $2"};
+inline constexpr Statement kContestEntries{"kt_contest_entries",
+                                           "SELECT " KT_PG_ENTRY_COLUMNS
+                                           " FROM contest_entries WHERE contest_id = $1 ORDER BY joined_at, user_id"};
 inline constexpr Statement kContestEntryOfAccount{
     "kt_contest_entry_of_account", "SELECT " KT_PG_ENTRY_COLUMNS " FROM contest_entries WHERE account_id = $1"};
 

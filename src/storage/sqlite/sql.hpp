@@ -52,7 +52,8 @@ inline constexpr char kFindUserByUsername[] = "SELECT " KT_USER_COLUMNS
                                               " ORDER BY last_active_at DESC, id DESC LIMIT 1";
 inline constexpr char kSetRole[] = "UPDATE users SET role = ?2 WHERE id = ?1";
 inline constexpr char kTouchUser[] = "UPDATE users SET username = ?2, last_active_at = ?3 WHERE id = ?1";
-inline constexpr char kListUsers[] = "SELECT " KT_USER_COLUMNS " FROM users WHERE id > ?1 AND telegram_id >= 0 ORDER BY id LIMIT ?2";
+inline constexpr char kListUsers[] =
+    "SELECT " KT_USER_COLUMNS " FROM users WHERE id > ?1 AND telegram_id >= 0 ORDER BY id LIMIT ?2";
 inline constexpr char kCountUsers[] = "SELECT COUNT(*) FROM users WHERE telegram_id >= 0";
 #undef KT_USER_COLUMNS
 
@@ -170,7 +171,8 @@ inline constexpr char kRecordGroupMember[] =
     " ON CONFLICT(chat_id, user_id) DO UPDATE SET first_seen_at = MIN(first_seen_at, excluded.first_seen_at),"
     " last_seen_at = MAX(last_seen_at, excluded.last_seen_at)";
 inline constexpr char kGroupMembers[] = "SELECT user_id FROM group_members WHERE chat_id = ?1 ORDER BY user_id";
-inline constexpr char kCountActiveUsers[] = "SELECT COUNT(*) FROM users WHERE last_active_at >= ?1 AND telegram_id >= 0";
+inline constexpr char kCountActiveUsers[] =
+    "SELECT COUNT(*) FROM users WHERE last_active_at >= ?1 AND telegram_id >= 0";
 inline constexpr char kCountAllOpenPositions[] = "SELECT COUNT(*) FROM positions WHERE status = 'open'";
 inline constexpr char kCountTradesSince[] =
     "SELECT COUNT(*) FROM wallet_ledger WHERE created_at >= ?1 AND kind IN ('open', 'close', 'liquidation')";
@@ -187,9 +189,9 @@ inline constexpr char kLatestContest[] =
     "SELECT " KT_CONTEST_COLUMNS " FROM contests WHERE chat_id = ?1 ORDER BY id DESC LIMIT 1";
 inline constexpr char kUpdateContest[] =
     "UPDATE contests SET status = ?2, ended_at = ?3, announced_at = ?4 WHERE id = ?1";
-inline constexpr char kContestsToFinish[] =
-    "SELECT " KT_CONTEST_COLUMNS " FROM contests WHERE (status = 'running' AND ends_at <= ?1)"
-    " OR (status = 'ended' AND announced_at IS NULL) ORDER BY id";
+inline constexpr char kContestsToFinish[] = "SELECT " KT_CONTEST_COLUMNS
+                                            " FROM contests WHERE (status = 'running' AND ends_at <= ?1)"
+                                            " OR (status = 'ended' AND announced_at IS NULL) ORDER BY id";
 #undef KT_CONTEST_COLUMNS
 inline constexpr char kInsertContestEntry[] =
     "INSERT INTO contest_entries(contest_id, user_id, account_id, joined_at) VALUES(?1, ?2, ?3, ?4)";
