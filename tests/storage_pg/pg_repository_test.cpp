@@ -83,13 +83,15 @@ TEST(PostgresRepository, migrate_from_two_processes_at_once_applies_each_migrati
   ASSERT_NE(admin, nullptr);
   auto rows = admin->exec("SELECT count(*), min(version), max(version) FROM schema_migrations");
   ASSERT_TRUE(rows.ok());
-  EXPECT_EQ(rows->int64(0, 0), 3);
+  EXPECT_EQ(rows->int64(0, 0), 4);
   EXPECT_EQ(rows->int64(0, 1), 1);
-  EXPECT_EQ(rows->int64(0, 2), 3);
+  EXPECT_EQ(rows->int64(0, 2), 4);
   auto tables = admin->exec(
       fmt::format("SELECT count(*) FROM information_schema.tables WHERE table_schema = '{}'", schema.schema));
   ASSERT_TRUE(tables.ok());
-  EXPECT_EQ(tables->int64(0, 0), 11);  // 8 tables of 0001, orders and group_members of 0002, schema_migrations
+  // 8 tables of 0001, orders and group_members of 0002, contests and contest_entries of 0004,
+  // schema_migrations.
+  EXPECT_EQ(tables->int64(0, 0), 13);
 }
 
 TEST(PostgresRepository, stores_u64_quantities_and_u128_prices_exactly) {
