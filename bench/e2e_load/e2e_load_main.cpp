@@ -4,9 +4,15 @@
 // latency (update available → first reply received) p50/p99/max, the bot's resident memory, and
 // the database's own limit measured in the same run (a raw sqlite3 trade loop, or pgbench).
 //   kt_bench_e2e_load [--backends sqlite,pg] [--users 1000,100000] [--rates 500,1000,2000,5000]
-//                     [--seconds 5] [--workers 8] [--memory-positions 1000000] [--pg-dsn URL]
+//                     [--modes polling,webhook] [--seconds 5] [--workers 8] [--memory-positions 1000000]
+//                     [--pg-dsn URL]
+// Webhook mode: the bot listens on a free loopback port and the fake POSTs each update to it over
+// up to 40 keep-alive connections (Telegram's default max_connections).
 // PostgreSQL runs need --pg-dsn or KITRADER_PG_TEST_DSN (scripts/pg-test-cluster start DIR).
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -27,11 +33,15 @@ namespace {
 using namespace std::chrono_literals;
 constexpr const char* kToken = "123456789:AAHk3Jx9QpL2mZ7vR4tW8yB1nC5dF0gHs6E";
 constexpr std::int64_t kFirstUser = 10'000'000;
+constexpr const char* kWebhookSecret = "load-webhook-secret-0123456789";
+constexpr const char* kWebhookPath = "/tg";
+constexpr std::size_t kWebhookConnections = 40;
 
 struct Options {
   std::vector<std::string> backends{"sqlite", "pg"};
   std::vector<std::size_t> users{1'000, 100'000};
   std::vector<double> rates{500, 1000, 2000, 3000, 5000};
+  std::vector<std::string> modes{"polling"};
   int seconds = 5;
   int workers = 8;
   std::size_t memory_positions = 1'000'000;
@@ -149,21 +159,45 @@ double pgbench_tps(const Options& o, int seconds) {
   return at == std::string::npos ? 0 : std::atof(out.c_str() + at + 6);
 }
 
+/// A loopback port nobody listens on right now (the bot binds it a moment later).
+int free_port() {
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  ::close(fd);
+  return port;
+}
+
 std::map<std::string, std::string> bot_env(const std::string& api_url, const std::string& db_url, const Options& o,
-                                           const std::filesystem::path& dir) {
-  return {{"TELEGRAM_BOT_TOKEN", kToken},
-          {"KITRADER_TELEGRAM_API_URL", api_url},
-          {"KITRADER_DATABASE_URL", db_url},
-          {"KITRADER_PRICES_SOURCES", "demo"},
-          {"KITRADER_HTTP_LISTEN", ""},
-          {"KITRADER_LOG_DIR", (dir / "logs").string()},
-          {"KITRADER_LOG_LEVEL", "warn"},
-          {"KITRADER_TELEGRAM_PACING_ENABLED", "false"},
-          {"KITRADER_TELEGRAM_WORKERS", std::to_string(o.workers)},
-          {"KITRADER_TRADING_MAX_OPEN_POSITIONS", "10000"}};
+                                           const std::filesystem::path& dir, int webhook_port) {
+  std::map<std::string, std::string> env{{"TELEGRAM_BOT_TOKEN", kToken},
+                                         {"KITRADER_TELEGRAM_API_URL", api_url},
+                                         {"KITRADER_DATABASE_URL", db_url},
+                                         {"KITRADER_PRICES_SOURCES", "demo"},
+                                         {"KITRADER_HTTP_LISTEN", ""},
+                                         {"KITRADER_LOG_DIR", (dir / "logs").string()},
+                                         {"KITRADER_LOG_LEVEL", "warn"},
+                                         {"KITRADER_TELEGRAM_PACING_ENABLED", "false"},
+                                         {"KITRADER_TELEGRAM_WORKERS", std::to_string(o.workers)},
+                                         {"KITRADER_TRADING_MAX_OPEN_POSITIONS", "10000"}};
+  if (webhook_port > 0) {
+    env["KITRADER_TELEGRAM_MODE"] = "webhook";
+    env["KITRADER_TELEGRAM_WEBHOOK_LISTEN"] = "127.0.0.1:" + std::to_string(webhook_port);
+    env["KITRADER_TELEGRAM_WEBHOOK_URL"] = std::string("https://bot.example") + kWebhookPath;
+    env["KITRADER_TELEGRAM_WEBHOOK_SECRET"] = kWebhookSecret;
+  }
+  return env;
 }
 
 struct Row {
+  std::string mode;
   std::string backend;
   std::size_t users = 0;
   PhaseResult phase;
@@ -175,9 +209,9 @@ struct Row {
 
 void print_row(const Row& r) {
   const auto& p = r.phase;
-  std::printf("| %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %zu | %zu | %zu | %.0f / %.0f | %.0f %s |\n",
-              r.backend.c_str(), r.users, p.offered_per_s, p.replied_per_s, percentile(p.latencies_ms, 0.5),
-              percentile(p.latencies_ms, 0.99),
+  std::printf("| %s | %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %zu | %zu | %zu | %.0f / %.0f | %.0f %s |\n",
+              r.mode.c_str(), r.backend.c_str(), r.users, p.offered_per_s, p.replied_per_s,
+              percentile(p.latencies_ms, 0.5), percentile(p.latencies_ms, 0.99),
               p.latencies_ms.empty() ? 0.0 : *std::max_element(p.latencies_ms.begin(), p.latencies_ms.end()),
               p.unanswered, p.no_idle_user, p.error_replies, r.rss_mb, r.hwm_mb, r.baseline, r.baseline_name.c_str());
   std::fflush(stdout);
@@ -185,15 +219,17 @@ void print_row(const Row& r) {
 
 void print_header() {
   std::printf(
-      "| backend | users | offered/s | answered/s | p50 ms | p99 ms | max ms | unanswered | skipped (no idle user) "
+      "| mode | backend | users | offered/s | answered/s | p50 ms | p99 ms | max ms | unanswered | skipped (no idle "
+      "user) "
       "| error replies | RSS / peak MB | storage baseline |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::fflush(stdout);
 }
 
 /// Seeds, starts the bot, plays every rate, stops. Returns one row per rate.
-void run_backend(const std::string& backend, std::size_t users, const Options& o, const std::filesystem::path& dir) {
-  const std::string tag = fmt::format("{}_{}", backend, users);
+void run_backend(const std::string& mode, const std::string& backend, std::size_t users, const Options& o,
+                 const std::filesystem::path& dir) {
+  const std::string tag = fmt::format("{}_{}_{}", mode, backend, users);
   Database db = make_database(backend, o, dir, tag);
   const auto seed_start = std::chrono::steady_clock::now();
   if (auto r = seed_database(db.url, kFirstUser, users, 0); !r.ok()) {
@@ -206,17 +242,20 @@ void run_backend(const std::string& backend, std::size_t users, const Options& o
   std::vector<Row> rows;
   {
     LoadBotApi api(kToken, kFirstUser, users, Mix{}, 42);
-    e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir), dir, tag);
+    const int webhook_port = mode == "webhook" ? free_port() : 0;
+    e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir, webhook_port), dir, tag);
     const auto deadline = std::chrono::steady_clock::now() + 20s;
-    while (api.polls() == 0 && std::chrono::steady_clock::now() < deadline && bot.running())
+    while (!api.bot_started() && std::chrono::steady_clock::now() < deadline && bot.running())
       std::this_thread::sleep_for(10ms);
-    if (api.polls() == 0) {
-      std::fprintf(stderr, "[%s] the bot did not start polling: %s\n", tag.c_str(), bot.err().c_str());
+    if (!api.bot_started()) {
+      std::fprintf(stderr, "[%s] the bot did not start taking updates: %s\n", tag.c_str(), bot.err().c_str());
       return;
     }
+    if (webhook_port > 0) api.start_webhook(webhook_port, kWebhookPath, kWebhookSecret, kWebhookConnections);
     api.run_phase(200, 1s, 2s);  // warm-up: connections, caches, the first positions
     for (double rate : o.rates) {
       Row row;
+      row.mode = mode;
       row.backend = backend;
       row.users = users;
       row.phase = api.run_phase(rate, std::chrono::seconds(o.seconds), 3s);
@@ -263,7 +302,7 @@ void run_memory_check(const std::string& backend, const Options& o, const std::f
   }
   const double seed_s = std::chrono::duration<double>(std::chrono::steady_clock::now() - seed_start).count();
   LoadBotApi api(kToken, kFirstUser, kUsers, Mix{}, 7);
-  e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir), dir, tag);
+  e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir, 0), dir, tag);
   const auto deadline = std::chrono::steady_clock::now() + 60s;
   while (api.polls() == 0 && std::chrono::steady_clock::now() < deadline && bot.running())
     std::this_thread::sleep_for(10ms);
@@ -299,7 +338,9 @@ int main(int argc, char** argv) {
     } else if (key == "--rates") {
       o.rates.clear();
       for (auto& r : split(value)) o.rates.push_back(std::stod(r));
-    } else if (key == "--seconds")
+    } else if (key == "--modes")
+      o.modes = split(value);
+    else if (key == "--seconds")
       o.seconds = std::clamp(std::stoi(value), 1, 60);
     else if (key == "--workers")
       o.workers = std::stoi(value);
@@ -314,16 +355,18 @@ int main(int argc, char** argv) {
   }
   kt::e2e::TempDir dir("e2e_load");
   std::printf(
-      "kitrader run, long polling, %d workers, pacing off, demo prices, %d s per rate; latency = update available → "
-      "first reply received\n\n",
+      "kitrader run, %d workers, pacing off, demo prices, %d s per rate; latency = update available → first reply "
+      "received\n\n",
       o.workers, o.seconds);
   print_header();
   for (const auto& backend : o.backends) {
     if (backend == "pg" && o.pg_dsn.empty()) {
-      std::printf("| pg | skipped: set KITRADER_PG_TEST_DSN or --pg-dsn (scripts/pg-test-cluster start DIR) |\n");
+      std::printf("| - | pg | skipped: set KITRADER_PG_TEST_DSN or --pg-dsn (scripts/pg-test-cluster start DIR) |\n");
       continue;
     }
-    for (std::size_t users : o.users) run_backend(backend, users, o, dir.path());
+    for (const auto& mode : o.modes) {
+      for (std::size_t users : o.users) run_backend(mode, backend, users, o, dir.path());
+    }
   }
   if (o.memory_positions > 0) {
     std::printf("\n| backend | stored | bot RSS idle | under load | latency | goal |\n|---|---|---|---|---|---|\n");

@@ -57,8 +57,11 @@ LoadBotApi::~LoadBotApi() {
   {
     std::lock_guard lock(mutex_);
     running_ = false;
+    shutting_down_ = true;
   }
   released_cv_.notify_all();
+  push_cv_.notify_all();
+  for (auto& t : pushers_) t.join();
   server_->stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -70,11 +73,82 @@ std::size_t LoadBotApi::polls() const {
   return polls_;
 }
 
+bool LoadBotApi::bot_started() const {
+  std::lock_guard lock(mutex_);
+  return polls_ > 0 || webhook_set_;
+}
+
+void LoadBotApi::start_webhook(int port, std::string path, std::string secret, std::size_t connections) {
+  {
+    std::lock_guard lock(mutex_);
+    webhook_ = true;
+  }
+  // One thread keeps time and releases due updates; each release wakes one connection (release_due).
+  pushers_.emplace_back([this] {
+    std::unique_lock lock(mutex_);
+    while (!shutting_down_) {
+      const auto now = std::chrono::steady_clock::now();
+      release_due(now);
+      auto wake = now + 50ms;
+      if (running_) {
+        const auto next = start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * next_slot_ / rate_));
+        if (next <= end_) wake = std::min(wake, next);
+        if (!cooling_.empty()) wake = std::min(wake, cooling_.front().first);
+      }
+      released_cv_.wait_until(lock, std::max(wake, now + 50us));
+    }
+  });
+  for (std::size_t i = 0; i < connections; ++i) {
+    pushers_.emplace_back([this, port, path, secret] { push_updates(port, path, secret); });
+  }
+}
+
+void LoadBotApi::push_updates(int port, const std::string& path, const std::string& secret) {
+  httplib::Client client("127.0.0.1", port);
+  client.set_keep_alive(true);
+  client.set_tcp_nodelay(true);
+  client.set_read_timeout(10, 0);
+  const httplib::Headers headers{{"X-Telegram-Bot-Api-Secret-Token", secret}};
+  auto unserved = [this] {
+    return std::find_if(released_.begin(), released_.end(), [](const Released& r) { return !r.served; });
+  };
+  std::unique_lock lock(mutex_);
+  while (true) {
+    push_cv_.wait(lock, [&] { return shutting_down_ || unserved() != released_.end(); });
+    if (shutting_down_) return;
+    auto it = unserved();
+    it->served = true;
+    users_[it->user].fetched = std::chrono::steady_clock::now();
+    const std::string body = it->body;
+    const std::int64_t id = it->id;
+    lock.unlock();
+    auto res = client.Post(path, headers, body, "application/json");
+    const bool delivered = res && res->status == 200;
+    lock.lock();
+    // Answered 200: Telegram forgets it. Otherwise it is offered again (the bot was stopping).
+    for (auto r = released_.begin(); r != released_.end(); ++r) {
+      if (r->id != id) continue;
+      if (delivered) {
+        released_.erase(r);
+      } else {
+        r->served = false;
+      }
+      break;
+    }
+    if (!delivered) {
+      lock.unlock();
+      std::this_thread::sleep_for(10ms);
+      lock.lock();
+    }
+  }
+}
+
 std::string LoadBotApi::handle(const std::string& method, const std::string& body) {
   const auto now = std::chrono::steady_clock::now();
   json params = body.empty() ? json::object() : json::parse(body, nullptr, false);
   std::unique_lock lock(mutex_);
   if (method == "getUpdates") return get_updates(params, lock);
+  if (method == "setWebhook") webhook_set_ = true;
   if (method == "getMe") {
     return R"({"ok":true,"result":{"id":900000001,"is_bot":true,"first_name":"KiTrader","username":"KiLoadBot"}})";
   }
@@ -197,6 +271,7 @@ void LoadBotApi::release_due(SteadyTime now) {
     ++result_.by_kind[kind];
     ++result_.released;
     released_.push_back({update["update_id"].get<std::int64_t>(), update.dump(), u});
+    if (webhook_) push_cv_.notify_one();
   }
 }
 

@@ -4,6 +4,9 @@
 // command outstanding), and every outbound call (sendMessage, editMessageText, answerCallbackQuery,
 // sendPhoto, ...) is timestamped on receipt. A command's latency is from its scheduled
 // availability to the first outbound call for its user.
+// Webhook mode (start_webhook): instead of waiting for getUpdates, `connections` threads POST each
+// update as it becomes available to the bot's listener, one at a time per keep-alive connection and
+// each waiting for the answer, like Telegram (its default max_connections is 40).
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -65,6 +68,10 @@ class LoadBotApi {
   PhaseResult run_phase(double rate, std::chrono::milliseconds duration, std::chrono::milliseconds drain);
   /// Number of getUpdates calls so far.
   std::size_t polls() const;
+  /// The bot has called getUpdates or setWebhook: it is taking updates.
+  bool bot_started() const;
+  /// Delivers updates to http://127.0.0.1:port/path with the secret header from now on.
+  void start_webhook(int port, std::string path, std::string secret, std::size_t connections);
 
  private:
   struct UserState {
@@ -84,6 +91,7 @@ class LoadBotApi {
   };
 
   std::string handle(const std::string& method, const std::string& body);
+  void push_updates(int port, const std::string& path, const std::string& secret);
   std::string get_updates(const nlohmann::json& params, std::unique_lock<std::mutex>& lock);
   void release_due(SteadyTime now);
   nlohmann::json make_update(std::size_t user_index, std::string& kind);
@@ -99,6 +107,7 @@ class LoadBotApi {
 
   mutable std::mutex mutex_;
   std::condition_variable released_cv_;
+  std::condition_variable push_cv_;  ///< webhook: an update was released
   std::vector<UserState> users_;
   std::deque<std::size_t> ready_;                            ///< users without a command outstanding
   std::deque<std::pair<SteadyTime, std::size_t>> cooling_;   ///< ready again after a short pause
@@ -107,6 +116,10 @@ class LoadBotApi {
   std::int64_t next_update_id_ = 1;
   std::int64_t next_message_id_ = 1;
   std::size_t polls_ = 0;
+  bool webhook_set_ = false;
+  bool webhook_ = false;        ///< updates are pushed, not polled
+  bool shutting_down_ = false;  ///< the pushers exit
+  std::vector<std::thread> pushers_;
   // the phase
   bool running_ = false;
   SteadyTime start_{};

@@ -95,6 +95,9 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
   options.shards = static_cast<std::size_t>(std::max(1, config.telegram.workers));
   options.outbound.global_per_second = config.telegram.global_rate_per_sec;
   options.outbound.pacing_enabled = config.telegram.pacing_enabled;
+  // Unpaced (a local Bot API server, benchmarks), the senders are the outbound limit: one blocking
+  // call each, so at least two per worker keep up with what the workers produce.
+  if (!config.telegram.pacing_enabled) options.outbound.sender_threads = std::max<std::size_t>(16, 2 * options.shards);
   if (config.telegram.mode == "webhook") {
     options.mode = telegram::ReceiveMode::kWebhook;
     auto listen = split_listen(config.telegram.webhook_listen);

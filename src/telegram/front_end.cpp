@@ -40,11 +40,8 @@ Result<void> TelegramFrontEnd::start() {
   }
   ReplySink sink;
   sink.send = [this](const bot::Reply& reply) { queue_.push(reply); };
-  sink.answer_callback = [this](const std::string& id, const std::string& text) {
-    if (auto r = api_.answer_callback_query(id, text); !r.ok()) {
-      log(LogLevel::kWarn, "answerCallbackQuery failed: {}", r.error().message);
-    }
-  };
+  // Queued, not called: a worker never waits on HTTP (the senders answer before sending messages).
+  sink.answer_callback = [this](const std::string& id, const std::string& text) { queue_.answer_callback(id, text); };
   // Webhook updates are acknowledged by the HTTP answer; polled ones by the next offset, which
   // the poller only moves past updates reported here.
   if (poller_) sink.finished = [poller = poller_.get()](std::int64_t id) { poller->finished(id); };

@@ -68,8 +68,30 @@ void OutboundQueue::push(const bot::Reply& reply) {
   std::lock_guard lock(mutex_);
   if (stopping_) return;
   auto& chat = chats_[reply.chat_id];
+  const bool was_idle = chat.items.empty() && !chat.in_flight;
   for (auto& item : items) chat.items.push_back(std::move(item));
   pending_ += items.size();
+  if (was_idle) schedule(reply.chat_id, chat, clock_.now());
+  work_.notify_one();
+}
+
+void OutboundQueue::answer_callback(std::string callback_query_id, std::string text) {
+  std::lock_guard lock(mutex_);
+  if (stopping_) return;
+  answers_.emplace_back(std::move(callback_query_id), std::move(text));
+  ++pending_;
+  work_.notify_one();
+}
+
+void OutboundQueue::send_answer_locked(std::unique_lock<std::mutex>& lock) {
+  auto [id, text] = std::move(answers_.front());
+  answers_.pop_front();
+  lock.unlock();
+  if (auto r = api_.answer_callback_query(id, text); !r.ok()) {
+    log(LogLevel::kWarn, "answerCallbackQuery failed: {}", r.error().message);
+  }
+  lock.lock();
+  --pending_;
   changed_.notify_all();
 }
 
@@ -94,22 +116,33 @@ void OutboundQueue::refill(TimePoint now) {
   refilled_at_ = now;
 }
 
-OutboundQueue::ChatQueue* OutboundQueue::pick(std::int64_t& chat_id, TimePoint& when, TimePoint now) {
-  ChatQueue* best = nullptr;
-  for (auto& [id, chat] : chats_) {
-    if (chat.items.empty() || chat.in_flight) continue;
-    TimePoint ready = std::max(chat.next_allowed, now);
-    if (best == nullptr || ready < when) {
-      best = &chat;
-      chat_id = id;
-      when = ready;
-    }
+void OutboundQueue::schedule(std::int64_t chat_id, const ChatQueue& chat, TimePoint now) {
+  if (chat.next_allowed <= now) {
+    due_.push_back(chat_id);
+  } else {
+    waiting_.emplace(chat.next_allowed, chat_id);
   }
-  if (best != nullptr && options_.pacing_enabled && tokens_ < 1.0) {
+}
+
+OutboundQueue::ChatQueue* OutboundQueue::pick(std::int64_t& chat_id, TimePoint& when, TimePoint now) {
+  while (!waiting_.empty() && waiting_.begin()->first <= now) {
+    due_.push_back(waiting_.begin()->second);
+    waiting_.erase(waiting_.begin());
+  }
+  if (!due_.empty()) {
+    chat_id = due_.front();
+    when = now;
+  } else if (!waiting_.empty()) {
+    chat_id = waiting_.begin()->second;
+    when = waiting_.begin()->first;
+  } else {
+    return nullptr;
+  }
+  if (options_.pacing_enabled && tokens_ < 1.0) {
     auto missing = std::chrono::duration<double>((1.0 - tokens_) / options_.global_per_second);
     when = std::max(when, now + std::chrono::ceil<milliseconds>(missing));
   }
-  return best;
+  return &chats_[chat_id];
 }
 
 void OutboundQueue::wait_locked(std::unique_lock<std::mutex>& lock, TimePoint until) {
@@ -119,20 +152,24 @@ void OutboundQueue::wait_locked(std::unique_lock<std::mutex>& lock, TimePoint un
     lock.lock();
     return;
   }
-  changed_.wait_for(lock, until - clock_.now());
+  work_.wait_for(lock, until - clock_.now());
 }
 
 void OutboundQueue::run_sender() {
   std::unique_lock lock(mutex_);
   while (true) {
     if (stopping_) return;
+    if (!answers_.empty()) {
+      send_answer_locked(lock);
+      continue;
+    }
     TimePoint now = clock_.now();
     refill(now);
     std::int64_t chat_id = 0;
     TimePoint when{};
     ChatQueue* chat = pick(chat_id, when, now);
     if (chat == nullptr) {
-      changed_.wait(lock);
+      work_.wait(lock);
       continue;
     }
     if (when > now) {
@@ -140,8 +177,11 @@ void OutboundQueue::run_sender() {
       continue;  // the picture may have changed meanwhile
     }
     if (options_.pacing_enabled) tokens_ -= 1.0;
+    due_.pop_front();  // `when <= now`: pick chose the first due chat
     chat->in_flight = true;
     Item item = chat->items.front();
+    // More to do: hand it to another sender (each push wakes only one).
+    if (!due_.empty() || !waiting_.empty() || !answers_.empty()) work_.notify_one();
     lock.unlock();
     Result<void> result = send(item);
     lock.lock();
@@ -180,6 +220,13 @@ Result<void> OutboundQueue::send(const Item& item) {
 std::optional<std::int64_t> OutboundQueue::on_result(std::int64_t chat_id, Result<void> result, TimePoint now) {
   ChatQueue& chat = chats_[chat_id];
   chat.in_flight = false;
+  auto delivered = settle(chat_id, chat, std::move(result), now);
+  if (!chat.items.empty()) schedule(chat_id, chat, now);  // this sender picks again next
+  return delivered;
+}
+
+std::optional<std::int64_t> OutboundQueue::settle(std::int64_t chat_id, ChatQueue& chat, Result<void> result,
+                                                  TimePoint now) {
   Item& item = chat.items.front();
   // Pops the item; `delivered`: Telegram accepted it or refused it for good.
   auto done = [&](bool delivered) -> std::optional<std::int64_t> {
@@ -243,6 +290,7 @@ void OutboundQueue::stop() {
     if (stopping_ && senders_.empty()) return;
     stopping_ = true;
     changed_.notify_all();
+    work_.notify_all();
   }
   for (auto& t : senders_) {
     if (t.joinable()) t.join();

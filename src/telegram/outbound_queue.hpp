@@ -2,6 +2,10 @@
 // Paced sending: a global token bucket plus per-chat pacing; 429 pauses only that chat and the
 // message is re-sent (nothing dropped, order per chat kept); HTML Telegram refuses is re-sent once
 // as plain text; long texts are split. Time comes from a Clock and an injectable wait.
+// Button-press answers (answerCallbackQuery) go through the same senders but in their own lane:
+// they are not messages, so neither the bucket nor per-chat pacing applies, and they are served
+// before messages (the user's client shows a spinner until the answer arrives). A worker thread
+// therefore never waits on HTTP.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -13,6 +17,7 @@
 #include <optional>
 #include <set>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "bot/conversation.hpp"
@@ -28,7 +33,9 @@ struct OutboundOptions {
   bool pacing_enabled = true;                         ///< false: no bucket, no per-chat pacing (benchmarks)
   int max_attempts = 5;                               ///< for network errors and 5xx (429 retries forever)
   std::chrono::milliseconds retry_backoff{1'000};     ///< doubled per failed attempt
-  std::size_t sender_threads = 2;
+  /// Concurrent API calls. Each call blocks its thread for a round trip (50–300 ms to Telegram), so
+  /// 30 messages/s needs several; one chat never has two calls in flight, whatever the count.
+  std::size_t sender_threads = 8;
 };
 
 /// Counters for metrics.
@@ -61,6 +68,9 @@ class OutboundQueue {
   void start();
   /// Queues a reply (split into API calls). Ignored after stop().
   void push(const bot::Reply& reply);
+  /// Queues answerCallbackQuery (empty `text`: no toast). Not paced, served before messages, one
+  /// attempt (Telegram forgets a query after ~15 s; a failure is logged). Ignored after stop().
+  void answer_callback(std::string callback_query_id, std::string text);
   /// Waits until everything queued is sent or `budget` (on the queue's clock) has passed; true if empty.
   bool flush(std::chrono::milliseconds budget);
   /// Stops the senders; what is still queued is logged and dropped.
@@ -91,13 +101,20 @@ class OutboundQueue {
   };
 
   void run_sender();
+  /// Sends the oldest waiting answer, the lock released meanwhile.
+  void send_answer_locked(std::unique_lock<std::mutex>& lock);
   Result<void> send(const Item& item);
-  /// The chat to serve next and when it may be served; nullptr if nothing is ready to take.
+  /// The chat to serve next and when it may be served; nullptr if nothing is ready to take. Due
+  /// chats first, in the order they became due; else the one whose pacing ends first.
   ChatQueue* pick(std::int64_t& chat_id, TimePoint& when, TimePoint now);
+  /// A chat with items and no call in flight joins the due list or the pacing wait.
+  void schedule(std::int64_t chat_id, const ChatQueue& chat, TimePoint now);
   void refill(TimePoint now);
   void wait_locked(std::unique_lock<std::mutex>& lock, TimePoint until);
   /// Returns the update id to report as delivered, if this result completed one.
   std::optional<std::int64_t> on_result(std::int64_t chat_id, Result<void> result, TimePoint now);
+  /// on_result for the item itself: pops, or keeps it for a retry.
+  std::optional<std::int64_t> settle(std::int64_t chat_id, ChatQueue& chat, Result<void> result, TimePoint now);
   std::chrono::milliseconds interval_for(std::int64_t chat_id) const;
 
   BotApi& api_;
@@ -106,9 +123,15 @@ class OutboundQueue {
   WaitUntil wait_until_;
 
   mutable std::mutex mutex_;
-  std::condition_variable changed_;
+  std::condition_variable changed_;  ///< a call finished or the queue stops (flush waits on it)
+  std::condition_variable work_;     ///< something to send (senders wait on it)
   std::map<std::int64_t, ChatQueue> chats_;
-  std::size_t pending_ = 0;
+  // Every chat with items and no call in flight is in exactly one of these: a scan over all chats
+  // per call cost more CPU than the sending itself at a few thousand replies/s.
+  std::deque<std::int64_t> due_;                             ///< may be served now, oldest first
+  std::set<std::pair<TimePoint, std::int64_t>> waiting_;     ///< paced: served from that time
+  std::deque<std::pair<std::string, std::string>> answers_;  ///< callback query id, toast text
+  std::size_t pending_ = 0;                                  ///< message pieces and answers waiting or in flight
   double tokens_ = 0;
   TimePoint refilled_at_{};
   bool stopping_ = false;

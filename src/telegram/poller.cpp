@@ -39,7 +39,12 @@ void Poller::finished(std::int64_t update_id) {
 
 milliseconds Poller::poll_once() {
   TimePoint started = clock_.now();
-  const std::int64_t offset = next_offset();
+  std::int64_t offset = 0;
+  {
+    std::lock_guard lock(mutex_);
+    offset = offset_locked();
+    sent_offset_ = offset;
+  }
   auto updates = api_.get_updates(offset, options_.long_poll_seconds, options_.limit, &stop_);
   if (!updates.ok()) {
     const Error& error = updates.error();
@@ -66,6 +71,12 @@ milliseconds Poller::poll_once() {
   }
   bool fresh = false;
   for (const auto& raw : *updates) {
+    // Updates still unconfirmed come back in every answer: skip the ones already taken by their id
+    // alone, before the full parse.
+    if (auto id = raw.find("update_id"); id != raw.end() && id->is_number_integer()) {
+      std::lock_guard lock(mutex_);
+      if (last_fetched_ && id->get<std::int64_t>() <= *last_fetched_) continue;
+    }
     auto parsed = parse_update(raw, bot_username_);
     if (!parsed.ok()) {
       log(LogLevel::kWarn, "skipping an update: {}", parsed.error().message);
@@ -105,12 +116,13 @@ void Poller::start() {
     while (!stop_.load()) {
       milliseconds wait = poll_once();
       if (wait.count() > 0) {
+        // Compared with the offset the last poll sent, not re-read now: an update that finished
+        // since that poll has already moved it, and the wait ends at once.
         std::unique_lock lock(mutex_);
-        const std::int64_t before = offset_locked();
         // A back-off after a failed poll (a 429's retry_after included) is waited out in full: under
         // load an update finishes every few milliseconds, and waking on that would retry at once.
         const bool backing_off = backoff_.count() > 0;
-        wake_.wait_for(lock, wait, [&] { return stop_.load() || (!backing_off && offset_locked() != before); });
+        wake_.wait_for(lock, wait, [&] { return stop_.load() || (!backing_off && offset_locked() != sent_offset_); });
       }
     }
   });

@@ -28,8 +28,10 @@ struct PollerOptions {
   int long_poll_seconds = 50;
   int limit = 100;
   std::chrono::milliseconds min_empty_poll_interval{1'000};  ///< between two empty answers
-  /// Between two answers with nothing new (only updates still in flight), unless one finishes first.
-  std::chrono::milliseconds stalled_poll_interval{250};
+  /// Between two answers with nothing new (only updates still in flight), unless the lowest of them
+  /// finishes first. Short, because updates that arrive meanwhile are seen only by the next poll:
+  /// it bounds how long a new update waits behind a slow one (one extra request per interval).
+  std::chrono::milliseconds stalled_poll_interval{25};
   std::chrono::milliseconds backoff_initial{1'000};
   std::chrono::milliseconds backoff_max{30'000};
 };
@@ -78,7 +80,8 @@ class Poller {
   std::condition_variable wake_;
   std::set<std::int64_t> in_flight_;          ///< fetched, not finished
   std::optional<std::int64_t> last_fetched_;  ///< highest update id fetched by this process
-  std::int64_t confirmed_offset_ = 0;         ///< the offset of the last getUpdates sent
+  std::int64_t confirmed_offset_ = 0;         ///< the offset of the last getUpdates answered
+  std::int64_t sent_offset_ = 0;              ///< the offset of the last getUpdates sent
   std::thread thread_;
 };
 

@@ -27,6 +27,10 @@ WebhookServer::~WebhookServer() { stop(); }
 Result<void> WebhookServer::start() {
   if (options_.secret.empty()) return fatal("E-WEBHOOK-SECRET", "webhook mode needs a secret token");
   server_ = std::make_unique<httplib::Server>();
+  // Telegram opens up to max_connections (40 by default) keep-alive connections, and each holds a
+  // pool thread while open: with cpp-httplib's default pool (max(8, cores - 1)) the rest would wait
+  // for an idle connection to time out before their updates are even read.
+  server_->new_task_queue = [] { return new httplib::ThreadPool(kWebhookConnections); };
   server_->set_keep_alive_timeout(2);
   server_->Post(options_.path, [this](const httplib::Request& req, httplib::Response& res) {
     if (!constant_time_equals(req.get_header_value("X-Telegram-Bot-Api-Secret-Token"), options_.secret)) {

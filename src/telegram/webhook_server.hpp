@@ -1,6 +1,7 @@
 #pragma once
 // Webhook receiver: a cpp-httplib listener that checks Telegram's secret header in constant time,
 // parses the update and hands it to the shards, answering 200 at once.
+#include <cstddef>
 #include <functional>
 #include <memory>
 #include <string>
@@ -14,6 +15,9 @@ class Server;
 }
 
 namespace kt::telegram {
+
+/// Connections served at once: Telegram's default setWebhook max_connections (40) plus room.
+constexpr std::size_t kWebhookConnections = 48;
 
 struct WebhookOptions {
   std::string listen_host = "0.0.0.0";

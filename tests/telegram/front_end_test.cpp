@@ -150,6 +150,23 @@ TEST_F(FrontEndTest, every_button_press_is_answered) {
   EXPECT_EQ(bot.seen[0].message_id, 42);
 }
 
+TEST_F(FrontEndTest, a_slow_button_answer_does_not_hold_the_worker) {
+  // answerCallbackQuery hangs past the request timeout (2 s). Answered on the worker, the user's
+  // next command (same shard) would wait for that timeout; queued, it does not.
+  fake.inject("answerCallbackQuery", Fault::slow(3s), 1);
+  auto fe = make(options());
+  ASSERT_TRUE(fe->start().ok());
+  fake.push_callback(1, 1, 42, "refresh:7", "cb-slow");
+  ASSERT_TRUE(fake.wait_for("answerCallbackQuery", 1, 5s));  // the answer is out, and hanging
+  const auto pushed = std::chrono::steady_clock::now();
+  fake.push_text(1, 1, "next");
+  ASSERT_TRUE(fake.wait_for("sendMessage", 2, 5s));
+  // A deadline, not a measurement: below the 2 s the blocked worker would have waited at least.
+  EXPECT_LT(std::chrono::steady_clock::now() - pushed, 1900ms);
+  fe->stop(5s);
+  EXPECT_EQ(bot.texts(), (std::vector<std::string>{"", "next"}));
+}
+
 TEST_F(FrontEndTest, group_commands_for_other_bots_are_ignored_and_ours_stripped) {
   auto fe = make(options());
   ASSERT_TRUE(fe->start().ok());

@@ -100,6 +100,49 @@ TEST_F(QueueTest, pacing_disabled_sends_back_to_back) {
   EXPECT_EQ(fake.count("sendMessage"), 5u);
 }
 
+TEST_F(QueueTest, button_answers_are_not_paced_and_go_before_waiting_messages) {
+  OutboundOptions options;
+  options.global_per_second = 1;  // one token: the second message would wait for the bucket
+  auto& q = make_queue(options);
+  q.push(text(77, "m0"));
+  q.push(text(78, "m1"));
+  q.answer_callback("cb-1", "Closed 25%");
+  q.answer_callback("cb-2", "");
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto answers = fake.calls("answerCallbackQuery");
+  ASSERT_EQ(answers.size(), 2u);
+  EXPECT_EQ(answers[0].params["callback_query_id"], "cb-1");
+  EXPECT_EQ(answers[0].params["text"], "Closed 25%");
+  EXPECT_EQ(answers[1].params["callback_query_id"], "cb-2");
+  EXPECT_FALSE(answers[1].params.contains("text"));
+  for (auto t : timed.times("answerCallbackQuery")) EXPECT_EQ(since_start(t), 0ms);  // no token spent
+  auto times = timed.times("sendMessage");
+  ASSERT_EQ(times.size(), 2u);
+  EXPECT_EQ(since_start(times[0]), 0ms);
+  EXPECT_EQ(since_start(times[1]), 1000ms);  // the bucket still paces the messages
+  // Answers first: both were received before the first message.
+  auto all = fake.calls();
+  std::vector<std::string> methods;
+  for (const auto& c : all) methods.push_back(c.method);
+  ASSERT_GE(methods.size(), 4u);
+  EXPECT_EQ(std::vector<std::string>(methods.end() - 4, methods.end()),
+            (std::vector<std::string>{"answerCallbackQuery", "answerCallbackQuery", "sendMessage", "sendMessage"}));
+}
+
+TEST_F(QueueTest, a_failed_button_answer_is_logged_and_not_retried) {
+  test::LogCapture logs;
+  fake.inject("answerCallbackQuery", Fault::server_error(), 1);
+  auto& q = make_queue();
+  q.answer_callback("cb-1", "");
+  q.push(text(77, "after"));
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  EXPECT_EQ(fake.count("answerCallbackQuery"), 1u);  // Telegram forgets a query within seconds
+  EXPECT_EQ(fake.count("sendMessage"), 1u);
+  EXPECT_TRUE(logs.contains("answerCallbackQuery failed"));
+}
+
 TEST_F(QueueTest, error_429_waits_retry_after_then_delivers_in_order) {
   fake.inject("sendMessage", Fault::too_many_requests(5));
   auto& q = make_queue();
