@@ -92,7 +92,7 @@ class LoadBotApi {
 
   std::string handle(const std::string& method, const std::string& body);
   void push_updates(int port, const std::string& path, const std::string& secret);
-  std::string get_updates(const nlohmann::json& params, std::unique_lock<std::mutex>& lock);
+  std::string get_updates(const nlohmann::json& params, std::unique_lock<std::mutex>& lock, SteadyTime received);
   void release_due(SteadyTime now);
   nlohmann::json make_update(std::size_t user_index, std::string& kind);
   void outbound(std::size_t user_index, const std::string& text, SteadyTime at);
