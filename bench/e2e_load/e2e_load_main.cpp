@@ -5,7 +5,7 @@
 // the database's own limit measured in the same run (a raw sqlite3 trade loop, or pgbench).
 //   kt_bench_e2e_load [--backends sqlite,pg] [--users 1000,100000] [--rates 500,1000,2000,5000]
 //                     [--modes polling,webhook] [--seconds 5] [--workers 8] [--memory-positions 1000000]
-//                     [--pg-dsn URL]
+//                     [--pool-size N] [--pg-dsn URL]
 // Webhook mode: the bot listens on a free loopback port and the fake POSTs each update to it over
 // up to 40 keep-alive connections (Telegram's default max_connections).
 // PostgreSQL runs need --pg-dsn or KITRADER_PG_TEST_DSN (scripts/pg-test-cluster start DIR).
@@ -44,6 +44,7 @@ struct Options {
   std::vector<std::string> modes{"polling"};
   int seconds = 5;
   int workers = 8;
+  int pool_size = 0;  ///< database.pool_size; 0: the bot's default
   std::size_t memory_positions = 1'000'000;
   std::string pg_dsn;
 };
@@ -187,6 +188,7 @@ std::map<std::string, std::string> bot_env(const std::string& api_url, const std
                                          {"KITRADER_TELEGRAM_PACING_ENABLED", "false"},
                                          {"KITRADER_TELEGRAM_WORKERS", std::to_string(o.workers)},
                                          {"KITRADER_TRADING_MAX_OPEN_POSITIONS", "10000"}};
+  if (o.pool_size > 0) env["KITRADER_DATABASE_POOL_SIZE"] = std::to_string(o.pool_size);
   if (webhook_port > 0) {
     env["KITRADER_TELEGRAM_MODE"] = "webhook";
     env["KITRADER_TELEGRAM_WEBHOOK_LISTEN"] = "127.0.0.1:" + std::to_string(webhook_port);
@@ -342,6 +344,8 @@ int main(int argc, char** argv) {
       o.modes = split(value);
     else if (key == "--seconds")
       o.seconds = std::clamp(std::stoi(value), 1, 60);
+    else if (key == "--pool-size")
+      o.pool_size = std::stoi(value);
     else if (key == "--workers")
       o.workers = std::stoi(value);
     else if (key == "--memory-positions")
