@@ -16,6 +16,7 @@
 #include "http/http_client.hpp"
 #include "solana/rpc_json.hpp"
 #include "solana/rpc_limits.hpp"
+#include "solana/multiple_accounts_reader.hpp"
 #include "solana/rpc_methods.hpp"
 
 namespace kt::solana {
@@ -92,6 +93,7 @@ class RpcPool {
     Verdict verdict = Verdict::kEndpointFailure;
     Error error;                      ///< kFinal, kEndpointFailure, kRateLimited
     Json result;                      ///< kOk, single call
+    std::optional<AccountList> accounts;  ///< kOk, getMultipleAccounts read on the fast path
     std::vector<Result<Json>> batch;  ///< kOk, batch
     Millis retry_after{0};
   };
@@ -100,6 +102,10 @@ class RpcPool {
   /// Sends build(first_id) until an endpoint answers; each attempt reserves `id_count` fresh ids.
   Result<Outcome> execute(std::size_t id_count, const std::function<std::string(std::uint64_t first_id)>& build,
                           const Parse& parse);
+  /// Reads a single call's response body: its result, or what its error means for the pool.
+  Outcome parse_single(std::uint64_t id, const std::string& body) const;
+  /// One getMultipleAccounts call of at most 100 keys.
+  Result<AccountList> call_multiple_accounts(std::span<const Pubkey> keys);
   Outcome send(std::size_t index, const std::string& body, std::uint64_t id, const Parse& parse);
   bool probe(std::size_t index);
   void record(std::size_t index, const Outcome& outcome);
