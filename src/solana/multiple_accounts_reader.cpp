@@ -78,20 +78,13 @@ class Cursor {
     std::string_view ignored;
     std::uint64_t number = 0;
     switch (peek()) {
-      case '{':
-        return members(depth, [&](std::string_view) { return skip_value(depth + 1); });
-      case '[':
-        return elements(depth, [&] { return skip_value(depth + 1); });
-      case '"':
-        return string(ignored);
-      case 't':
-        return literal("true");
-      case 'f':
-        return literal("false");
-      case 'n':
-        return literal("null");
-      default:
-        return u64(number);
+      case '{': return members(depth, [&](std::string_view) { return skip_value(depth + 1); });
+      case '[': return elements(depth, [&] { return skip_value(depth + 1); });
+      case '"': return string(ignored);
+      case 't': return literal("true");
+      case 'f': return literal("false");
+      case 'n': return literal("null");
+      default: return u64(number);
     }
   }
 
@@ -156,9 +149,9 @@ class AccountListReader {
     const bool ok = in_.members(1, [&](std::string_view key) {
       if (key == "context") {
         return first_time(seen_context) && in_.members(2, [&](std::string_view k) {
-                 if (k == "slot") return first_time(seen_slot) && in_.u64(out_.slot);
-                 return in_.skip_value(3);
-               });
+          if (k == "slot") return first_time(seen_slot) && in_.u64(out_.slot);
+          return in_.skip_value(3);
+        });
       }
       if (key == "value") return first_time(seen_value) && in_.elements(2, [&] { return account(); });
       return in_.skip_value(2);

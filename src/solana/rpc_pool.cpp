@@ -269,8 +269,8 @@ RpcPool::Outcome RpcPool::parse_single(std::uint64_t id, const std::string& body
   }
   const auto answered = numeric_id(response->id);
   if (answered && *answered != id) {
-    out.error = retryable("E-RPC-PARSE", "response id " + std::to_string(*answered) + " does not answer request " +
-                                             std::to_string(id));
+    out.error = retryable(
+        "E-RPC-PARSE", "response id " + std::to_string(*answered) + " does not answer request " + std::to_string(id));
     return out;
   }
   if (response->error) {

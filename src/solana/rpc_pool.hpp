@@ -14,9 +14,9 @@
 #include "core/clock.hpp"
 #include "core/result.hpp"
 #include "http/http_client.hpp"
+#include "solana/multiple_accounts_reader.hpp"
 #include "solana/rpc_json.hpp"
 #include "solana/rpc_limits.hpp"
-#include "solana/multiple_accounts_reader.hpp"
 #include "solana/rpc_methods.hpp"
 
 namespace kt::solana {
@@ -91,10 +91,10 @@ class RpcPool {
   enum class Verdict { kOk, kFinal, kEndpointFailure, kRateLimited };
   struct Outcome {
     Verdict verdict = Verdict::kEndpointFailure;
-    Error error;                      ///< kFinal, kEndpointFailure, kRateLimited
-    Json result;                      ///< kOk, single call
+    Error error;                          ///< kFinal, kEndpointFailure, kRateLimited
+    Json result;                          ///< kOk, single call
     std::optional<AccountList> accounts;  ///< kOk, getMultipleAccounts read on the fast path
-    std::vector<Result<Json>> batch;  ///< kOk, batch
+    std::vector<Result<Json>> batch;      ///< kOk, batch
     Millis retry_after{0};
   };
   using Parse = std::function<Outcome(std::uint64_t id, const std::string& body)>;

@@ -43,9 +43,8 @@ void expect_declined_but_generic_reads(const std::string& body) {
 std::string one_account(const std::string& fields) {
   return R"({"jsonrpc":"2.0","result":{"context":{"slot":7},"value":[{)" + fields + R"(}]},"id":1})";
 }
-const std::string kFields =
-    R"("data":["AAAAAAEAAAACtzNsyJrW0g==","base64"],"executable":false,"lamports":5,)"
-    R"("owner":"11111111111111111111111111111111","rentEpoch":2)";
+const std::string kFields = R"("data":["AAAAAAEAAAACtzNsyJrW0g==","base64"],"executable":false,"lamports":5,)"
+                            R"("owner":"11111111111111111111111111111111","rentEpoch":2)";
 
 TEST(MultipleAccountsReader, reads_the_recorded_fixture_with_its_stated_values) {
   const std::string body = read_fixture("solana_getMultipleAccounts_base64.json");
@@ -136,15 +135,16 @@ TEST(MultipleAccountsReader, declines_malformed_and_hostile_bodies_which_the_gen
   std::vector<std::string> bad = {
       "",
       "null",
-      good.substr(0, good.size() - 1),                         // truncated
-      good + "x",                                              // trailing garbage
-      good + good,                                             // two documents
-      one_account(kFields + R"(,"space":null)"),               // space must be a number
-      one_account(kFields + R"(,"space":01)"),                 // leading zero: not JSON
-      one_account(kFields + ",\"x\":\"a\x01\""),               // control character
+      good.substr(0, good.size() - 1),            // truncated
+      good + "x",                                 // trailing garbage
+      good + good,                                // two documents
+      one_account(kFields + R"(,"space":null)"),  // space must be a number
+      one_account(kFields + R"(,"space":01)"),    // leading zero: not JSON
+      one_account(kFields + ",\"x\":\"a\x01\""),  // control character
       one_account(R"("lamports":18446744073709551616,)" + kFields.substr(kFields.find("\"owner"))),
       one_account(R"("data":["AAB=","base64"],"lamports":1,"owner":"11111111111111111111111111111111","rentEpoch":2)"),
-      one_account(R"("data":["AAAA","base64+zstd"],"lamports":1,"owner":"11111111111111111111111111111111","rentEpoch":2)"),
+      one_account(
+          R"("data":["AAAA","base64+zstd"],"lamports":1,"owner":"11111111111111111111111111111111","rentEpoch":2)"),
       one_account(R"("data":["AAAA","base64"],"lamports":1,"owner":"0OIl","rentEpoch":2)"),
       one_account(R"("data":["AAAA","base64"],"lamports":1,"owner":"11111111111111111111111111111111")"),
       R"({"jsonrpc":"2.0","result":{"context":{},"value":[]},"id":1})",
@@ -186,8 +186,11 @@ RC_GTEST_PROP(MultipleAccountsReader, never_answers_what_the_generic_path_would_
     const char c = *rc::gen::elementOf(std::string("{}[]\",:0123456789 -.eEtfnul\\Aa=\x01\xc3"));
     switch (*rc::gen::inRange<int>(0, 3)) {
       case 0: body.insert(at, 1, c); break;
-      case 1: if (at < body.size()) body[at] = c; break;
-      default: if (at < body.size()) body.erase(at, 1);
+      case 1:
+        if (at < body.size()) body[at] = c;
+        break;
+      default:
+        if (at < body.size()) body.erase(at, 1);
     }
   }
   const auto fast = read_multiple_accounts_response(body, 1);
