@@ -101,9 +101,15 @@ std::vector<Result<Quote>> PriceService::quote_many(std::span<const Mint> mints,
         pending.push_back(i);
     }
   }
+  std::vector<Mint> copies;
   for (std::size_t s = 0; s < sources_.size() && !pending.empty(); ++s) {
-    std::vector<Mint> batch;
-    for (auto i : pending) batch.push_back(mints[i]);
+    // Usually nothing is cached and the first source answers all: ask for `mints` as they are.
+    std::span<const Mint> batch = mints;
+    if (pending.size() != mints.size()) {
+      copies.clear();
+      for (auto i : pending) copies.push_back(mints[i]);
+      batch = copies;
+    }
     auto answers = sources_[s]->quote_many(batch, now);
     if (answers.size() != batch.size()) {
       answers.assign(batch.size(),

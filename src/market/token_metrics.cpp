@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <iterator>
 #include <vector>
 
 namespace kt::market {
@@ -10,14 +11,12 @@ namespace {
 constexpr std::chrono::hours kHour{1};
 constexpr std::chrono::hours kDay{24};
 
-/// The newest usable point at or before `t`.
-std::optional<double> price_at(const std::vector<PricePoint>& points, TimePoint t) {
-  std::optional<double> out;
-  for (const auto& p : points) {
-    if (p.at > t) break;
-    out = p.sol_per_token;
-  }
-  return out;
+/// The newest point at or before `t` of points sorted by time.
+std::optional<double> price_at(std::span<const PricePoint> points, TimePoint t) {
+  const auto after =
+      std::upper_bound(points.begin(), points.end(), t, [](TimePoint at, const PricePoint& p) { return at < p.at; });
+  if (after == points.begin()) return std::nullopt;
+  return std::prev(after)->sol_per_token;
 }
 
 std::optional<double> change_pct(double last, std::optional<double> then) {
@@ -31,12 +30,20 @@ TokenMetrics compute_token_metrics(const Mint& mint, std::span<const PricePoint>
   TokenMetrics m;
   m.mint = mint;
   m.updated_at = now;
-  std::vector<PricePoint> points;
-  points.reserve(history.size());
-  for (const auto& p : history) {
-    if (p.at <= now && p.sol_per_token > 0 && std::isfinite(p.sol_per_token)) points.push_back(p);
+  const auto usable = [now](const PricePoint& p) {
+    return p.at <= now && p.sol_per_token > 0 && std::isfinite(p.sol_per_token);
+  };
+  const auto earlier = [](const PricePoint& a, const PricePoint& b) { return a.at < b.at; };
+  // The tracker's history is usable and in order already (the common case): read it in place.
+  std::span<const PricePoint> points = history;
+  std::vector<PricePoint> filtered;
+  if (!std::all_of(history.begin(), history.end(), usable) ||
+      !std::is_sorted(history.begin(), history.end(), earlier)) {
+    filtered.reserve(history.size());
+    std::copy_if(history.begin(), history.end(), std::back_inserter(filtered), usable);
+    std::stable_sort(filtered.begin(), filtered.end(), earlier);
+    points = filtered;
   }
-  std::stable_sort(points.begin(), points.end(), [](const PricePoint& a, const PricePoint& b) { return a.at < b.at; });
   if (points.empty()) return m;
 
   const double last = points.back().sol_per_token;
@@ -44,17 +51,21 @@ TokenMetrics compute_token_metrics(const Mint& mint, std::span<const PricePoint>
   m.change_1h_pct = change_pct(last, price_at(points, now - kHour));
   m.change_24h_pct = change_pct(last, price_at(points, now - kDay));
 
-  std::vector<double> window;
-  for (const auto& p : points) {
-    if (p.at >= now - kDay) window.push_back(p.sol_per_token);
-  }
+  // The last 24 h: a suffix of the sorted points.
+  const auto window = points.subspan(static_cast<std::size_t>(
+      std::partition_point(points.begin(), points.end(), [&](const PricePoint& p) { return p.at < now - kDay; }) -
+      points.begin()));
   if (!window.empty()) {
-    m.high_24h = *std::max_element(window.begin(), window.end());
-    m.low_24h = *std::min_element(window.begin(), window.end());
+    const auto [low, high] = std::minmax_element(
+        window.begin(), window.end(), [](const auto& a, const auto& b) { return a.sol_per_token < b.sol_per_token; });
+    m.high_24h = high->sol_per_token;
+    m.low_24h = low->sol_per_token;
   }
   if (window.size() >= 3) {
     std::vector<double> returns;
-    for (std::size_t i = 1; i < window.size(); ++i) returns.push_back(std::log(window[i] / window[i - 1]));
+    returns.reserve(window.size() - 1);
+    for (std::size_t i = 1; i < window.size(); ++i)
+      returns.push_back(std::log(window[i].sol_per_token / window[i - 1].sol_per_token));
     double mean = 0;
     for (double r : returns) mean += r;
     mean /= static_cast<double>(returns.size());

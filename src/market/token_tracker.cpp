@@ -8,6 +8,35 @@ namespace {
 
 constexpr std::chrono::hours kHistorySpan{25};  // 24 h window + the point before it for change_24h
 
+/// Looks up keys given in ascending order with one walk over a map, instead of a search per key
+/// (a cycle visits every tracked mint in order, and each search costs ~14 Mint comparisons).
+template <class Map>
+class AscendingLookup {
+ public:
+  explicit AscendingLookup(Map& map) : map_(map), next_(map.begin()) {}
+  typename Map::iterator find(const Mint& key) {
+    while (next_ != map_.end() && next_->first < key) ++next_;
+    return next_ != map_.end() && next_->first == key ? next_ : map_.end();
+  }
+  std::pair<typename Map::iterator, bool> try_emplace(const Mint& key) {
+    const auto found = find(key);
+    if (found != map_.end()) return {found, false};
+    return {map_.emplace_hint(next_, key, typename Map::mapped_type{}), true};  // next_ follows key
+  }
+  typename Map::mapped_type& operator[](const Mint& key) { return try_emplace(key).first->second; }
+
+ private:
+  Map& map_;
+  typename Map::iterator next_;
+};
+
+/// A history seen for the first time: its stored points of the last 25 h.
+Result<void> load_history(storage::Transaction& tx, const Mint& mint, TimePoint now, std::vector<PricePoint>& into) {
+  KT_TRY(const auto stored, tx.price_history(mint, now - kHistorySpan, now));
+  for (const auto& r : stored) into.push_back({r.observed_at, r.price.sol_per_token(r.decimals)});
+  return ok_result();
+}
+
 Result<void> store_metrics(storage::Transaction& tx, const TokenMetrics& metrics) {
   const auto record = metrics_record(metrics);
   if (!record) return ok_result();  // nothing observed: keep whatever row there is
@@ -70,47 +99,36 @@ std::optional<TokenMetrics> TokenTracker::metrics(const Mint& mint) const {
 }
 
 Result<std::vector<Mint>> TokenTracker::tracked(TimePoint now) {
-  std::vector<Mint> mints;
+  std::vector<Mint> others;
   KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(mints, tx.mints_with_open_positions());
+    KT_TRY(others, tx.mints_with_open_positions());
     return ok_result();
   }));
+  std::vector<Mint> mints;
   std::function<std::vector<Mint>()> extra;
   {
     std::lock_guard lock(mutex_);
+    mints.reserve(viewed_.size() + others.size());
     for (auto it = viewed_.begin(); it != viewed_.end();) {
       if (it->second + options_.viewed_ttl < now) {
         it = viewed_.erase(it);
       } else {
-        mints.push_back(it->first);
+        mints.push_back(it->first);  // in order: viewed_ is sorted
         ++it;
       }
     }
     extra = extra_mints_;
   }
   if (extra) {
-    for (auto& m : extra()) mints.push_back(std::move(m));
+    for (auto& m : extra()) others.push_back(std::move(m));
   }
-  std::sort(mints.begin(), mints.end());
+  // The viewed mints are the many and already sorted: sort the few others and merge them in.
+  std::sort(others.begin(), others.end());
+  const auto middle = static_cast<std::ptrdiff_t>(mints.size());
+  mints.insert(mints.end(), std::make_move_iterator(others.begin()), std::make_move_iterator(others.end()));
+  std::inplace_merge(mints.begin(), mints.begin() + middle, mints.end());
   mints.erase(std::unique(mints.begin(), mints.end()), mints.end());
   return mints;
-}
-
-std::deque<PricePoint>& TokenTracker::history_for(storage::Transaction& tx, const Mint& mint, TimePoint now,
-                                                  Result<void>& status) {
-  auto [it, inserted] = history_.try_emplace(mint);
-  if (inserted) {
-    auto stored = tx.price_history(mint, now - kHistorySpan, now);
-    if (!stored) {
-      status = stored.error();
-      history_.erase(it);
-      static thread_local std::deque<PricePoint> empty;
-      empty.clear();
-      return empty;
-    }
-    for (const auto& r : *stored) it->second.push_back({r.observed_at, r.price.sol_per_token(r.decimals)});
-  }
-  return it->second;
 }
 
 Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
@@ -120,21 +138,20 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
   report.tracked = mints.size();
   const auto quotes = prices_.quote_many(mints, now);
 
-  std::vector<Quote> fresh;
+  // Quotes answer `mints` entry by entry, so they come in ascending mint order like every map here.
+  std::vector<const Quote*> fresh;
+  AscendingLookup published(last_published_);
   for (const auto& q : quotes) {
     if (!q.ok()) {
       ++report.failed;
       continue;
     }
-    const auto last = last_published_.find(q->mint);
+    const auto last = published.find(q->mint);
     if (last != last_published_.end() && q->observed_at <= last->second) continue;  // a reused quote
-    fresh.push_back(*q);
+    fresh.push_back(&*q);
   }
-  const std::set<Mint> now_tracked(mints.begin(), mints.end());
   std::vector<Mint> dropped;
-  for (const auto& m : active_) {
-    if (!now_tracked.count(m)) dropped.push_back(m);
-  }
+  std::set_difference(active_.begin(), active_.end(), mints.begin(), mints.end(), std::back_inserter(dropped));
   MetricsStore store;
   {
     std::lock_guard lock(mutex_);
@@ -147,17 +164,30 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
   auto written = repository_.write([&](storage::Transaction& tx) -> Result<void> {
     computed.clear();
     deactivated = 0;
-    for (const auto& q : fresh) {
+    AscendingLookup histories(history_);
+    for (const Quote* fresh_quote : fresh) {
+      const Quote& q = *fresh_quote;
       // Load the stored history before inserting this observation, or it would be counted twice.
-      Result<void> status;
-      auto& history = history_for(tx, q.mint, now, status);
-      KT_TRY_VOID(status);
+      const auto [entry, inserted] = histories.try_emplace(q.mint);
+      if (inserted) {
+        if (auto loaded = load_history(tx, q.mint, now, entry->second.points); !loaded.ok()) {
+          history_.erase(entry);
+          return loaded;
+        }
+      }
+      auto& history = entry->second;
       KT_TRY_VOID(
           tx.insert_price(storage::PriceRecord{q.mint, q.price, q.decimals, q.usd_per_token, q.source, q.observed_at}));
-      history.push_back({q.observed_at, q.price.sol_per_token(q.decimals)});
-      while (!history.empty() && history.front().at < now - kHistorySpan) history.pop_front();
-      const std::vector<PricePoint> points(history.begin(), history.end());
-      computed.push_back(compute_token_metrics(q.mint, points, now));
+      history.points.push_back({q.observed_at, q.price.sol_per_token(q.decimals)});
+      while (history.first < history.points.size() && history.points[history.first].at < now - kHistorySpan)
+        ++history.first;
+      if (history.first > history.points.size() / 2) {
+        history.points.erase(history.points.begin(),
+                             history.points.begin() + static_cast<std::ptrdiff_t>(history.first));
+        history.first = 0;
+      }
+      computed.push_back(
+          compute_token_metrics(q.mint, std::span<const PricePoint>(history.points).subspan(history.first), now));
       KT_TRY_VOID(store(tx, computed.back()));
     }
     for (const auto& m : mints) {
@@ -175,28 +205,29 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
   });
   if (!written.ok()) {
     // The in-memory history may hold points whose rows rolled back: reload it next time.
-    for (const auto& q : fresh) history_.erase(q.mint);
+    for (const Quote* q : fresh) history_.erase(q->mint);
     return std::move(written).error();
   }
   for (const auto& m : dropped) {
-    active_.erase(m);
     history_.erase(m);
     last_published_.erase(m);
   }
-  active_.insert(mints.begin(), mints.end());
+  active_ = mints;
   report.deactivated = deactivated;
   report.fresh = fresh.size();
 
   std::function<void(const Quote&)> on_tick;
   {
     std::lock_guard lock(mutex_);
-    for (auto& m : computed) metrics_[m.mint] = std::move(m);
+    AscendingLookup stored(metrics_);
+    for (auto& m : computed) stored[m.mint] = std::move(m);
     for (const auto& m : dropped) metrics_.erase(m);
     on_tick = on_tick_;
   }
-  for (const auto& q : fresh) {
-    last_published_[q.mint] = q.observed_at;
-    if (on_tick) on_tick(q);
+  AscendingLookup publish(last_published_);
+  for (const Quote* q : fresh) {
+    publish[q->mint] = q->observed_at;
+    if (on_tick) on_tick(*q);
   }
   return report;
 }

@@ -3,7 +3,6 @@
 // them, keeps token metrics and publishes a tick per fresh quote.
 #include <atomic>
 #include <condition_variable>
-#include <deque>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -76,9 +75,6 @@ class TokenTracker {
   void stop();
 
  private:
-  /// In-memory price history of one mint over the last 25 h, loaded from storage on first sight.
-  std::deque<PricePoint>& history_for(storage::Transaction& tx, const Mint& mint, TimePoint now, Result<void>& status);
-
   storage::Repository& repository_;
   PriceService& prices_;
   const Clock& clock_;
@@ -94,9 +90,15 @@ class TokenTracker {
 
   // Touched only by the cycle (one at a time: cycle_mutex_).
   std::mutex cycle_mutex_;
-  std::set<Mint> active_;
+  std::vector<Mint> active_;  ///< the tracked set of the last committed cycle, sorted
   std::map<Mint, TimePoint> last_published_;
-  std::map<Mint, std::deque<PricePoint>> history_;
+  /// Price points of one mint, oldest first; those before `first` are expired. Contiguous, so
+  /// metrics read it in place; the expired prefix is dropped once it is half the vector.
+  struct PriceHistory {
+    std::vector<PricePoint> points;
+    std::size_t first = 0;
+  };
+  std::map<Mint, PriceHistory> history_;  ///< the last 25 h, loaded from storage on first sight
 
   std::thread thread_;
   std::atomic<bool> stopping_{false};

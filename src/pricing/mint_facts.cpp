@@ -24,6 +24,17 @@ std::optional<std::uint8_t> MintDecimals::cached(const Mint& mint) const {
   return it->second;
 }
 
+std::vector<std::optional<std::uint8_t>> MintDecimals::cached(std::span<const Mint> mints) const {
+  std::vector<std::optional<std::uint8_t>> out;
+  out.reserve(mints.size());
+  std::lock_guard lock(mutex_);
+  for (const auto& mint : mints) {
+    const auto it = decimals_.find(mint);
+    out.push_back(it == decimals_.end() ? std::nullopt : std::optional(it->second));
+  }
+  return out;
+}
+
 Result<std::uint8_t> MintDecimals::learn(const Mint& mint, const std::optional<solana::AccountInfo>& account) {
   if (!account) return not_found("E-UNKNOWN-TOKEN", "no mint account exists at " + mint.short_form());
   auto decoded = solana::decode_mint(account->data);

@@ -26,6 +26,8 @@ class MintDecimals {
 
   void remember(const Mint& mint, std::uint8_t decimals);
   std::optional<std::uint8_t> cached(const Mint& mint) const;
+  /// cached() of each mint, under one lock.
+  std::vector<std::optional<std::uint8_t>> cached(std::span<const Mint> mints) const;
   /// Entry i: decimals of mints[i]. A mint account that does not exist or is not a mint: NotFound
   /// "E-UNKNOWN-TOKEN"; RPC down or no RPC: retryable "E-NO-DECIMALS".
   std::vector<Result<std::uint8_t>> get(std::span<const Mint> mints);

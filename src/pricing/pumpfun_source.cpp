@@ -65,17 +65,27 @@ std::vector<Result<Quote>> PumpFunCurveSource::quote_many(std::span<const Mint> 
   std::vector<std::size_t> curve_key(mints.size(), SIZE_MAX);
   std::vector<std::size_t> mint_key(mints.size(), SIZE_MAX);
   keys.reserve(mints.size());
+  std::vector<std::optional<solana::Pubkey>> known;
+  {
+    std::lock_guard lock(mutex_);  // once for the batch, not once per mint
+    known.reserve(mints.size());
+    for (const auto& m : mints) {
+      const auto it = curves_.find(m);
+      known.push_back(it == curves_.end() ? std::nullopt : std::optional(it->second));
+    }
+  }
   for (std::size_t i = 0; i < mints.size(); ++i) {
-    auto pda = curve_address(mints[i]);
+    auto pda = known[i] ? Result<solana::Pubkey>(std::move(*known[i])) : curve_address(mints[i]);
     if (!pda) {
       out[i] = not_found("E-UNKNOWN-TOKEN", "no pump.fun curve address for " + mints[i].short_form());
       continue;
     }
     curve_key[i] = keys.size();
-    keys.push_back(*pda);
+    keys.push_back(std::move(*pda));
   }
+  const std::vector<std::optional<std::uint8_t>> decimals = decimals_->cached(mints);
   for (std::size_t i = 0; i < mints.size(); ++i) {
-    if (curve_key[i] != SIZE_MAX && !decimals_->cached(mints[i])) {
+    if (curve_key[i] != SIZE_MAX && !decimals[i]) {
       mint_key[i] = keys.size();
       keys.push_back(mints[i]);
     }
@@ -89,20 +99,20 @@ std::vector<Result<Quote>> PumpFunCurveSource::quote_many(std::span<const Mint> 
         continue;
       }
       const auto& values = accounts->value;
-      std::optional<std::uint8_t> decimals = decimals_->cached(mints[i]);
-      if (!decimals && mint_key[i] != SIZE_MAX) {
+      std::optional<std::uint8_t> mint_decimals = decimals[i];
+      if (!mint_decimals && mint_key[i] != SIZE_MAX) {
         auto learned = decimals_->learn(mints[i], values[mint_key[i]]);
         if (!learned) {
           out[i] = learned.error();
           continue;
         }
-        decimals = *learned;
+        mint_decimals = *learned;
       }
-      if (!decimals) {
+      if (!mint_decimals) {
         out[i] = retryable("E-NO-DECIMALS", "decimals of " + mints[i].short_form() + " unknown");
         continue;
       }
-      out[i] = curve_quote(mints[i], values[curve_key[i]], *decimals, now);
+      out[i] = curve_quote(mints[i], values[curve_key[i]], *mint_decimals, now);
     }
   }
   const auto sol_usd = sol_usd_ ? sol_usd_->get_or_refresh(now) : std::nullopt;

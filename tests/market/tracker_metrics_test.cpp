@@ -32,6 +32,33 @@ TEST(TokenMetrics, computes_changes_high_low_and_volatility_from_hand_made_histo
   EXPECT_NEAR(*m.volatility_24h, 0.7316103233388135, 1e-12);
 }
 
+TEST(TokenMetrics, a_sorted_clean_history_read_in_place_gives_the_same_bits_as_a_messy_copy) {
+  // 26 h of minute points plus an equal-time neighbour. The messy copy has two points swapped and
+  // points the metrics must ignore (future, zero, NaN, infinite), so it takes the filter-and-sort path.
+  std::vector<PricePoint> clean;
+  for (int i = 26 * 60; i >= 0; --i)
+    clean.push_back({kNow - minutes(i), 1e-7 * (1.0 + 0.001 * ((i * 7) % 23) + (i % 5 == 0 ? 0.01 : 0.0))});
+  clean.insert(clean.begin() + 200, PricePoint{clean[200].at, 2e-7});  // inside the 24 h
+  std::vector<PricePoint> messy = clean;
+  std::swap(messy[10], messy[11]);
+  std::swap(messy[1400], messy[1401]);
+  messy.insert(messy.begin() + 500, {{kNow + minutes(1), 9.0},
+                                     {kNow - minutes(5), 0.0},
+                                     {kNow - minutes(6), std::nan("")},
+                                     {kNow - minutes(7), INFINITY}});
+  const TokenMetrics a = compute_token_metrics(kMint, clean, kNow);
+  const TokenMetrics b = compute_token_metrics(kMint, messy, kNow);
+  ASSERT_TRUE(a.volatility_24h.has_value());
+  ASSERT_TRUE(a.change_24h_pct.has_value());
+  EXPECT_EQ(a.last_price_sol, b.last_price_sol);
+  EXPECT_EQ(a.change_1h_pct, b.change_1h_pct);  // exact: the same operations in the same order
+  EXPECT_EQ(a.change_24h_pct, b.change_24h_pct);
+  EXPECT_EQ(a.high_24h, b.high_24h);
+  EXPECT_EQ(a.low_24h, b.low_24h);
+  EXPECT_EQ(a.volatility_24h, b.volatility_24h);
+  EXPECT_EQ(a.high_24h, std::optional<double>(2e-7));
+}
+
 TEST(TokenMetrics, short_history_has_no_changes_or_volatility) {
   const std::vector<PricePoint> history = {{kNow - minutes(10), 2.0}, {kNow, 2.5}};
   const TokenMetrics m = compute_token_metrics(kMint, history, kNow);
