@@ -3,14 +3,23 @@
 // CLOCK_THREAD_CPUTIME_ID: the cycle (PDA lookups, request building, libcurl, JSON and base64
 // decoding, pricing, SQLite writes, metrics) runs on this thread, the fake node on its own threads,
 // so the node's work is not counted. Process CPU is printed too, for comparison.
+//
+// Two baselines measured in the same run bound what the cycle could cost at best with today's
+// transport and storage: the same 100 getMultipleAccounts POSTs through the same libcurl client
+// with the bodies thrown away, and the cycle's 10,000 token_prices inserts + 10,000 token_metrics
+// upserts in one write transaction. Warm rows are medians of kRuns runs.
 #include <time.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
+#include <string_view>
 
 #include "fake_servers.hpp"
 #include "market/token_tracker.hpp"
 #include "pricing/pumpfun_source.hpp"
+#include "solana/multiple_accounts_reader.hpp"
 #include "solana/pda.hpp"
 #include "solana/pumpfun.hpp"
 
@@ -48,9 +57,40 @@ void row(const char* what, const Sample& s) {
               s.wall_ms);
 }
 
+constexpr int kRuns = 5;
+
+/// kRuns samples of `run` (`before` runs first each time, unmeasured); the median of each column,
+/// and the thread CPU range in the label.
+template <class Before, class F>
+void median_row(const std::string& what, pricing::testing::FakeSolanaRpc& rpc, Before&& before, F&& run) {
+  std::vector<Sample> samples;
+  for (int i = 0; i < kRuns; ++i) {
+    before();
+    samples.push_back(measure(rpc, run));
+  }
+  const auto median = [&](double Sample::*field) {
+    std::vector<double> v;
+    for (const auto& s : samples) v.push_back(s.*field);
+    std::sort(v.begin(), v.end());
+    return v[v.size() / 2];
+  };
+  Sample m = samples.back();
+  m.thread_ms = median(&Sample::thread_ms);
+  m.process_ms = median(&Sample::process_ms);
+  m.wall_ms = median(&Sample::wall_ms);
+  const auto [lo, hi] = std::minmax_element(samples.begin(), samples.end(),
+                                            [](const Sample& a, const Sample& b) { return a.thread_ms < b.thread_ms; });
+  char range[64];
+  std::snprintf(range, sizeof range, " (median of %d; thread CPU %.1f–%.1f)", kRuns, lo->thread_ms, hi->thread_ms);
+  row((what + range).c_str(), m);
+}
+
 }  // namespace
 
-int main() {
+int main(int argc, char** argv) {
+  // `--profile N`: after the table, run N more warm cycles and skip the decoder loop, so a
+  // profiler (perf record) sees mostly the warm cycle.
+  const int profile_cycles = argc == 3 && std::string_view(argv[1]) == "--profile" ? std::atoi(argv[2]) : 0;
   constexpr std::uint32_t kTokens = 10'000;
   pricing::testing::FakeSolanaRpc rpc;
   const Mint pump = *Mint::parse(solana::kPumpFunProgramId);
@@ -70,13 +110,14 @@ int main() {
   market::PriceService service(std::move(sources));
   market::TokenTracker tracker(*repo, service, clock);
   std::vector<Mint> mints;
+  std::vector<solana::Pubkey> curves;
   for (std::uint32_t i = 0; i < kTokens; ++i) {
     const Mint m = pricing::testing::test_mint(i);
     mints.push_back(m);
-    rpc.set_account(
-        solana::pumpfun_bonding_curve_address(m)->address,
-        {1, pump,
-         pricing::testing::bonding_curve_bytes(1'073'000'000'000'000 - i, 30'000'000'000 + i, 1, 1, 1, false, 151)});
+    curves.push_back(solana::pumpfun_bonding_curve_address(m)->address);
+    rpc.set_account(curves.back(), {1, pump,
+                                    pricing::testing::bonding_curve_bytes(1'073'000'000'000'000 - i, 30'000'000'000 + i,
+                                                                          1, 1, 1, false, 151)});
     rpc.set_account(m,
                     {1, token_program, pricing::testing::spl_mint_bytes(1'000'000'000'000'000, 6, nullptr, nullptr)});
     tracker.note_viewed(m, clock.now());
@@ -95,16 +136,98 @@ int main() {
       kTokens);
   std::printf("|---|---|---|---|---|---|\n");
   row("cycle 1 (cold: PDAs derived, mint decimals read with the curves)", measure(rpc, cycle));
-  clock.advance(Millis{60'000});
-  row("cycle 2 (warm)", measure(rpc, cycle));
-  clock.advance(Millis{60'000});
-  row("cycle 3 (warm)", measure(rpc, cycle));
-  clock.advance(Millis{60'000});
-  row("quote_many only (warm, no storage)", measure(rpc, [&] {
-        std::size_t ok = 0;
-        for (const auto& q : service.quote_many(mints, clock.now())) ok += q.ok();
-        return ok;
-      }));
+  const auto next_minute = [&] { clock.advance(Millis{60'000}); };
+  // Baseline 2: the storage alone — the cycle's rows, written the way the cycle writes them.
+  const auto quotes = service.quote_many(mints, clock.now());
+  const auto storage_baseline = [&] {
+    median_row("baseline: 10,000 insert_price + 10,000 upsert_token_metrics in one transaction", rpc, next_minute, [&] {
+      const TimePoint now = clock.now();
+      std::size_t written = 0;
+      auto r = repo->write([&](storage::Transaction& tx) -> Result<void> {
+        written = 0;
+        for (const auto& q : quotes) {
+          KT_TRY_VOID(
+              tx.insert_price(storage::PriceRecord{q->mint, q->price, q->decimals, q->usd_per_token, q->source, now}));
+          storage::TokenMetricsRecord m;
+          m.mint = q->mint;
+          m.last_price_sol = q->price.sol_per_token(q->decimals);
+          m.change_1h_pct = 0.5;
+          m.change_24h_pct = 1.5;
+          m.high_24h = m.last_price_sol * 1.1;
+          m.low_24h = m.last_price_sol * 0.9;
+          m.volatility_24h = 0.01;
+          m.updated_at = now;
+          KT_TRY_VOID(tx.upsert_token_metrics(m));
+          ++written;
+        }
+        return ok_result();
+      });
+      return r.ok() ? written : 0;
+    });
+  };
+
+  storage_baseline();
+  median_row("warm cycle", rpc, next_minute, cycle);
+  median_row("quote_many only (warm, no storage)", rpc, next_minute, [&] {
+    std::size_t ok = 0;
+    for (const auto& q : service.quote_many(mints, clock.now())) ok += q.ok();
+    return ok;
+  });
+
+  // Baseline 1: the transport alone — the same 100 POSTs, bodies discarded.
+  std::vector<std::string> bodies;
+  for (std::size_t i = 0; i < curves.size(); i += solana::kMaxAccountsPerCall) {
+    const std::span<const solana::Pubkey> chunk(curves.data() + i,
+                                                std::min(solana::kMaxAccountsPerCall, curves.size() - i));
+    bodies.push_back(solana::build_multiple_accounts_request(i + 1, chunk, config.commitment));
+  }
+  const auto post_all = [&](bool compressed) {
+    std::size_t answered = 0;
+    for (const auto& body : bodies) {
+      http::Request request;
+      request.method = "POST";
+      request.url = rpc.url();
+      request.headers = {{"Content-Type", "application/json"}};
+      if (!compressed) request.headers.emplace_back("Accept-Encoding", "identity");
+      request.body = body;
+      request.timeout = config.request_timeout;
+      const auto response = client->perform(request);
+      answered += response.ok() && response->status == 200 ? solana::kMaxAccountsPerCall : 0;
+    }
+    return answered;
+  };
+  median_row(
+      "baseline: libcurl POSTs of the same 100 requests, bodies discarded", rpc, [] {}, [&] { return post_all(true); });
+  median_row(
+      "baseline: the same without compression (Accept-Encoding: identity)", rpc, [] {},
+      [&] { return post_all(false); });
+
+  if (profile_cycles > 0) {
+    // For `perf record -k CLOCK_MONOTONIC … ; perf report --time <this>,`: the warm cycles only.
+    std::fprintf(stderr, "profiled cycles start at monotonic %.6f s\n", cpu_ms(CLOCK_MONOTONIC) / 1e3);
+  }
+  for (int i = 0; i < profile_cycles; ++i) {
+    clock.advance(Millis{60'000});
+    cycle();
+  }
+  if (profile_cycles > 0) return 0;
+
+  // Steady state: after a day every tracked token has ~1,441 points (one a minute over 24 h) and
+  // the cycle computes its metrics over all of them. The cycles above see only a few points.
+  {
+    std::vector<market::PricePoint> day;
+    const TimePoint now = clock.now();
+    for (int i = 24 * 60; i >= 0; --i)
+      day.push_back({now - std::chrono::minutes(i), 1e-7 * (1.0 + 0.001 * ((i * 7) % 23))});
+    double sink_metrics = 0;
+    const double m0 = cpu_ms(CLOCK_THREAD_CPUTIME_ID);
+    for (std::uint32_t i = 0; i < kTokens; ++i)
+      sink_metrics += market::compute_token_metrics(mints[i], day, now).volatility_24h.value_or(0);
+    std::printf(
+        "\n| steady state | thread CPU ms |\n|---|---|\n| compute_token_metrics of %u tokens over %zu points each "
+        "| %.1f |\n",
+        kTokens, day.size(), cpu_ms(CLOCK_THREAD_CPUTIME_ID) - m0 + (sink_metrics < 0 ? 1 : 0));
+  }
 
   // Decoder throughput.
   const auto bytes = pricing::testing::bonding_curve_bytes(1'073'000'000'000'000, 30'000'000'165, 793'100'000'000'000,
