@@ -1,5 +1,7 @@
 #include "telegram/front_end.hpp"
 
+#include <thread>
+
 #include "telegram/log.hpp"
 
 namespace kt::telegram {
@@ -19,8 +21,24 @@ TelegramFrontEnd::~TelegramFrontEnd() {
   if (started_) stop(std::chrono::milliseconds(0));
 }
 
+Result<BotIdentity> TelegramFrontEnd::sign_in() {
+  // A restart often meets a transient failure — a connection the server is closing, a 5xx or a
+  // 429 — and exiting on it would turn a blip into a crash loop; so getMe is retried with back-off.
+  const auto deadline = std::chrono::steady_clock::now() + options_.start_retry_budget;
+  std::chrono::milliseconds delay{250};
+  for (;;) {
+    auto me = api_.get_me();
+    if (me.ok() || !me.error().retryable()) return me;
+    auto wait = std::max(delay, std::chrono::duration_cast<std::chrono::milliseconds>(me.error().retry_after));
+    if (std::chrono::steady_clock::now() + wait > deadline) return me;
+    log(LogLevel::kWarn, "getMe failed ({}); retrying in {} ms", me.error().message, wait.count());
+    std::this_thread::sleep_for(wait);
+    delay = std::min(delay * 2, std::chrono::milliseconds(4'000));
+  }
+}
+
 Result<void> TelegramFrontEnd::start() {
-  auto me = api_.get_me();
+  auto me = sign_in();
   if (!me.ok()) {
     if (me.error().code == "E-TG-404") return fatal("E-TG-401", "the bot token was rejected (404 Not Found)");
     return me.error();

@@ -29,6 +29,10 @@ struct FrontEndOptions {
   OutboundOptions outbound;
   std::size_t shards = 4;
   std::vector<BotCommand> commands;  ///< the command menu (setMyCommands); empty: not set
+  /// How long start() keeps retrying getMe after transient failures (connection reset, 5xx,
+  /// 429) before giving up; a rejected token fails at once. Under 10 s, so a SIGTERM that arrives
+  /// meanwhile is still honoured within systemd's stop timeout.
+  std::chrono::milliseconds start_retry_budget{8'000};
 };
 
 class TelegramFrontEnd {
@@ -61,6 +65,9 @@ class TelegramFrontEnd {
   const UpdateDispatcher* dispatcher() const { return dispatcher_.get(); }
 
  private:
+  /// getMe, retried after transient failures within options_.start_retry_budget.
+  Result<BotIdentity> sign_in();
+
   const Clock& clock_;
   FrontEndOptions options_;
   UpdateHandler handler_;

@@ -41,6 +41,7 @@ TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_ex
 
   const auto polls_before = fake.count("getUpdates");
   start_polling();
+  ASSERT_GT(fake.count("getUpdates"), polls_before) << "the restarted bot never polled";
   EXPECT_EQ(fake.calls("getUpdates").at(polls_before).params["offset"], 0) << "a restart takes back all unconfirmed";
   for (auto user : users) fake.push_text(user, user, "/wallet");
   auto wallet_of = [&](std::int64_t user) -> std::string {

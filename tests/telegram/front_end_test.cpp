@@ -178,6 +178,35 @@ TEST_F(FrontEndTest, group_commands_for_other_bots_are_ignored_and_ours_stripped
   EXPECT_EQ(fake.calls("sendMessage").at(0).params["chat_id"], -1001);
 }
 
+TEST_F(FrontEndTest, a_transient_get_me_failure_at_start_is_retried_and_a_rejected_token_is_not) {
+  fake.inject("getMe", Fault::server_error(), 2);
+  {
+    auto fe = make(options());
+    ASSERT_TRUE(fe->start().ok());
+    EXPECT_EQ(fake.count("getMe"), 3u);
+    EXPECT_EQ(logs.count("getMe failed"), 2u);
+    fe->stop(1s);
+  }
+  fake.inject("getMe", Fault::unauthorized(), -1);
+  auto fe = make(options());
+  auto started = fe->start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_EQ(started.error().code, "E-TG-401");
+  EXPECT_EQ(fake.count("getMe"), 4u) << "a rejected token is not retried";
+}
+
+TEST_F(FrontEndTest, a_get_me_failing_beyond_the_retry_budget_fails_the_start) {
+  fake.inject("getMe", Fault::server_error(), -1);
+  auto opts = options();
+  opts.start_retry_budget = std::chrono::milliseconds(600);
+  auto fe = make(opts);
+  auto started = fe->start();
+  ASSERT_FALSE(started.ok());
+  EXPECT_TRUE(started.error().retryable()) << started.error().message;
+  EXPECT_GE(fake.count("getMe"), 2u);
+  EXPECT_EQ(fake.count("getUpdates"), 0u);
+}
+
 TEST_F(FrontEndTest, optional_method_failure_is_logged_once_and_tolerated) {
   fake.inject("setMyCommands", {400, "Bad Request: method not supported", {}, {}});
   auto fe = make(options());
@@ -236,6 +265,7 @@ TEST_F(FrontEndTest, the_token_never_appears_in_a_log_line) {
   // And a dead server: transport errors.
   auto o = options();
   o.api.api_url = "http://127.0.0.1:1";
+  o.start_retry_budget = std::chrono::milliseconds(300);  // a retry or two, each logged
   EXPECT_FALSE(make(o)->start().ok());
   auto lines = logs.lines();
   EXPECT_GE(lines.size(), 5u);
