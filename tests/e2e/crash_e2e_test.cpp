@@ -82,7 +82,12 @@ TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_ex
   }
   // A kill between an open's commit and storing its reply leaves only the fact that it was
   // applied: that update gets a note instead of its "Opened" text.
-  const std::size_t notes = count_containing(texts, "was applied, but the bot restarted before it could answer");
+  // Only the opens' notes: a /start killed the same way gets one too.
+  std::size_t notes = 0;
+  for (const auto& t : texts) {
+    notes +=
+        contains(t, "<code>/open") && contains(t, "was applied, but the bot restarted before it could answer") ? 1 : 0;
+  }
   EXPECT_EQ(copies.size() + notes, static_cast<std::size_t>(kUsers * kOpensEach)) << "an applied open got no reply";
   std::size_t repeated = 0;
   for (const auto& [key, n] : copies) {
@@ -92,7 +97,10 @@ TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_ex
       EXPECT_EQ(copies_before_kill[key], 1u) << "repeated, but its first copy was not sent before the kill: " << key;
     }
   }
-  EXPECT_LE(repeated, static_cast<std::size_t>(kUsers));
+  // Each repeat is of a reply first sent before the kill (checked above). Not bounded per user:
+  // a sender marks a reply delivered after Telegram accepted it, and meanwhile another sender may
+  // already carry the same chat's next reply, so a chat can have two accepted-but-unmarked replies.
+  EXPECT_LE(repeated, opened_before_kill);
   std::cout << "[ info ] opens replied before kill -9: " << opened_before_kill
             << "; replies after restart: " << copies.size() - opened_before_kill + repeated
             << " (of which repeats of a reply accepted just before the kill: " << repeated
