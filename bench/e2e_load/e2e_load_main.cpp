@@ -19,6 +19,7 @@
 #include <cstdlib>
 #include <fstream>
 #include <iostream>
+#include <random>
 #include <sstream>
 
 #include <fmt/format.h>
@@ -33,7 +34,14 @@ namespace {
 using namespace std::chrono_literals;
 constexpr const char* kToken = "123456789:AAHk3Jx9QpL2mZ7vR4tW8yB1nC5dF0gHs6E";
 constexpr std::int64_t kFirstUser = 10'000'000;
-constexpr const char* kWebhookSecret = "load-webhook-secret-0123456789";
+/// The webhook secret the bot is started with; drawn per run, so no secret-shaped literal is kept.
+const std::string& webhook_secret() {
+  static const std::string secret = [] {
+    std::random_device random;
+    return fmt::format("load-{:08x}{:08x}{:08x}", random(), random(), random());
+  }();
+  return secret;
+}
 constexpr const char* kWebhookPath = "/tg";
 constexpr std::size_t kWebhookConnections = 40;
 
@@ -193,7 +201,7 @@ std::map<std::string, std::string> bot_env(const std::string& api_url, const std
     env["KITRADER_TELEGRAM_MODE"] = "webhook";
     env["KITRADER_TELEGRAM_WEBHOOK_LISTEN"] = "127.0.0.1:" + std::to_string(webhook_port);
     env["KITRADER_TELEGRAM_WEBHOOK_URL"] = std::string("https://bot.example") + kWebhookPath;
-    env["KITRADER_TELEGRAM_WEBHOOK_SECRET"] = kWebhookSecret;
+    env["KITRADER_TELEGRAM_WEBHOOK_SECRET"] = webhook_secret();
   }
   return env;
 }
@@ -253,7 +261,7 @@ void run_backend(const std::string& mode, const std::string& backend, std::size_
       std::fprintf(stderr, "[%s] the bot did not start taking updates: %s\n", tag.c_str(), bot.err().c_str());
       return;
     }
-    if (webhook_port > 0) api.start_webhook(webhook_port, kWebhookPath, kWebhookSecret, kWebhookConnections);
+    if (webhook_port > 0) api.start_webhook(webhook_port, kWebhookPath, webhook_secret(), kWebhookConnections);
     api.run_phase(200, 1s, 2s);  // warm-up: connections, caches, the first positions
     for (double rate : o.rates) {
       Row row;
