@@ -13,11 +13,13 @@
 namespace kt::bot {
 namespace {
 
-void ops_log_storage_error(const Error& error) {
-  if (auto log = spdlog::get("storage")) {
+/// The full error for the operator's log, under `component` (spdlog's default logger if that
+/// component has no logger).
+void ops_log(const char* component, const Error& error) {
+  if (auto log = spdlog::get(component)) {
     log->error("{}: {}", error.code, error.message);
   } else {
-    spdlog::error("storage: {}: {}", error.code, error.message);
+    spdlog::error("{}: {}: {}", component, error.code, error.message);
   }
 }
 
@@ -66,9 +68,20 @@ std::string contest_wallet_label(const engine::ContestAccount& c) {
 }  // namespace
 
 Error user_facing(const Error& error) {
+  if (error.code == "E-PRICE-UNAVAILABLE") {
+    // Which source failed how (endpoint hosts, HTTP statuses) is for the operator's log; the chat
+    // gets what it means for the user: "no price for <token> right now" and that nothing happened.
+    ops_log("prices", error);
+    const auto cut = error.message.find(" right now");
+    if (cut == std::string::npos) return error;
+    return Error{error.kind, error.code,
+                 error.message.substr(0, cut) +
+                     " right now: the price sources are not answering; nothing was changed. Try again in a moment",
+                 error.retry_after};
+  }
   if (error.code != "E-STORAGE") return error;
   // Storage details (SQL, file paths) are for the operator's log, not for the chat.
-  ops_log_storage_error(error);
+  ops_log("storage", error);
   if (error.kind == ErrorKind::kRejected) {
     return rejected(error.code, "That could not be saved; nothing was changed");
   }

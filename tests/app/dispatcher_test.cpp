@@ -205,5 +205,26 @@ TEST(UserFacingStorageError, hides_the_sql_and_never_claims_nothing_changed_afte
   EXPECT_EQ(down.message.find("INSERT"), std::string::npos) << down.message;
 }
 
+TEST(UserFacingPriceError, names_the_token_but_not_the_failing_sources_or_hosts) {
+  const Error failed = user_facing(retryable(
+      "E-PRICE-UNAVAILABLE",
+      "no price for C7CT…hcYy right now: pumpfun (E-RPC-UNAVAILABLE: every RPC attempt failed; last error: HTTP 500 "
+      "from http://10.1.2.3:8899); jupiter (E-HTTP: HTTP 503)",
+      std::chrono::milliseconds(1500)));
+  EXPECT_EQ(failed.code, "E-PRICE-UNAVAILABLE");
+  EXPECT_TRUE(failed.retryable());
+  EXPECT_EQ(failed.retry_after, std::chrono::milliseconds(1500));
+  EXPECT_EQ(failed.message.find("no price for C7CT…hcYy right now: the price sources are not answering; nothing was "
+                                "changed"),
+            0u)
+      << failed.message;
+  for (const char* detail : {"10.1.2.3", "pumpfun", "jupiter", "HTTP 500", "E-RPC"}) {
+    EXPECT_EQ(failed.message.find(detail), std::string::npos) << detail << " in: " << failed.message;
+  }
+  // Other shapes are shown as they are (no price configured at all: nothing internal to hide).
+  const Error none = user_facing(retryable("E-PRICE-UNAVAILABLE", "no price sources are configured"));
+  EXPECT_EQ(none.message, "no price sources are configured");
+}
+
 }  // namespace
 }  // namespace kt::bot
