@@ -49,6 +49,11 @@ Result<void> check_contest_open(storage::Transaction& tx, UserId account, TimePo
   return {};
 }
 
+Result<void> check_contest_open(storage::Transaction& tx, const User& account, TimePoint now) {
+  if (account.telegram_id.value > 0) return {};
+  return check_contest_open(tx, account.id, now);
+}
+
 Contests::Contests(storage::Repository& repository, Portfolio& portfolio, const Clock& clock, EngineConfig config)
     : repository_(repository), portfolio_(portfolio), clock_(clock), config_(std::move(config)) {}
 

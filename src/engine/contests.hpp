@@ -49,6 +49,9 @@ inline std::int64_t announcement_key(std::int64_t contest_id) { return -contest_
 /// Refuses (E-CONTEST-ENDED) a trade or order on a contest account whose contest is over; a
 /// personal account passes. Called inside the trade's transaction, so a stop commits first or not.
 Result<void> check_contest_open(storage::Transaction& tx, UserId account, TimePoint now);
+/// The same for an account already read: a real Telegram user (positive id) is never a contest
+/// account, so the common case costs no query.
+Result<void> check_contest_open(storage::Transaction& tx, const User& account, TimePoint now);
 
 class Contests {
  public:

@@ -54,7 +54,7 @@ Result<Order> OrderBook::place_limit_buy(const PlaceLimitBuy& c) {
     KT_TRY(const auto user, tx.find_user(c.user));
     if (!user) return not_found("E-NO-USER", "Send /start first to get your wallet");
     KT_TRY_VOID(trading_.risk().check_size(*user, c.size));
-    KT_TRY_VOID(check_contest_open(tx, c.user, now));
+    KT_TRY_VOID(check_contest_open(tx, *user, now));
     KT_TRY_VOID(check_capacity(tx, c.user));
     KT_TRY(stored, tx.insert_order(order));
     return {};

@@ -91,9 +91,9 @@ Result<PositionOpened> TradingEngine::open_in(storage::Transaction& tx, const Op
   KT_TRY(const OpenFill fill, fill_open(command.side, command.size, quote, config_.fees));
   PositionOpened out{Position{}, fill, quote, Lamports{}};
   KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
-  KT_TRY_VOID(check_contest_open(tx, command.user, now));
   KT_TRY(const auto current_user, tx.find_user(command.user));
   if (!current_user) return not_found("E-NO-USER", "Send /start first to get your wallet");
+  KT_TRY_VOID(check_contest_open(tx, *current_user, now));
   KT_TRY(const std::int64_t open_count, tx.count_open_positions(command.user));
   KT_TRY_VOID(risk_.check_open(*current_user, wallet, open_count, command.size, fill));
 

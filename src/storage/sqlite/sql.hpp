@@ -193,14 +193,16 @@ inline constexpr char kContestsToFinish[] = "SELECT " KT_CONTEST_COLUMNS
                                             " FROM contests WHERE (status = 'running' AND ends_at <= ?1)"
                                             " OR (status = 'ended' AND announced_at IS NULL) ORDER BY id";
 #undef KT_CONTEST_COLUMNS
+// Column order matches read_entry in tx_contests.cpp.
+#define KT_CONTEST_ENTRY_COLUMNS "contest_id, user_id, account_id, joined_at"
 inline constexpr char kInsertContestEntry[] =
-    "INSERT INTO contest_entries(contest_id, user_id, account_id, joined_at) VALUES(?1, ?2, ?3, ?4)";
+    "INSERT INTO contest_entries(" KT_CONTEST_ENTRY_COLUMNS ") VALUES(?1, ?2, ?3, ?4)";
 inline constexpr char kContestEntry[] =
-    "SELECT contest_id, user_id, account_id, joined_at FROM contest_entries WHERE contest_id = ?1 AND user_id = ?2";
+    "SELECT " KT_CONTEST_ENTRY_COLUMNS " FROM contest_entries WHERE contest_id = ?1 AND user_id = ?2";
 inline constexpr char kContestEntries[] =
-    "SELECT contest_id, user_id, account_id, joined_at FROM contest_entries WHERE contest_id = ?1"
-    " ORDER BY joined_at, user_id";
+    "SELECT " KT_CONTEST_ENTRY_COLUMNS " FROM contest_entries WHERE contest_id = ?1 ORDER BY joined_at, user_id";
 inline constexpr char kContestEntryOfAccount[] =
-    "SELECT contest_id, user_id, account_id, joined_at FROM contest_entries WHERE account_id = ?1";
+    "SELECT " KT_CONTEST_ENTRY_COLUMNS " FROM contest_entries WHERE account_id = ?1";
+#undef KT_CONTEST_ENTRY_COLUMNS
 
 }  // namespace kt::storage::sqlite::sql
