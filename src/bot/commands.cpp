@@ -396,7 +396,11 @@ Result<Command> parse_callback(std::string_view data) {
       if (!size) return bad;
       return Command{OpenCommand{std::string(first), *size, Side::kLong}};
     }
-    case 'x': return Command{AskAmountCommand{std::string(first)}};
+    case 'x':
+      // The bot's own "X SOL" buttons carry a mint, and the prompt repeats it inside HTML: a forged
+      // one with anything else is refused here rather than echoed.
+      if (!Mint::parse(first).ok()) return bad;
+      return Command{AskAmountCommand{std::string(first)}};
     case 'k': {
       auto id = parse_position_id("close", first);
       if (!id) return bad;

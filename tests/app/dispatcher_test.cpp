@@ -77,6 +77,59 @@ TEST_F(DispatcherTest, buttons_close_only_your_own_positions) {
   EXPECT_EQ(closed.front().callback_answer, "Closed 50% of #1");
 }
 
+TEST_F(DispatcherTest, crafted_buttons_on_another_users_position_change_and_show_nothing) {
+  say(1, "/start");
+  say(2, "/start");
+  ASSERT_NE(text(say(1, "/open BONK 1")).find("Opened #1"), std::string::npos);
+  const std::string wallet_before = text(say(1, "/wallet"));
+  // Every button kind that names a position, pressed by user 2 on user 1's #1.
+  for (const std::string data :
+       {"c:1:25", "c:1:100", "r:1", "p:1", "o:1:tp:5000", "o:1:sl:-2000", "o:1:tr:1000", "k:1"}) {
+    SCOPED_TRACE(data);
+    const auto replies = press(2, data);
+    ASSERT_EQ(replies.size(), 1u);
+    EXPECT_NE(text(replies).find("Position #1 not found"), std::string::npos) << text(replies);
+    EXPECT_TRUE(replies.front().callback_answer.has_value()) << "the press is answered";
+    EXPECT_FALSE(replies.front().edit_message_id.has_value()) << "nobody's message is rewritten";
+    EXPECT_TRUE(replies.front().buttons.empty());
+  }
+  EXPECT_EQ(text(say(1, "/wallet")), wallet_before);
+  EXPECT_NE(text(say(1, "/positions")).find("#1 long BONK"), std::string::npos);
+  EXPECT_NE(text(say(1, "/orders")).find("No pending orders"), std::string::npos);
+}
+
+TEST_F(DispatcherTest, the_token_card_shows_prices_in_sol_and_usd_market_data_source_age_and_flags) {
+  say(1, "/start");
+  const std::string card = text(say(1, "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263"));
+  for (const char* part : {"Bonk (BONK)", "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263", "Price: 0.", " SOL ($",
+                           "source demo, 0 s ago (SIMULATED)", "Market cap: $", "Liquidity: $",
+                           "24 h: ", "⚠️ Metadata is mutable"}) {  // BONK's safety flag in the demo market
+    EXPECT_NE(card.find(part), std::string::npos) << part << " in\n" << card;
+  }
+}
+
+TEST_F(DispatcherTest, the_x_sol_button_asks_for_the_amount_and_the_answer_opens) {
+  say(1, "/start");
+  const auto card = say(1, "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263");
+  ASSERT_EQ(card.front().buttons.size(), 2u);
+  const Button ask = card.front().buttons[1][1];
+  EXPECT_EQ(ask.label, "Buy X SOL");
+  const auto prompt = press(1, ask.callback_data);
+  ASSERT_EQ(prompt.size(), 1u);
+  const std::string asked = text(prompt);
+  EXPECT_NE(asked.find("How much SOL? Send /open DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 <amount>"),
+            std::string::npos)
+      << asked;
+  EXPECT_TRUE(prompt.front().callback_answer.has_value());
+  EXPECT_NE(text(say(1, "/open DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 2.5")).find("Opened #1 long BONK"),
+            std::string::npos);
+  // A forged "X SOL" button with markup instead of a mint is refused, not echoed.
+  const auto forged = press(1, "x:<a href=\"https://evil\">x</a>");
+  ASSERT_EQ(forged.size(), 1u);
+  EXPECT_EQ(forged.front().html.find("<a href"), std::string::npos) << forged.front().html;
+  EXPECT_NE(forged.front().html.find("E-BUTTON"), std::string::npos) << forged.front().html;
+}
+
 TEST_F(DispatcherTest, refresh_edits_the_message_in_place) {
   say(1, "/start");
   say(1, "/open BONK 1");
