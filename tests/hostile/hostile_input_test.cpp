@@ -211,6 +211,121 @@ TEST_F(HostileInput, html_in_a_stored_token_symbol_is_escaped_in_positions_and_c
   }
 }
 
+/// The demo market's prices under an attacker's name and symbol: a token's metadata is whatever
+/// its creator wrote, and price APIs pass it on.
+class HostileTokenNames final : public engine::QuoteProvider {
+ public:
+  HostileTokenNames(engine::QuoteProvider& inner, std::string name) : inner_(inner), name_(std::move(name)) {}
+  Result<Quote> quote(const Mint& mint, TimePoint now) override { return inner_.quote(mint, now); }
+  Result<TokenInfo> token_info(const Mint& mint, TimePoint now) override {
+    KT_TRY(TokenInfo info, inner_.token_info(mint, now));
+    info.name = name_;
+    info.symbol = name_;
+    return info;
+  }
+  std::optional<Mint> resolve_symbol(const std::string& upper_symbol) const override {
+    return inner_.resolve_symbol(upper_symbol);
+  }
+
+ private:
+  engine::QuoteProvider& inner_;
+  std::string name_;
+};
+
+TEST_F(HostileInput, html_in_a_token_name_is_escaped_in_the_card_positions_wallet_leaderboard_and_contest) {
+  const std::string evil = "<b>x</b>&";
+  const std::string escaped = "&lt;b&gt;x&lt;/b&gt;&amp;";
+  HostileTokenNames names(app_->prices(), evil);
+  Dispatcher bot({app_->repository(), app_->accounts(), app_->trading(), app_->portfolio(), app_->orders(),
+                  app_->contests(), names, clock_});
+  constexpr std::int64_t kGroup = -100'777;
+  constexpr std::int64_t kTrader = 5002;  // registered under the hostile name below
+  std::int64_t next_update = 50'000;
+  std::vector<std::pair<std::string, Reply>> seen;  // what was asked, each reply
+  std::size_t naming_the_token = 0;
+  auto check = [&](const std::string& what, const std::vector<Reply>& replies) {
+    EXPECT_FALSE(replies.empty()) << what;
+    for (const auto& r : replies) {
+      SCOPED_TRACE(what);
+      EXPECT_TRUE(well_formed_telegram_html(r.html)) << r.html;
+      EXPECT_EQ(r.html.find(evil), std::string::npos) << r.html;
+      EXPECT_EQ(r.html.find("<b>x</b>"), std::string::npos) << r.html;
+      naming_the_token += r.html.find(escaped) != std::string::npos ? 1 : 0;
+      seen.emplace_back(what, r);
+    }
+    return replies;
+  };
+  auto in_chat = [&](std::int64_t user, std::int64_t chat, const std::string& text) {
+    Incoming in;
+    in.telegram_user_id = user;
+    in.chat_id = chat;
+    in.chat_kind = chat < 0 ? ChatKind::kGroup : ChatKind::kPrivate;
+    in.username = evil;  // the user's name is attacker-controlled too
+    in.text = text;
+    in.update_id = ++next_update;
+    return check(text, bot.handle(in));
+  };
+  auto press = [&](std::int64_t user, const std::string& data) {
+    Incoming in;
+    in.telegram_user_id = user;
+    in.chat_id = user;
+    in.username = evil;
+    in.callback_data = data;
+    in.callback_query_id = "cb" + std::to_string(next_update);
+    in.message_id = 77;
+    in.update_id = ++next_update;
+    return check(data, bot.handle(in));
+  };
+
+  in_chat(kTrader, kTrader, "/start");
+  // A pasted mint: the card, then its "Buy 1 SOL" button.
+  const auto card = in_chat(kTrader, kTrader, kMint);
+  ASSERT_EQ(card.size(), 1u);
+  EXPECT_NE(card[0].html.find("<b>" + escaped + "</b> (" + escaped + ")"), std::string::npos) << card[0].html;
+  ASSERT_EQ(card[0].buttons.size(), 2u);
+  press(kTrader, card[0].buttons[0][2].callback_data);  // b:<mint>:1 → position #1
+  in_chat(kTrader, kTrader, "/open " + kMint + " 2");   // #2
+  for (const auto& cmd :
+       std::vector<std::string>{"/positions", "/wallet", "/history", "/price " + kMint, "/info " + kMint,
+                                "/ta " + kMint, "/chart " + kMint, "/tp 1 +50%", "/orders"}) {
+    in_chat(kTrader, kTrader, cmd);
+  }
+  press(kTrader, "p:1");
+  press(kTrader, "r:1");
+  press(kTrader, "c:1:50");
+  press(kTrader, "c:1:100");
+  press(kTrader, "k:1");  // the PnL card's caption
+  in_chat(kTrader, kTrader, "/pnl");
+  in_chat(kTrader, kTrader, "/positions closed");
+
+  // In a group: the leaderboard, and a contest from its start to its final ranking.
+  in_chat(kTrader, kGroup, "/open " + kMint + " 1");
+  in_chat(kTrader, kGroup, "/top");
+  ASSERT_EQ(say(kAdmin, "/start", "admin").size(), 1u);
+  Incoming start_contest;
+  start_contest.telegram_user_id = kAdmin;
+  start_contest.chat_id = kGroup;
+  start_contest.chat_kind = ChatKind::kGroup;
+  start_contest.username = "admin";
+  start_contest.text = "/contest start 1";
+  start_contest.update_id = ++next_update;
+  check("/contest start", bot.handle(start_contest));
+  in_chat(kTrader, kGroup, "/contest join");
+  in_chat(kTrader, kGroup, "/open " + kMint + " 1");
+  in_chat(kTrader, kGroup, "/positions");
+  in_chat(kTrader, kGroup, "/contest");
+  clock_.advance(std::chrono::hours(25));
+  check("final ranking", bot.finish_due_contests());
+
+  // The token's name showed up (escaped) in the card, the trades, the lists and the captions.
+  EXPECT_GE(naming_the_token, 15u);
+  for (const auto& [what, r] : seen) {
+    if (what == "final ranking" || what == "/top") {
+      EXPECT_NE(r.html.find("@" + escaped), std::string::npos) << what << ": " << r.html;
+    }
+  }
+}
+
 TEST_F(HostileInput, the_html_checker_itself_rejects_raw_tags_and_bare_ampersands) {
   EXPECT_TRUE(well_formed_telegram_html("<b>ok</b> &lt;x&gt; &amp; <a href=\"https://x\">l</a>"));
   EXPECT_FALSE(well_formed_telegram_html("<script>"));
