@@ -2,6 +2,7 @@
 // shards, shutdown, and the token never showing in a log line.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <atomic>
 #include <future>
 
@@ -148,6 +149,62 @@ TEST_F(FrontEndTest, every_button_press_is_answered) {
   ASSERT_EQ(bot.seen.size(), 2u);
   EXPECT_EQ(bot.seen[0].callback_data, "close:7:25");
   EXPECT_EQ(bot.seen[0].message_id, 42);
+}
+
+TEST_F(FrontEndTest, every_recorded_update_goes_through_polling_and_each_button_press_is_answered) {
+  // The recorded updates of ../shared/fixtures, in file order under increasing ids (as Telegram
+  // numbers them), through getUpdates, the parser, the shards and the queue.
+  std::size_t pushed = 0;
+  std::vector<std::string> callback_ids;
+  for (const char* file : {"telegram_updates_teloxide_tests.json", "telegram_callback_query_updates.json"}) {
+    for (auto update : nlohmann::json::parse(test::read_fixture(file))) {
+      update["update_id"] = 700'000 + static_cast<std::int64_t>(pushed++);
+      if (update.contains("callback_query")) callback_ids.push_back(update["callback_query"]["id"]);
+      fake.push_update(update);
+    }
+  }
+  ASSERT_EQ(pushed, 7u);
+  ASSERT_EQ(callback_ids.size(), 2u);
+  auto fe = make(options());
+  ASSERT_TRUE(fe->start().ok());
+  ASSERT_TRUE(fake.wait_for("answerCallbackQuery", 2, 5s));
+  ASSERT_TRUE(fake.wait_for("sendMessage", 4, 5s));
+  // Confirmed past the last one: nothing is fetched twice or left behind.
+  ASSERT_TRUE(fake.wait_for("getUpdates", 2, 5s));
+  fe->stop(2s);
+  EXPECT_EQ(fake.calls("getUpdates").back().params.value("offset", std::int64_t{0}), 700'000 + 7);
+  std::vector<std::string> answered;
+  for (const auto& call : fake.calls("answerCallbackQuery")) answered.push_back(call.params["callback_query_id"]);
+  // Two different users: their shards answer in either order.
+  std::sort(answered.begin(), answered.end());
+  std::sort(callback_ids.begin(), callback_ids.end());
+  EXPECT_EQ(answered, callback_ids);
+  std::lock_guard lock(bot.mutex);
+  EXPECT_EQ(bot.seen.size(), 4u) << "2 text messages and 2 button presses; the dice, the reaction and the unknown "
+                                    "kind are ignored";
+}
+
+TEST_F(FrontEndTest, a_button_press_whose_handler_throws_is_still_answered_and_the_next_update_runs) {
+  std::atomic<int> calls{0};
+  auto fe = std::make_unique<TelegramFrontEnd>(
+      *curl, clock, options(),
+      [&](const bot::Incoming& in) -> std::vector<bot::Reply> {
+        if (calls.fetch_add(1) == 0) throw std::runtime_error("boom");
+        bot::Reply r;
+        r.chat_id = in.chat_id;
+        r.html = "after: " + in.text;
+        return {r};
+      },
+      [] { return std::optional<std::int64_t>(); });
+  ASSERT_TRUE(fe->start().ok());
+  fake.push_callback(3, 3, 42, "c:1:100", "cb-throws");
+  fake.push_text(3, 3, "/wallet");
+  ASSERT_TRUE(fake.wait_for("answerCallbackQuery", 1, 5s));
+  ASSERT_TRUE(fake.wait_for("sendMessage", 1, 5s));
+  fe->stop(2s);
+  EXPECT_EQ(fake.calls("answerCallbackQuery").at(0).params["callback_query_id"], "cb-throws");
+  EXPECT_EQ(fake.calls("sendMessage").at(0).params["text"], "after: /wallet");
+  EXPECT_TRUE(logs.contains("the handler failed on update"));
 }
 
 TEST_F(FrontEndTest, a_slow_button_answer_does_not_hold_the_worker) {

@@ -169,6 +169,24 @@ TEST_F(PollerTest, conflict_409_in_the_polling_thread_is_not_a_tight_loop) {
   EXPECT_LE(fake.count("getUpdates"), 5u);
 }
 
+TEST_F(PollerTest, a_server_answering_at_once_with_nothing_does_not_make_the_polling_thread_spin) {
+  fake.set_long_poll_cap(0ms);  // ignores the 50 s timeout: an empty answer every time, at once
+  SystemClock real;
+  Poller poller(api, real, {}, "KiTraderBot", [](ParsedUpdate) { return true; });
+  poller.start();
+  std::this_thread::sleep_for(1500ms);
+  poller.stop();
+  // One call per min_empty_poll_interval (1 s): the first at 0 and one at about 1 s, not thousands.
+  EXPECT_GE(fake.count("getUpdates"), 1u);
+  EXPECT_LE(fake.count("getUpdates"), 3u);
+  // And every one was a long poll: timeout 50, limit 100, the kinds the bot handles.
+  for (const auto& call : fake.calls("getUpdates")) {
+    EXPECT_EQ(call.params["timeout"], 50);
+    EXPECT_EQ(call.params["limit"], 100);
+    EXPECT_EQ(call.params["allowed_updates"], nlohmann::json({"message", "callback_query"}));
+  }
+}
+
 TEST_F(PollerTest, updates_in_flight_do_not_make_the_polling_thread_spin) {
   fake.push_update(text_update(500, 1, "slow"));
   SystemClock real;
