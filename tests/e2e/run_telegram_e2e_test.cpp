@@ -1,6 +1,9 @@
 // `kitrader run` (the real binary) against the fake Bot API: commands and buttons, redelivery,
 // groups, a rejected token, webhook mode, SIGTERM. Every test also checks that the token appears
 // in no output (the fixture's TearDown).
+#include <httplib.h>
+
+#include <algorithm>
 #include <iostream>
 
 #include "e2e/e2e_fixture.hpp"
@@ -144,6 +147,77 @@ TEST_F(KitraderRunE2E, webhook_mode_registers_the_secret_and_accepts_only_it) {
   ASSERT_TRUE(p.wait_exit(10s).has_value());
   EXPECT_EQ(p.exit_code(), 0) << p.err();
   EXPECT_FALSE(contains(p.out() + p.err(), "s3cret"));
+}
+
+TEST_F(KitraderRunE2E, long_polls_with_the_documented_parameters_and_no_metric_or_debug_line_names_the_token) {
+  const int http_port = free_port();
+  ASSERT_GT(http_port, 0);
+  // Every failure the layer logs, at debug level, with the metrics endpoint up.
+  fake.inject("getUpdates", Fault::server_error(), 1);
+  fake.inject("sendMessage", Fault::too_many_requests(1), 1);
+  fake.inject("sendMessage", Fault::cant_parse_entities(), 1);
+  fake.inject("setMyCommands", Fault::server_error(), 1);
+  auto& p =
+      start({{"KITRADER_HTTP_LISTEN", "127.0.0.1:" + std::to_string(http_port)}, {"KITRADER_LOG_LEVEL", "debug"}});
+  ASSERT_TRUE(fake.wait_for("getUpdates", 2, 20s)) << p.err();
+  const std::int64_t user = 7005;
+  fake.push_text(user, user, "/start");
+  fake.push_text(user, user, std::string("/price ") + kToken);  // a user pasting it
+  fake.push_text(user, user, "/help");
+  const auto last = fake.push_text(user, user, "/wallet");
+  // Recorded calls include the refused ones (the 429, the HTML Telegram could not parse).
+  auto text_with = [&](const std::string& part) -> std::string {
+    for (const auto& t : texts_to(user)) {
+      if (contains(t, part)) return t;
+    }
+    return "";
+  };
+  ASSERT_TRUE(wait_until([&] { return !text_with("<b>Wallet</b>").empty(); }, 20s)) << p.err();
+  // The menu is the /help table: the same commands in the same order (a failed first
+  // setMyCommands is tolerated, and there is no second attempt).
+  ASSERT_EQ(fake.count("setMyCommands"), 1u);
+  const std::string help = text_with("<b>Commands</b>");
+  std::size_t at = 0;
+  for (const auto& command : fake.calls("setMyCommands").at(0).params["commands"]) {
+    const std::string line = "\n/" + command["command"].get<std::string>();
+    const auto found = help.find(line, at);
+    ASSERT_NE(found, std::string::npos) << line << " in " << help;
+    std::string description;  // as /help shows it: HTML-escaped
+    for (char c : command["description"].get<std::string>()) {
+      description += c == '<' ? "&lt;" : c == '>' ? "&gt;" : c == '&' ? "&amp;" : std::string(1, c);
+    }
+    EXPECT_NE(help.find(description, found), std::string::npos) << description;
+    at = found + line.size();
+  }
+  EXPECT_EQ(static_cast<std::size_t>(std::count(help.begin(), help.end(), '\n')),
+            fake.calls("setMyCommands").at(0).params["commands"].size() + 2)
+      << "one line per command, plus the title and the closing hint";
+  // The poll after the last update confirms it: offset = its id + 1.
+  ASSERT_TRUE(wait_until(
+      [&] {
+        const auto polls = fake.calls("getUpdates");
+        return polls.back().params.value("offset", std::int64_t{0}) == last + 1;
+      },
+      10s));
+  for (const auto& poll : fake.calls("getUpdates")) {
+    EXPECT_EQ(poll.params["timeout"], 50);
+    EXPECT_EQ(poll.params["limit"], 100);
+    EXPECT_EQ(poll.params["allowed_updates"], nlohmann::json({"message", "callback_query"}));
+  }
+  EXPECT_EQ(fake.count("deleteWebhook"), 0u);
+
+  httplib::Client http("127.0.0.1", http_port);
+  for (const char* path : {"/metrics", "/healthz"}) {
+    auto res = http.Get(path);
+    ASSERT_TRUE(res) << path;
+    EXPECT_FALSE(res->body.empty()) << path;
+    EXPECT_FALSE(contains(res->body, kToken)) << path;
+    EXPECT_FALSE(contains(res->body, "AAHk3Jx9QpL2mZ7vR4tW8yB1nC5dF0gHs6E")) << path;
+  }
+  p.signal(SIGTERM);
+  ASSERT_TRUE(p.wait_exit(10s).has_value());
+  // The fixture's TearDown greps stdout, stderr and the log files (debug lines included).
+  EXPECT_TRUE(contains(p.out() + p.err(), "re-sending as plain text")) << p.out();
 }
 
 TEST_F(KitraderRunE2E, sigterm_finishes_in_flight_work_and_exits_zero_within_10_s) {
