@@ -49,11 +49,10 @@ std::vector<std::pair<std::string, Button>> every_button() {
   engine::MarkedPosition marked{open, quote_of(open), Lamports{1'000'000}, Lamports{0}, ""};
 
   replies.emplace_back("opened", render_opened({open, {}, quote_of(open), Lamports{1}}, "LONGEST"));
-  replies.emplace_back("partly closed", render_closed({open, {}, quote_of(open), Lamports{1}, Lamports{1}, Lamports{1}},
-                                                      "LONGEST"));
-  replies.emplace_back("closed at a profit", render_closed({closed, {}, quote_of(closed), Lamports{1}, Lamports{5},
-                                                            Lamports{1}},
-                                                           "LONGEST"));
+  replies.emplace_back("partly closed",
+                       render_closed({open, {}, quote_of(open), Lamports{1}, Lamports{1}, Lamports{1}}, "LONGEST"));
+  replies.emplace_back("closed at a profit",
+                       render_closed({closed, {}, quote_of(closed), Lamports{1}, Lamports{5}, Lamports{1}}, "LONGEST"));
   replies.emplace_back("positions", render_positions({marked, marked, marked, marked, marked, marked}));
   replies.emplace_back("position", render_position(marked, TimePoint{}));
   TokenInfo info;
