@@ -46,8 +46,24 @@ Result<std::int64_t> parse_scaled(std::string_view text, int scale, std::int64_t
     v *= 10;
     if (v > static_cast<u128>(max)) break;
   }
-  if (v > static_cast<u128>(max)) return rejected("E-NUMBER", std::string(what) + " is too large");
+  if (v > static_cast<u128>(max)) {
+    return rejected("E-NUMBER", std::string(what) + " is too large: the most is " + scaled_text(max, scale));
+  }
   return static_cast<std::int64_t>(v);
+}
+
+std::string scaled_text(std::int64_t value, int scale) {
+  const bool negative = value < 0;
+  // Widen before negating so INT64_MIN survives.
+  const u128 magnitude = negative ? static_cast<u128>(-static_cast<__int128>(value)) : static_cast<u128>(value);
+  std::string digits = u128_to_string(magnitude);
+  if (scale > 0) {
+    if (digits.size() <= static_cast<std::size_t>(scale)) digits.insert(0, static_cast<std::size_t>(scale) + 1 - digits.size(), '0');
+    digits.insert(digits.size() - static_cast<std::size_t>(scale), ".");
+    while (digits.back() == '0') digits.pop_back();
+    if (digits.back() == '.') digits.pop_back();
+  }
+  return (negative ? "-" : "") + digits;
 }
 
 }  // namespace kt

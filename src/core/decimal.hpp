@@ -1,6 +1,7 @@
 #pragma once
 // Exact parsing of decimal numbers typed by people ("1.5", "0.004321"): no floating point.
 #include <cstdint>
+#include <string>
 #include <string_view>
 
 #include "core/checked_math.hpp"
@@ -20,7 +21,10 @@ struct DecimalText {
 Result<DecimalText> parse_decimal(std::string_view text);
 
 /// value * 10^scale as an integer; rejects input with more fractional digits than `scale`
-/// (say, 10 decimals of SOL) or a result above `max`.
+/// (say, 10 decimals of SOL) or a result above `max`, naming the largest accepted value.
 Result<std::int64_t> parse_scaled(std::string_view text, int scale, std::int64_t max, std::string_view what);
+
+/// value / 10^scale as the shortest exact decimal: (123450, 2) → "1234.5".
+std::string scaled_text(std::int64_t value, int scale);
 
 }  // namespace kt

@@ -65,7 +65,11 @@ Result<OpenFill> fill_open(Side side, Lamports size, const Quote& quote, const F
   if (qty == 0) {
     return rejected("E-SIZE", "this size buys less than one base unit of the token at the current price");
   }
-  if (qty > UINT64_MAX) return overflow();
+  if (qty > UINT64_MAX) {
+    return rejected("E-OVERFLOW", "Position size " + format_sol(size) +
+                                      " SOL buys more than 18446744073709551615 base units of this token, the most a "
+                                      "token amount can hold; use a smaller size");
+  }
   fill.qty_raw = static_cast<std::uint64_t>(qty);
   KT_TRY(fill.fill_price, Price::from_ratio(static_cast<u128>(fill.notional.value), qty));
   fill.impact_bps = impact_bps(quote.price, fill.fill_price, side == Side::kLong);

@@ -33,9 +33,14 @@ Result<void> RiskPolicy::check_open(const User& user, const Wallet& wallet, std:
                                            " open positions; the maximum is " +
                                            std::to_string(limits_.max_open_positions) + ". Close one first");
   }
-  if (wallet.balance < fill.total_debit) {
-    return rejected("E-BALANCE", "Insufficient balance: this trade needs " + format_sol(fill.total_debit) + " SOL (" +
-                                     format_sol(size) + " SOL + " + format_sol(fill.network_fee) +
+  return check_balance(wallet, size, fill.network_fee);
+}
+
+Result<void> RiskPolicy::check_balance(const Wallet& wallet, Lamports size, Lamports network_fee) const {
+  const Lamports needed = size + network_fee;
+  if (wallet.balance < needed) {
+    return rejected("E-BALANCE", "Insufficient balance: this trade needs " + format_sol(needed) + " SOL (" +
+                                     format_sol(size) + " SOL + " + format_sol(network_fee) +
                                      " SOL network fee), you have " + format_sol(wallet.balance) + " SOL");
   }
   return {};

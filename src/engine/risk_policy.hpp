@@ -20,6 +20,8 @@ class RiskPolicy {
   /// Everything at the moment of the trade, under the wallet lock.
   Result<void> check_open(const User& user, const Wallet& wallet, std::int64_t open_positions, Lamports size,
                           const OpenFill& fill) const;
+  /// The balance covers `size` plus the network fee (E-BALANCE otherwise).
+  Result<void> check_balance(const Wallet& wallet, Lamports size, Lamports network_fee) const;
   /// The role's per-position limit, nullopt when unlimited.
   std::optional<Lamports> limit_for(Role role) const;
 

@@ -44,7 +44,19 @@ Result<PositionOpened> TradingEngine::open_position(const OpenPosition& command)
   KT_TRY_VOID(risk_.check_size(*user, command.size));
 
   KT_TRY(const Quote quote, fresh_quote(command.mint, now));
-  KT_TRY_VOID(fill_open(command.side, command.size, quote, config_.fees));  // refuse before locking
+  // Refuse before locking. A size too large to fill exactly is usually one the wallet cannot pay
+  // for either: say so, which is the refusal the user can act on.
+  if (auto fill = fill_open(command.side, command.size, quote, config_.fees); !fill) {
+    if (fill.error().code == "E-OVERFLOW") {
+      std::optional<Wallet> wallet;
+      KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
+        KT_TRY(wallet, tx.get_wallet(command.user));
+        return {};
+      }));
+      KT_TRY_VOID(risk_.check_balance(*wallet, command.size, config_.fees.network_fee));
+    }
+    return std::move(fill).error();
+  }
 
   PositionOpened out;
   KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {

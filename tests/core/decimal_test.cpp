@@ -33,5 +33,23 @@ TEST(Decimal, rejects_too_many_decimals_and_too_large_values) {
   EXPECT_FALSE(parse_scaled(std::string(4096, '9'), 9, INT64_MAX, "x").ok());
 }
 
+TEST(Decimal, too_large_names_the_largest_accepted_value) {
+  // INT64_MAX / 4 lamports, the cap on SOL amounts typed by users.
+  EXPECT_EQ(parse_scaled("2305843009.3", 9, INT64_MAX / 4, "a SOL amount").error().message,
+            "a SOL amount is too large: the most is 2305843009.213693951");
+  EXPECT_TRUE(parse_scaled("2305843009.213693951", 9, INT64_MAX / 4, "a SOL amount").ok());
+  EXPECT_EQ(parse_scaled("10000.01", 2, 1'000'000, "a percentage").error().message,
+            "a percentage is too large: the most is 10000");
+}
+
+TEST(Decimal, scaled_text_is_the_shortest_exact_decimal) {
+  EXPECT_EQ(scaled_text(123450, 2), "1234.5");
+  EXPECT_EQ(scaled_text(1, 9), "0.000000001");
+  EXPECT_EQ(scaled_text(0, 9), "0");
+  EXPECT_EQ(scaled_text(-1500, 3), "-1.5");
+  EXPECT_EQ(scaled_text(INT64_MIN, 0), "-9223372036854775808");
+  EXPECT_EQ(scaled_text(7, 0), "7");
+}
+
 }  // namespace
 }  // namespace kt

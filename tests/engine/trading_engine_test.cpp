@@ -86,6 +86,26 @@ TEST_F(TradingEngineTest, admins_have_no_limit_but_the_balance_still_counts) {
   EXPECT_TRUE(engine_->open_position({admin.id, kBonk, Lamports::from_sol(500), Side::kLong, std::nullopt}).ok());
 }
 
+TEST_F(TradingEngineTest, a_size_too_large_to_fill_exactly_is_refused_for_the_balance_first_then_by_name) {
+  const User admin = user(999);
+  // 10^-10 SOL per token with 9 decimals: 10^-10 lamports per base unit, so 500 SOL would buy
+  // about 5·10^21 base units, more than a u64 token amount holds.
+  quotes_.set(testing::quote_at(kBonk, "0.0000000001", 9, clock_.now()));
+  auto unaffordable = engine_->open_position({admin.id, kBonk, Lamports::from_sol(5000), Side::kLong, std::nullopt});
+  ASSERT_FALSE(unaffordable.ok());
+  EXPECT_EQ(unaffordable.error().code, "E-BALANCE");
+  EXPECT_EQ(unaffordable.error().message,
+            "Insufficient balance: this trade needs 5000.0001 SOL (5000 SOL + 0.0001 SOL network fee), you have 1000 SOL");
+  auto too_many_units = engine_->open_position({admin.id, kBonk, Lamports::from_sol(500), Side::kLong, std::nullopt});
+  ASSERT_FALSE(too_many_units.ok());
+  EXPECT_EQ(too_many_units.error().code, "E-OVERFLOW");
+  EXPECT_EQ(too_many_units.error().message,
+            "Position size 500 SOL buys more than 18446744073709551615 base units of this token, the most a token "
+            "amount can hold; use a smaller size");
+  EXPECT_EQ(balance(admin.id), Lamports::from_sol(1000));
+  EXPECT_EQ(ledger_sum(admin.id).value, 0);
+}
+
 TEST_F(TradingEngineTest, refuses_to_trade_on_a_stale_quote) {
   const User u = user();
   quotes_.set(testing::quote_at(kBonk, "0.00002", 5, clock_.now() - std::chrono::seconds(91)));
