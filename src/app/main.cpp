@@ -37,11 +37,12 @@ std::map<std::string, std::string> process_environment() {
 
 kt::Result<kt::ops::Config> load(const std::string& config_path, bool demo) {
   const auto env = process_environment();
-  auto config = kt::ops::load_config(config_path.empty() ? std::nullopt : std::optional<std::string>(config_path), env);
-  if (!config) return config;
+  // Warned about before validating, so a misspelt override shows up next to the errors it may explain.
   for (const auto& name : kt::ops::unknown_env_overrides(env)) {
     std::cerr << "warning: " << name << " matches no configuration key and is ignored\n";
   }
+  auto config = kt::ops::load_config(config_path.empty() ? std::nullopt : std::optional<std::string>(config_path), env);
+  if (!config) return config;
   if (demo) kt::ops::apply_demo_mode(*config);
   return config;
 }

@@ -14,6 +14,7 @@ using testing::temp_db_url;
 constexpr const char* kAt = "--at 1764000000";
 
 TEST(ConsoleE2E, start_open_close_shows_balances_exact_to_the_lamport) {
+  // The "done when": /start, /wallet, /open BONK 1, /positions, /close <id>, /wallet.
   const auto run = run_kitrader(std::string("console --demo ") + kAt,
                                 "/start\n/wallet\n/open BONK 1\n/positions\n/close 1\n/wallet\n",
                                 "KITRADER_DATABASE_URL=" + temp_db_url("e2e_scenario"));
@@ -21,11 +22,24 @@ TEST(ConsoleE2E, start_open_close_shows_balances_exact_to_the_lamport) {
   EXPECT_NE(run.out.find("Your paper wallet holds 1000 SOL"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("Balance: 1000 SOL"), std::string::npos);
   EXPECT_NE(run.out.find("Opened #1 long BONK (SIMULATED)"), std::string::npos);
-  // 1 SOL spent + 0.0001 SOL network fee.
+  // Worked by hand from docs/architecture.md. At the frozen instant the demo multiplier of BONK is
+  // 1.096349776 (its base 3/2000 lamports per base unit, 5 decimals), so the quote is
+  // p = 3·1096349776 / (2000·10^9) lamports per base unit (0.0000001645 SOL per BONK).
+  // Open: notional = floor(10^9·10^6 / 1002500) = 997506234, trading fee 2493766;
+  // qty = floor(997506234 / (p·1.005)) = 603544317787 base units; debit 1 SOL + 0.0001 network fee.
+  EXPECT_NE(run.out.find("bought 6035443.17787 BONK"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Fees 0.002593766 SOL (trading 0.002493766 SOL + network 0.0001 SOL)"), std::string::npos);
   EXPECT_NE(run.out.find("Balance 998.9999 SOL"), std::string::npos);
-  // Back at the same price: notional floor(1e9/1.0025) = 997506234 lamports, 0.5 % slippage each
-  // way, 0.25 % fee on the proceeds, 0.0001 SOL network fee: 0.985011846 SOL comes back.
-  EXPECT_NE(run.out.find("Proceeds 0.985011846 SOL"), std::string::npos) << run.out;
+  // Close at the same price: gross = floor(qty·p·0.995) = 987580798, fee ceil(gross·0.0025) =
+  // 2468952, less the 0.0001 SOL network fee: 985011846 lamports come back.
+  EXPECT_NE(run.out.find("#1 long BONK · 6.04M · cost 1.0001 SOL · value 0.985011846 SOL · PnL -0.015088154 SOL"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("Closed 6035443.17787 at"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("Proceeds 0.985011846 SOL after fees 0.002568952 SOL (trading 0.002468952 SOL + network "
+                         "0.0001 SOL)"),
+            std::string::npos)
+      << run.out;
   EXPECT_NE(run.out.find("Balance 999.984911846 SOL"), std::string::npos);
   EXPECT_NE(run.out.find("Balance: 999.984911846 SOL"), std::string::npos);
   EXPECT_NE(run.out.find("Realized PnL: -0.015088154 SOL"), std::string::npos);
@@ -60,10 +74,20 @@ TEST(ConsoleE2E, invalid_configuration_is_reported_all_at_once_with_a_nonzero_ex
   EXPECT_NE(run.exit_code, 0);
   EXPECT_NE(run.out.find("trading.fee"), std::string::npos) << run.out;
   EXPECT_NE(run.out.find("trading.max_open_positions"), std::string::npos) << run.out;
+  EXPECT_NE(run.out.find("expected a fraction between 0 and 0.1 such as 0.0025"), std::string::npos) << run.out;
+}
+
+TEST(ConsoleE2E, a_misspelt_override_is_named_next_to_the_errors_it_may_explain) {
+  const auto run = run_kitrader("console --demo", "", "KITRADER_TRADNG_FEE=0.001 KITRADER_TRADING_FEE=abc");
+  EXPECT_NE(run.exit_code, 0);
+  EXPECT_NE(run.out.find("warning: KITRADER_TRADNG_FEE matches no configuration key and is ignored"),
+            std::string::npos)
+      << run.out;
+  EXPECT_NE(run.out.find("trading.fee: expected"), std::string::npos) << run.out;
 }
 
 TEST(ConsoleE2E, every_subcommand_has_help) {
-  for (const char* sub : {"", "console ", "run ", "migrate ", "version "}) {
+  for (const char* sub : {"", "console ", "run ", "migrate ", "version ", "doctor ", "backup "}) {
     const auto run = run_kitrader(std::string(sub) + "--help", "");
     EXPECT_EQ(run.exit_code, 0) << sub << run.out;
     EXPECT_NE(run.out.find("Usage"), std::string::npos) << sub;
