@@ -508,7 +508,7 @@ Result<std::vector<Reply>> Dispatcher::do_limit(const LimitCommand& c, const Inc
   std::optional<TimePoint> expires;
   if (c.expires_in) expires = now + *c.expires_in;
   KT_TRY(const Order order, s_.orders.place_limit_buy({user.id, mint, c.size, trigger, expires, in.update_id}));
-  return one(render_order_placed(order, symbol_of(mint)));
+  return one(render_order_placed(order, symbol_of(mint), s_.quotes.simulated()));
 }
 
 Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, const Incoming& in, const User& user) {
@@ -521,7 +521,8 @@ Result<std::vector<Reply>> Dispatcher::do_exit_order(const ExitOrderCommand& c, 
     KT_TRY(place.trigger.price, Price::parse_user(c.trigger.price, marked.position.decimals));
   }
   KT_TRY(const Order order, s_.orders.place_exit(place));
-  Reply r = render_order_placed(order, marked.position.symbol.empty() ? symbol_of(order.mint) : marked.position.symbol);
+  Reply r = render_order_placed(order, marked.position.symbol.empty() ? symbol_of(order.mint) : marked.position.symbol,
+                                marked.position.simulated || s_.quotes.simulated());
   if (in.callback_query_id) r.callback_answer = "Order " + std::to_string(order.id.value) + " set";
   return one(std::move(r));
 }
@@ -530,7 +531,7 @@ Result<std::vector<Reply>> Dispatcher::do_orders(const User& user) {
   KT_TRY(const auto orders, s_.orders.list(user.id, true));
   std::vector<Mint> mints;
   for (const auto& o : orders) mints.push_back(o.mint);
-  return one(render_orders(orders, symbols_of(mints)));
+  return one(render_orders(orders, symbols_of(mints), s_.quotes.simulated()));
 }
 
 Result<std::vector<Reply>> Dispatcher::do_history(const User& user) {

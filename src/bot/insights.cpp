@@ -61,15 +61,16 @@ Result<std::vector<Reply>> Dispatcher::do_pnl(const PnlCommand& c, const User& u
     data.curve = st.curve;
     KT_TRY(std::string png, charts::render_equity_chart(data));
     Reply r;
-    r.html = fmt::format("Equity curve · {} · ROI {}", analytics::to_string(period), pct(st.roi_pct));
+    r.html = fmt::format("Equity curve · {} · ROI {}{}", analytics::to_string(period), pct(st.roi_pct),
+                         s_.quotes.simulated() ? " <i>(SIMULATED)</i>" : "");
     r.photo_png = std::move(png);
     return one(std::move(r));
   }
   Reply r;
   r.html = fmt::format(
-      "<b>PnL · {}</b>\nRealized: {} ({})\nUnrealized: {}\nROI: {}\nTrades: {} · wins {} · losses {} · win rate {}\n"
+      "<b>PnL · {}</b>{}\nRealized: {} ({})\nUnrealized: {}\nROI: {}\nTrades: {} · wins {} · losses {} · win rate {}\n"
       "Average win: {} · average loss: {}\nFees paid: {}\nMax drawdown: {} ({})",
-      analytics::to_string(period), signed_sol(st.realized), pct(st.realized_pct), signed_sol(st.unrealized),
+      analytics::to_string(period), s_.quotes.simulated() ? " <i>(SIMULATED)</i>" : "", signed_sol(st.realized), pct(st.realized_pct), signed_sol(st.unrealized),
       pct(st.roi_pct), st.trades, st.wins, st.losses, pct(st.win_rate_pct),
       st.avg_win ? signed_sol(*st.avg_win) : "n/a", st.avg_loss ? signed_sol(*st.avg_loss) : "n/a", sol(st.fees),
       sol(st.max_drawdown), magnitude_pct(st.max_drawdown_pct));
@@ -136,7 +137,8 @@ Result<std::vector<Reply>> Dispatcher::do_ta(const TaCommand& c) {
   for (const auto& p : closes) values.push_back(p.price);
   const auto reading = analytics::ta_reading(values);
   Reply r;
-  r.html = fmt::format("<b>{}</b> · 5-minute closes, last 24 h\n", token_label(symbol_of(mint), mint));
+  r.html = fmt::format("<b>{}</b> · 5-minute closes, last 24 h{}\n", token_label(symbol_of(mint), mint),
+                       s_.quotes.simulated() ? " <i>(SIMULATED)</i>" : "");
   if (reading.sma20) r.html += "SMA20 " + format_significant(*reading.sma20) + " SOL · ";
   if (reading.ema50) r.html += "EMA50 " + format_significant(*reading.ema50) + " SOL · ";
   if (reading.rsi14) r.html += fmt::format("RSI14 {:.1f}", *reading.rsi14);

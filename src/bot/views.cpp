@@ -321,22 +321,23 @@ Reply render_role_set(const User& user) {
   return reply;
 }
 
-Reply render_order_placed(const Order& order, const std::string& symbol) {
+Reply render_order_placed(const Order& order, const std::string& symbol, bool simulated) {
   Reply reply;
   reply.html = fmt::format(
-      "📌 Order <b>{}</b>: {} {} {}\nIt fills at the first price that reaches it. /orders lists, /cancel {} cancels.",
+      "📌 Order <b>{}</b>: {} {} {}{}\nIt fills at the first price that reaches it. /orders lists, /cancel {} cancels.",
       order.id.value, order_kind_label(order.kind), token_label(symbol, order.mint), order_terms(order),
-      order.id.value);
+      simulated ? std::string(kSimulated) : "", order.id.value);
   return reply;
 }
 
-Reply render_orders(const std::vector<Order>& orders, const std::vector<std::pair<Mint, std::string>>& symbols) {
+Reply render_orders(const std::vector<Order>& orders, const std::vector<std::pair<Mint, std::string>>& symbols,
+                    bool simulated) {
   Reply reply;
   if (orders.empty()) {
     reply.html = "No pending orders. Set one with /limit, /tp, /sl or /trail.";
     return reply;
   }
-  std::string text = "<b>Pending orders</b>\n";
+  std::string text = "<b>Pending orders</b>" + (simulated ? std::string(kSimulated) : "") + "\n";
   for (const auto& o : orders) {
     std::string symbol;
     for (const auto& [m, s] : symbols)

@@ -34,8 +34,10 @@ Reply render_token_card(const TokenInfo& info, const std::optional<Quote>& quote
 Reply render_history(const std::vector<LedgerEntry>& entries, const std::vector<std::pair<Mint, std::string>>& symbols);
 Reply render_users(const std::vector<std::pair<User, Wallet>>& users, std::int64_t total);
 Reply render_role_set(const User& user);
-Reply render_order_placed(const Order& order, const std::string& symbol);
-Reply render_orders(const std::vector<Order>& orders, const std::vector<std::pair<Mint, std::string>>& symbols);
+/// `simulated`: the market is simulated, so the prices the order names came from it.
+Reply render_order_placed(const Order& order, const std::string& symbol, bool simulated);
+Reply render_orders(const std::vector<Order>& orders, const std::vector<std::pair<Mint, std::string>>& symbols,
+                    bool simulated);
 Reply render_order_cancelled(const Order& order);
 /// The notification a user gets when one of their orders fills, expires or fails.
 Reply render_order_outcome(const engine::OrderOutcome& outcome, const std::string& symbol);

@@ -21,6 +21,9 @@ class QuoteProvider {
   virtual Result<TokenInfo> token_info(const Mint& mint, TimePoint now) = 0;
   /// Symbol (upper case, no '$') → mint, for tokens a source knows by name (demo market).
   virtual std::optional<Mint> resolve_symbol(const std::string& upper_symbol) const = 0;
+  /// True when every price comes from a simulated market (demo, replay): replies showing prices
+  /// or values derived from them say SIMULATED. Live and simulated sources are never mixed.
+  virtual bool simulated() const { return false; }
 };
 
 }  // namespace kt::engine

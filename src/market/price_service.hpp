@@ -57,7 +57,7 @@ class PriceService final : public engine::QuoteProvider {
   /// One entry per source, in priority order.
   std::vector<SourceHealth> health() const;
   /// True when every source is simulated (demo/replay): replies must say SIMULATED.
-  bool simulated() const;
+  bool simulated() const override;
   /// Names of the sources in priority order.
   std::vector<std::string> source_names() const;
 

@@ -2,6 +2,9 @@
 // `kitrader console --demo` shows balances exact to the lamport.
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "app/run_binary.hpp"
 
 namespace kt {
@@ -53,6 +56,27 @@ TEST(ConsoleE2E, every_reply_with_a_demo_price_says_simulated) {
   std::size_t count = 0;
   for (auto p = run.out.find("SIMULATED"); p != std::string::npos; p = run.out.find("SIMULATED", p + 1)) ++count;
   EXPECT_EQ(count, 3u) << run.out;
+}
+
+TEST(ConsoleE2E, orders_indicators_and_pnl_on_the_demo_market_say_simulated) {
+  const auto run = run_kitrader(std::string("console --demo --no-tracker ") + kAt,
+                                "/start\n/open BONK 1\n/tp 1 +50%\n/trail 1 10%\n/limit BONK 1 0.0000001\n/orders\n"
+                                "/ta BONK\n/pnl\n",
+                                "KITRADER_DATABASE_URL=" + temp_db_url("e2e_sim_orders"));
+  ASSERT_EQ(run.exit_code, 0) << run.out;
+  // Replies are separated by a blank line; every one after the welcome shows prices or values
+  // taken from the simulated market.
+  std::vector<std::string> replies;
+  for (std::size_t start = 0; start < run.out.size();) {
+    auto end = run.out.find("\n\n", start);
+    if (end == std::string::npos) end = run.out.size();
+    if (end > start) replies.push_back(run.out.substr(start, end - start));
+    start = end + 2;
+  }
+  ASSERT_EQ(replies.size(), 8u) << run.out;
+  for (std::size_t i = 1; i < replies.size(); ++i) {
+    EXPECT_NE(replies[i].find("(SIMULATED)"), std::string::npos) << replies[i];
+  }
 }
 
 TEST(ConsoleE2E, bad_input_gets_a_specific_message_and_changes_nothing) {
