@@ -47,6 +47,40 @@ Error usage(std::string_view name, std::string_view problem = {}) {
   return rejected("E-USAGE", text);
 }
 
+/// Edits (insert, delete, substitute, swap two neighbours) between two short words.
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
+  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
+  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
+        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
+    }
+  }
+  return d[a.size()][b.size()];
+}
+
+/// Names the closest command when the typo is small (/opne → /open), with its example.
+Error unknown_command(std::string_view name) {
+  std::string text = "Unknown command /" + std::string(name.substr(0, 32)) + ".";
+  const CommandSpec* best = nullptr;
+  std::size_t best_distance = std::max<std::size_t>(1, name.size() / 4) + 1;
+  if (name.size() <= 32) {
+    for (const auto& spec : command_table()) {
+      const auto d = edit_distance(name, spec.name);
+      if (d < best_distance) {
+        best_distance = d;
+        best = &spec;
+      }
+    }
+  }
+  if (best) text += " Did you mean /" + std::string(best->name) + "? e.g. " + std::string(best->example) + ".";
+  text += " Send /help for the list.";
+  return rejected("E-UNKNOWN-COMMAND", text);
+}
+
 Result<PositionId> parse_position_id(std::string_view name, std::string_view word) {
   if (!word.empty() && word.front() == '#') word.remove_prefix(1);
   std::int64_t id = 0;
@@ -274,8 +308,7 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
     }
     return Command{CancelCommand{OrderId{id}}};
   }
-  return rejected("E-UNKNOWN-COMMAND",
-                  "Unknown command /" + std::string(name.substr(0, 32)) + ". Send /help for the list.");
+  return unknown_command(name);
 }
 
 }  // namespace

@@ -123,7 +123,8 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
   if (!parsed) {
     if (in.chat_kind == ChatKind::kGroup || in.text.empty()) return {};
     parsed = Result<Command>(
-        rejected("E-USAGE", "I understand commands and token addresses or links. Send /help for the list."));
+        rejected("E-USAGE",
+                 "I understand commands such as /price BONK, and token addresses or links. Send /help for the list."));
   }
   Result<std::vector<Reply>> result = rejected("E-INTERNAL", "unhandled");
   if (!parsed->ok()) {

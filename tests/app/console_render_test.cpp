@@ -48,6 +48,12 @@ TEST(CommandGrammar, parses_typed_commands_and_rejects_hostile_input_with_a_hint
   }
   EXPECT_FALSE(bot::parse_message("just chatting").has_value());
   EXPECT_EQ(bot::parse_message("/frobnicate")->error().code, "E-UNKNOWN-COMMAND");
+  EXPECT_EQ(bot::parse_message("/frobnicate")->error().message,
+            "Unknown command /frobnicate. Send /help for the list.");
+  EXPECT_EQ(bot::parse_message("/opne BONK 1")->error().message,
+            "Unknown command /opne. Did you mean /open? e.g. /open BONK 0.5. Send /help for the list.");
+  EXPECT_EQ(bot::parse_message("/postions")->error().message,
+            "Unknown command /postions. Did you mean /positions? e.g. /positions. Send /help for the list.");
   EXPECT_EQ(bot::parse_message(std::string("/open BONK ") + std::string(4096, '9'))->error().code, "E-USAGE");
 }
 
