@@ -70,10 +70,11 @@ Result<std::vector<Reply>> Dispatcher::do_pnl(const PnlCommand& c, const User& u
   r.html = fmt::format(
       "<b>PnL · {}</b>{}\nRealized: {} ({})\nUnrealized: {}\nROI: {}\nTrades: {} · wins {} · losses {} · win rate {}\n"
       "Average win: {} · average loss: {}\nFees paid: {}\nMax drawdown: {} ({})",
-      analytics::to_string(period), s_.quotes.simulated() ? " <i>(SIMULATED)</i>" : "", signed_sol(st.realized), pct(st.realized_pct), signed_sol(st.unrealized),
-      pct(st.roi_pct), st.trades, st.wins, st.losses, pct(st.win_rate_pct),
-      st.avg_win ? signed_sol(*st.avg_win) : "n/a", st.avg_loss ? signed_sol(*st.avg_loss) : "n/a", sol(st.fees),
-      sol(st.max_drawdown), magnitude_pct(st.max_drawdown_pct));
+      analytics::to_string(period), s_.quotes.simulated() ? " <i>(SIMULATED)</i>" : "", signed_sol(st.realized),
+      pct(st.realized_pct), signed_sol(st.unrealized), pct(st.roi_pct), st.trades, st.wins, st.losses,
+      pct(st.win_rate_pct), st.avg_win ? signed_sol(*st.avg_win) : "n/a",
+      st.avg_loss ? signed_sol(*st.avg_loss) : "n/a", sol(st.fees), sol(st.max_drawdown),
+      magnitude_pct(st.max_drawdown_pct));
   if (st.best)
     r.html += fmt::format("\nBest: #{} {} {}", st.best->position.value, escape_html(st.best->symbol),
                           signed_sol(st.best->pnl));

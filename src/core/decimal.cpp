@@ -58,7 +58,8 @@ std::string scaled_text(std::int64_t value, int scale) {
   const u128 magnitude = negative ? static_cast<u128>(-static_cast<__int128>(value)) : static_cast<u128>(value);
   std::string digits = u128_to_string(magnitude);
   if (scale > 0) {
-    if (digits.size() <= static_cast<std::size_t>(scale)) digits.insert(0, static_cast<std::size_t>(scale) + 1 - digits.size(), '0');
+    if (digits.size() <= static_cast<std::size_t>(scale))
+      digits.insert(0, static_cast<std::size_t>(scale) + 1 - digits.size(), '0');
     digits.insert(digits.size() - static_cast<std::size_t>(scale), ".");
     while (digits.back() == '0') digits.pop_back();
     if (digits.back() == '.') digits.pop_back();

@@ -104,8 +104,7 @@ TEST(ConsoleE2E, invalid_configuration_is_reported_all_at_once_with_a_nonzero_ex
 TEST(ConsoleE2E, a_misspelt_override_is_named_next_to_the_errors_it_may_explain) {
   const auto run = run_kitrader("console --demo", "", "KITRADER_TRADNG_FEE=0.001 KITRADER_TRADING_FEE=abc");
   EXPECT_NE(run.exit_code, 0);
-  EXPECT_NE(run.out.find("warning: KITRADER_TRADNG_FEE matches no configuration key and is ignored"),
-            std::string::npos)
+  EXPECT_NE(run.out.find("warning: KITRADER_TRADNG_FEE matches no configuration key and is ignored"), std::string::npos)
       << run.out;
   EXPECT_NE(run.out.find("trading.fee: expected"), std::string::npos) << run.out;
 }

@@ -94,8 +94,9 @@ TEST_F(TradingEngineTest, a_size_too_large_to_fill_exactly_is_refused_for_the_ba
   auto unaffordable = engine_->open_position({admin.id, kBonk, Lamports::from_sol(5000), Side::kLong, std::nullopt});
   ASSERT_FALSE(unaffordable.ok());
   EXPECT_EQ(unaffordable.error().code, "E-BALANCE");
-  EXPECT_EQ(unaffordable.error().message,
-            "Insufficient balance: this trade needs 5000.0001 SOL (5000 SOL + 0.0001 SOL network fee), you have 1000 SOL");
+  EXPECT_EQ(
+      unaffordable.error().message,
+      "Insufficient balance: this trade needs 5000.0001 SOL (5000 SOL + 0.0001 SOL network fee), you have 1000 SOL");
   auto too_many_units = engine_->open_position({admin.id, kBonk, Lamports::from_sol(500), Side::kLong, std::nullopt});
   ASSERT_FALSE(too_many_units.ok());
   EXPECT_EQ(too_many_units.error().code, "E-OVERFLOW");
