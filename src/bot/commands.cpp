@@ -212,6 +212,8 @@ Result<Command> parse_command(std::string_view name, const std::vector<std::stri
         return usage(name,
                      "'" + std::string(spec.substr(0, 24)) + "' is not a distance: write a percentage such as 10%");
       }
+      // The engine enforces the same range; saying it here adds the usage line and an example.
+      if (*bps < 10 || *bps > 9'000) return usage(name, "A trailing stop distance must be between 0.1% and 90%");
       cmd.trail_bps = static_cast<std::uint32_t>(*bps);
     } else if (spec.back() == '%') {
       auto bps = parse_percent_bps(spec);

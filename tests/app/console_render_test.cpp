@@ -39,7 +39,7 @@ TEST(CommandGrammar, parses_typed_commands_and_rejects_hostile_input_with_a_hint
   EXPECT_EQ(std::get<bot::CloseCommand>(bot::parse_message("/close #12 50%")->value()).percent, 50);
   for (const char* bad : {"/open BONK", "/open BONK 1 sideways", "/open BONK NaN", "/open BONK inf", "/open BONK 1e9",
                           "/close 0", "/close 1 101", "/close abc", "/close 1 0", "/open BONK 99999999999999999999",
-                          "/positions maybe", "/setrole x king"}) {
+                          "/positions maybe", "/setrole x king", "/trail 1 200%", "/trail 1 0.05%"}) {
     auto r = bot::parse_message(bad);
     ASSERT_TRUE(r.has_value()) << bad;
     ASSERT_FALSE(r->ok()) << bad;
