@@ -1,6 +1,13 @@
 // The acceptance scenario, against the real binary: piping commands into
 // `kitrader console --demo` shows balances exact to the lamport.
 #include <gtest/gtest.h>
+#include <poll.h>
+#include <pty.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdlib>
 
 #include <string>
 #include <vector>
@@ -47,6 +54,44 @@ TEST(ConsoleE2E, start_open_close_shows_balances_exact_to_the_lamport) {
   EXPECT_NE(run.out.find("Balance: 999.984911846 SOL"), std::string::npos);
   EXPECT_NE(run.out.find("Realized PnL: -0.015088154 SOL"), std::string::npos);
   EXPECT_EQ(run.out.find("kitrader>"), std::string::npos) << "no prompt when stdin is a pipe";
+}
+
+TEST(ConsoleE2E, a_terminal_gets_a_banner_and_a_prompt) {
+  // The pipe case above must show no prompt; on a terminal (a pseudo-terminal here) it must.
+  const std::string db = temp_db_url("e2e_tty");
+  int master = -1;
+  const pid_t child = ::forkpty(&master, nullptr, nullptr, nullptr);
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    ::setenv("KITRADER_DATABASE_URL", db.c_str(), 1);
+    const std::string binary = std::string(KT_BINARY_DIR) + "/kitrader";
+    ::execl(binary.c_str(), binary.c_str(), "console", "--demo", "--no-tracker", "--at", "1764000000", nullptr);
+    ::_exit(127);
+  }
+  std::string out;
+  auto read_until = [&](const std::string& needle) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (out.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+      pollfd p{master, POLLIN, 0};
+      if (::poll(&p, 1, 200) <= 0) continue;
+      char buf[1024];
+      const ssize_t n = ::read(master, buf, sizeof buf);
+      if (n <= 0) break;
+      out.append(buf, static_cast<std::size_t>(n));
+    }
+    return out.find(needle) != std::string::npos;
+  };
+  EXPECT_TRUE(read_until("kitrader> ")) << out;
+  EXPECT_NE(out.find("KiTraderBot console (sqlite, prices: demo). Type /help; Ctrl-D quits."), std::string::npos);
+  ASSERT_EQ(::write(master, "/start\n", 7), 7);
+  EXPECT_TRUE(read_until("Your paper wallet holds 1000 SOL")) << out;
+  const std::size_t after_reply = out.find("Your paper wallet holds");
+  EXPECT_TRUE(read_until("kitrader> ") && out.find("kitrader> ", after_reply) != std::string::npos) << out;
+  ASSERT_EQ(::write(master, "\x04", 1), 1);  // Ctrl-D: end of input
+  int status = 0;
+  ASSERT_EQ(::waitpid(child, &status, 0), child);
+  ::close(master);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << status;
 }
 
 TEST(ConsoleE2E, every_reply_with_a_demo_price_says_simulated) {
