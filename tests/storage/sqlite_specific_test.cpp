@@ -205,6 +205,24 @@ TEST(SqliteRepository, seed_indexes_exist_with_their_exact_names_and_the_balance
   EXPECT_EQ(raw.rows("SELECT balance_lamports FROM virtual_wallets"), std::vector<std::string>{"100"});
 }
 
+TEST(SqliteRepository, the_designs_tables_exist_by_name_and_telegram_ids_are_unique) {
+  sqlite_test::TempDbPath path;
+  auto repo = open_migrated(path.str());
+  ASSERT_NE(repo, nullptr);
+  add_user(*repo, 1001, 100);
+  RawDb raw(path.str());
+  // The seed's six tables, then wallet_ledger, orders, processed_updates, schema_migrations and
+  // the later group and contest tables.
+  EXPECT_EQ(raw.rows("SELECT group_concat(name, ',') FROM (SELECT name FROM sqlite_master WHERE type = 'table' AND "
+                     "name NOT LIKE 'sqlite_%' ORDER BY name)"),
+            std::vector<std::string>{"contest_entries,contests,group_members,orders,positions,processed_updates,"
+                                     "schema_migrations,solana_tokens,token_metrics,token_prices,users,virtual_"
+                                     "wallets,wallet_ledger"});
+  EXPECT_EQ(raw.exec("INSERT INTO users (telegram_id, role, created_at, last_active_at) VALUES (1001, 'basic', 0, 0)"),
+            SQLITE_CONSTRAINT);
+  EXPECT_EQ(raw.rows("SELECT COUNT(*) FROM users WHERE telegram_id = 1001"), std::vector<std::string>{"1"});
+}
+
 TEST(SqliteRepository, open_positions_queries_use_idx_open_positions) {
   sqlite_test::TempDbPath path;
   auto repo = open_migrated(path.str());

@@ -92,6 +92,21 @@ TEST(PostgresRepository, migrate_from_two_processes_at_once_applies_each_migrati
   // 8 tables of 0001, orders and group_members of 0002, contests and contest_entries of 0004,
   // schema_migrations.
   EXPECT_EQ(tables->int64(0, 0), 13);
+  // By name: the seed's six tables and what the design adds.
+  auto names =
+      admin->exec(fmt::format("SELECT string_agg(table_name, ',' ORDER BY table_name) FROM information_schema.tables "
+                              "WHERE table_schema = '{}'",
+                              schema.schema));
+  ASSERT_TRUE(names.ok());
+  EXPECT_EQ(std::string(names->text(0, 0)),
+            "contest_entries,contests,group_members,orders,positions,processed_updates,schema_migrations,"
+            "solana_tokens,token_metrics,token_prices,users,virtual_wallets,wallet_ledger");
+  auto unique_telegram_id = admin->exec(
+      fmt::format("SELECT count(*) FROM pg_indexes WHERE schemaname = '{}' AND tablename = 'users' AND indexdef LIKE "
+                  "'CREATE UNIQUE INDEX % ON %users USING btree (telegram_id)'",
+                  schema.schema));
+  ASSERT_TRUE(unique_telegram_id.ok());
+  EXPECT_EQ(unique_telegram_id->int64(0, 0), 1);
 }
 
 TEST(PostgresRepository, stores_u64_quantities_and_u128_prices_exactly) {
