@@ -57,6 +57,8 @@ std::vector<Hostile> hostile_inputs() {
       {"limit_nan_price", "/limit BONK 1 nan", "E-USAGE"},
       {"limit_exponent_price", "/limit BONK 1 1e-9", "E-USAGE"},
       {"trail_negative", "/trail 1 -5%", "E-USAGE"},
+      {"trail_over_90_percent", "/trail 1 200%", "E-USAGE"},
+      {"command_typo", "/opne BONK 1", "E-UNKNOWN-COMMAND"},
       // n · 3600 overflowed int64 before the range check (found by fuzz/bot); now refused up front.
       {"expiry_overflowing_int64", "/limit BONK 1 0.00003 1000000001000000002h", "E-USAGE"},
       {"expiry_wrapping_into_range", "/tp 1 +50% 5124095576030432d", "E-USAGE"},
@@ -147,6 +149,7 @@ TEST_F(HostileInput, every_hostile_command_is_refused_with_its_code_and_changes_
       if (!parsed->ok()) {
         EXPECT_EQ(parsed->error().code, h.code) << parsed->error().message;
         EXPECT_LT(parsed->error().message.size(), 400u) << "the message quotes at most a short piece of the input";
+        EXPECT_NE(parsed->error().message.find("e.g. /"), std::string::npos) << "a hint with an example";
       }
     } else {
       EXPECT_TRUE(parsed->ok()) << parsed->error().message;
