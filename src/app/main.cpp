@@ -57,6 +57,8 @@ int fail(const kt::Error& error) {
 int main(int argc, char** argv) {
   CLI::App cli{"KiTraderBot: paper trading of Solana tokens over Telegram, or in a local console."};
   cli.require_subcommand(1);
+  // `kitrader console --config my.toml` works as well as `kitrader --config my.toml console`.
+  cli.fallthrough();
   std::string config_path;
   cli.add_option("--config", config_path,
                  "TOML configuration file (every key can be overridden by KITRADER_<SECTION>_<KEY>)")
@@ -71,7 +73,8 @@ int main(int argc, char** argv) {
   console->add_flag("--demo", demo, "Use the deterministic simulated market (prices are labelled SIMULATED)");
   console->add_option("--as", as_user, "Telegram user id to act as (admins come from telegram.admins)");
   console->add_option("--username", username, "Username to act as");
-  console->add_option("--at", at_unix, "Freeze the clock at this Unix time (seconds): reproducible demos and tests");
+  console->add_option("--at", at_unix, "Freeze the clock at this Unix time (seconds): reproducible demos and tests")
+      ->check(CLI::Range(std::int64_t{1}, std::int64_t{253402300799}));  // up to the year 9999
   bool no_tracker = false;
   console->add_flag("--no-tracker", no_tracker, "Do not refresh prices or fill orders in the background");
 

@@ -8,6 +8,8 @@
 
 #include <chrono>
 #include <cstdlib>
+#include <filesystem>
+#include <fstream>
 
 #include <string>
 #include <vector>
@@ -160,6 +162,20 @@ TEST(ConsoleE2E, every_subcommand_has_help) {
     EXPECT_EQ(run.exit_code, 0) << sub << run.out;
     EXPECT_NE(run.out.find("Usage"), std::string::npos) << sub;
   }
+}
+
+TEST(ConsoleE2E, config_may_follow_the_subcommand_and_a_bad_frozen_time_is_refused) {
+  const auto path = std::filesystem::temp_directory_path() / ("kt_e2e_cfg_" + std::to_string(::getpid()) + ".toml");
+  std::ofstream(path) << "[trading]\nfee = \"0.5\"\n";
+  const auto after = run_kitrader("console --demo --config " + path.string(), "");
+  EXPECT_NE(after.exit_code, 0);
+  EXPECT_NE(after.out.find("trading.fee: expected a fraction between 0 and 0.1"), std::string::npos) << after.out;
+  const auto before = run_kitrader("--config " + path.string() + " console --demo", "");
+  EXPECT_EQ(before.out, after.out);
+  std::filesystem::remove(path);
+  const auto negative = run_kitrader("console --demo --at -5", "/start\n");
+  EXPECT_NE(negative.exit_code, 0);
+  EXPECT_NE(negative.out.find("--at"), std::string::npos) << negative.out;
 }
 
 TEST(ConsoleE2E, state_persists_between_runs_on_the_same_database) {
