@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <cstdio>
 
 #include "core/decimal.hpp"
 #include "domain/token_input.hpp"
@@ -399,6 +400,17 @@ std::optional<Result<Command>> parse_message(std::string_view text) {
       if (ref.ok() && ref->mint) return Result<Command>(Command{InfoCommand{std::string(words.front())}});
     }
     return std::nullopt;
+  }
+  // Control bytes (NUL, escape sequences) would be echoed back in the refusal; name them instead.
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    if ((byte < 0x20 && byte != '\t' && byte != '\n' && byte != '\r') || byte == 0x7f) {
+      char hex[8];
+      std::snprintf(hex, sizeof hex, "0x%02x", byte);
+      return Result<Command>(rejected("E-USAGE", "The command contains an invisible control character (byte " +
+                                                     std::string(hex) + " at position " + std::to_string(i + 1) +
+                                                     "); type it again without it, e.g. /price BONK"));
+    }
   }
   std::string name = lower(words.front().substr(1));
   if (name.empty()) return std::nullopt;

@@ -59,6 +59,8 @@ std::vector<Hostile> hostile_inputs() {
       {"trail_negative", "/trail 1 -5%", "E-USAGE"},
       {"trail_over_90_percent", "/trail 1 200%", "E-USAGE"},
       {"command_typo", "/opne BONK 1", "E-UNKNOWN-COMMAND"},
+      {"nul_inside_the_command", std::string("/open\0BONK 1", 12), "E-USAGE"},
+      {"escape_sequence_in_size", "/open BONK 1\x1b[2J", "E-USAGE"},
       // n · 3600 overflowed int64 before the range check (found by fuzz/bot); now refused up front.
       {"expiry_overflowing_int64", "/limit BONK 1 0.00003 1000000001000000002h", "E-USAGE"},
       {"expiry_wrapping_into_range", "/tp 1 +50% 5124095576030432d", "E-USAGE"},
