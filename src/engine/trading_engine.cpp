@@ -60,11 +60,12 @@ Result<PositionOpened> TradingEngine::open_position(const OpenPosition& command)
 
   PositionOpened out;
   KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
+    std::optional<Wallet> wallet;
     if (command.update_id) {
-      KT_TRY(const bool fresh, tx.claim_update(*command.update_id, command.user, now));
-      if (!fresh) return duplicate();
+      KT_TRY(wallet, tx.claim_update_and_lock_wallet(*command.update_id, command.user, now));
+      if (!wallet) return duplicate();
     }
-    KT_TRY(out, open_in(tx, command, quote, now));
+    KT_TRY(out, open_in(tx, command, quote, now, wallet));
     return {};
   }));
   return out;
@@ -88,21 +89,25 @@ Result<PositionClosed> TradingEngine::close_position(const ClosePosition& comman
 
   PositionClosed out;
   KT_TRY_VOID(repository_.write([&](storage::Transaction& tx) -> Result<void> {
+    std::optional<Wallet> wallet;
     if (command.update_id) {
-      KT_TRY(const bool fresh, tx.claim_update(*command.update_id, command.user, now));
-      if (!fresh) return duplicate();
+      KT_TRY(wallet, tx.claim_update_and_lock_wallet(*command.update_id, command.user, now));
+      if (!wallet) return duplicate();
     }
-    KT_TRY(out, close_in(tx, command, quote, now));
+    KT_TRY(out, close_in(tx, command, quote, now, wallet));
     return {};
   }));
   return out;
 }
 
 Result<PositionOpened> TradingEngine::open_in(storage::Transaction& tx, const OpenPosition& command, const Quote& quote,
-                                              TimePoint now) {
+                                              TimePoint now, std::optional<Wallet> locked) {
   KT_TRY(const OpenFill fill, fill_open(command.side, command.size, quote, config_.fees));
   PositionOpened out{Position{}, fill, quote, Lamports{}};
-  KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
+  if (!locked) {
+    KT_TRY(locked, tx.lock_wallet(command.user));
+  }
+  const Wallet& wallet = *locked;
   KT_TRY(const auto current_user, tx.find_user(command.user));
   if (!current_user) return not_found("E-NO-USER", "Send /start first to get your wallet");
   KT_TRY_VOID(check_contest_open(tx, *current_user, now));
@@ -145,13 +150,16 @@ Result<PositionOpened> TradingEngine::open_in(storage::Transaction& tx, const Op
 }
 
 Result<PositionClosed> TradingEngine::close_in(storage::Transaction& tx, const ClosePosition& command,
-                                               const Quote& quote, TimePoint now) {
+                                               const Quote& quote, TimePoint now, std::optional<Wallet> locked) {
   if (command.percent < 1 || command.percent > 100) {
     return rejected("E-PERCENT", "The percentage to close must be between 1 and 100");
   }
   PositionClosed out;
   out.quote = quote;
-  KT_TRY(const Wallet wallet, tx.lock_wallet(command.user));
+  if (!locked) {
+    KT_TRY(locked, tx.lock_wallet(command.user));
+  }
+  const Wallet& wallet = *locked;
   KT_TRY_VOID(check_contest_open(tx, command.user, now));
   KT_TRY(Position p, owned_position(tx, command.user, command.position, true));
   if (p.status != PositionStatus::kOpen) {

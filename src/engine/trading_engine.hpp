@@ -58,12 +58,12 @@ class TradingEngine {
   Result<PositionClosed> close_position(const ClosePosition& command);
 
   /// The transactional steps, for callers that already hold a write transaction (order fills):
-  /// they lock the wallet, re-check every rule and write position + ledger. The update id, if
-  /// any, must already be claimed by the caller.
+  /// they lock the wallet (unless the caller passes it `locked` in this transaction), re-check
+  /// every rule and write position + ledger. The update id, if any, must already be claimed.
   Result<PositionOpened> open_in(storage::Transaction& tx, const OpenPosition& command, const Quote& quote,
-                                 TimePoint now);
+                                 TimePoint now, std::optional<Wallet> locked = std::nullopt);
   Result<PositionClosed> close_in(storage::Transaction& tx, const ClosePosition& command, const Quote& quote,
-                                  TimePoint now);
+                                  TimePoint now, std::optional<Wallet> locked = std::nullopt);
   /// Refuses a quote older than the configured limit.
   Result<void> check_quote_age(const Quote& quote, TimePoint now) const {
     return check_fresh(quote, now, config_.max_quote_age);

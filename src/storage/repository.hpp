@@ -92,6 +92,15 @@ class Transaction {
   /// false if it already was (the caller then changes nothing). The row commits or rolls back
   /// with the effect.
   virtual Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) = 0;
+  /// How a trade starts: claim_update, then lock_wallet(user) if the update is fresh; nullopt if it
+  /// was already claimed (the caller then changes nothing). PostgreSQL sends both in one round trip.
+  virtual Result<std::optional<Wallet>> claim_update_and_lock_wallet(std::int64_t update_id, UserId user,
+                                                                     TimePoint now) {
+    KT_TRY(const bool fresh, claim_update(update_id, user, now));
+    if (!fresh) return std::optional<Wallet>{};
+    KT_TRY(Wallet wallet, lock_wallet(user));
+    return std::optional<Wallet>{std::move(wallet)};
+  }
   /// The highest Telegram update id ever claimed (the poller resumes after it), or nullopt if none.
   /// Negative ids are the bot's own announcements (−contest id, see Contests) and are not counted.
   virtual Result<std::optional<std::int64_t>> last_update_id() = 0;

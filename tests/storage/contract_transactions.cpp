@@ -42,6 +42,58 @@ TEST_P(RepositoryContract, rolled_back_claim_can_be_claimed_again) {
   EXPECT_TRUE(*retried);
 }
 
+TEST_P(RepositoryContract, claim_update_and_lock_wallet_returns_the_wallet_once_then_nullopt) {
+  const User u = add_user(repo(), 1001, 700);
+  auto first = write_result(repo(), [&](Transaction& tx) { return tx.claim_update_and_lock_wallet(510, u.id, at(1)); });
+  ASSERT_TRUE(first.ok()) << why(first);
+  ASSERT_TRUE(first->has_value());
+  EXPECT_EQ((*first)->user, u.id);
+  EXPECT_EQ((*first)->balance.value, 700);
+  auto again = write_result(repo(), [&](Transaction& tx) { return tx.claim_update_and_lock_wallet(510, u.id, at(2)); });
+  ASSERT_TRUE(again.ok()) << why(again);
+  EXPECT_FALSE(again->has_value());
+  auto plain = write_result(repo(), [&](Transaction& tx) { return tx.claim_update(510, u.id, at(3)); });
+  ASSERT_TRUE(plain.ok()) << why(plain);
+  EXPECT_FALSE(*plain);
+}
+
+TEST_P(RepositoryContract, claim_update_and_lock_wallet_without_a_wallet_is_not_found_and_claims_nothing) {
+  auto missing = write_result(
+      repo(), [&](Transaction& tx) { return tx.claim_update_and_lock_wallet(520, UserId{987654}, at(1)); });
+  ASSERT_FALSE(missing.ok());
+  EXPECT_EQ(missing.error().kind, ErrorKind::kNotFound);
+  auto retried = write_result(repo(), [](Transaction& tx) { return tx.claim_update(520, std::nullopt, at(2)); });
+  ASSERT_TRUE(retried.ok()) << why(retried);
+  EXPECT_TRUE(*retried);
+}
+
+// The error of a write that returns nothing may surface at the next call (PostgreSQL sends it
+// with the next statement); either way the transaction fails and changes nothing.
+TEST_P(RepositoryContract, update_position_of_a_missing_position_fails_the_transaction_before_later_writes) {
+  const User u = add_user(repo(), 1001, 1'000);
+  Position ghost = sample_position(u.id, bonk(), at(1));
+  ghost.id = PositionId{999'999};
+  auto r = repo().write([&](Transaction& tx) -> Result<void> {
+    KT_TRY(const bool claimed, tx.claim_update(530, u.id, at(1)));
+    EXPECT_TRUE(claimed);
+    KT_TRY(Wallet w, tx.lock_wallet(u.id));
+    KT_TRY_VOID(tx.update_position(ghost));
+    KT_TRY_VOID(tx.append_ledger(entry(u.id, LedgerKind::kClose, 10, w.balance.value + 10, at(1))));
+    return {};
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
+  auto wallet = read_result(repo(), [&](Transaction& tx) { return tx.get_wallet(u.id); });
+  ASSERT_TRUE(wallet.ok()) << why(wallet);
+  EXPECT_EQ(wallet->balance.value, 1'000);
+  auto sum = read_result(repo(), [&](Transaction& tx) { return tx.ledger_sum(u.id); });
+  ASSERT_TRUE(sum.ok()) << why(sum);
+  EXPECT_EQ(sum->value, 0);
+  auto retried = write_result(repo(), [](Transaction& tx) { return tx.claim_update(530, std::nullopt, at(2)); });
+  ASSERT_TRUE(retried.ok()) << why(retried);
+  EXPECT_TRUE(*retried);
+}
+
 TEST_P(RepositoryContract, last_update_id_is_the_highest_claimed) {
   auto empty = read_result(repo(), [](Transaction& tx) { return tx.last_update_id(); });
   ASSERT_TRUE(empty.ok()) << why(empty);

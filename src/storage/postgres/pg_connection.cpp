@@ -231,45 +231,68 @@ Error PgConnection::result_error(const PgResult& result, std::string_view action
   return fatal(kStorageCode, "database error: " + detail);
 }
 
-Result<PgResult> PgConnection::execute(const Statement& statement, const PgParams& params, const char* prefix_sql) {
-  if (!usable()) return connection_error(statement.name);
-  if (params.has_nul()) return rejected(kStorageCode, "text contains a NUL byte, which PostgreSQL cannot store");
-  const bool need_prepare = prepared_.count(statement.name) == 0;
-  const std::vector<const char*> values = params.pointers();
+Result<PgResult> PgConnection::execute(const Statement& statement, const PgParams& params, const Statement* prefix) {
+  KT_TRY(std::vector<PgResult> results, execute_all({Step{&statement, &params}}, prefix));
+  return std::move(results.front());
+}
+
+Result<std::vector<PgResult>> PgConnection::execute_all(const std::vector<Step>& steps, const Statement* prefix) {
+  const char* action = steps.empty() ? "pipeline" : steps.front().statement->name;
+  if (!usable()) return connection_error(action);
+  for (const Step& step : steps) {
+    if (step.params->has_nul())
+      return rejected(kStorageCode, "text contains a NUL byte, which PostgreSQL cannot store");
+  }
+  // What each queued command answers: a Parse (prepares a statement) or the execution of a step
+  // (-1 = the prefix). Results come back in this order, each followed by a null.
+  struct Queued {
+    const Statement* prepares = nullptr;
+    int step = -1;
+  };
+  std::vector<Queued> queued;
+  std::unordered_set<std::string_view> preparing;
+  std::vector<std::vector<const char*>> values(steps.size());
   const auto until = deadline();
 
-  // One pipeline: [prefix] [Parse] Bind/Execute Sync, i.e. one round trip.
   if (PQenterPipelineMode(conn_) == 0) return connection_error("entering pipeline mode");
-  int queued = 0;
   bool sent = true;
-  if (prefix_sql != nullptr) {
-    sent = sent && PQsendQueryParams(conn_, prefix_sql, 0, nullptr, nullptr, nullptr, nullptr, 0) != 0;
-    ++queued;
-  }
-  if (need_prepare) {
-    sent = sent && PQsendPrepare(conn_, statement.name, statement.sql, 0, nullptr) != 0;
-    ++queued;
-  }
-  sent = sent && PQsendQueryPrepared(conn_, statement.name, params.size(), values.data(), nullptr, nullptr, 0) != 0;
-  ++queued;
+  auto send = [&](const Statement& statement, const PgParams* params, int step) {
+    if (prepared_.count(statement.name) == 0 && preparing.insert(statement.name).second) {
+      sent = sent && PQsendPrepare(conn_, statement.name, statement.sql, 0, nullptr) != 0;
+      queued.push_back(Queued{&statement, step});
+    }
+    const int n = params != nullptr ? params->size() : 0;
+    const char* const* data = nullptr;
+    if (params != nullptr) {
+      values[static_cast<std::size_t>(step)] = params->pointers();
+      data = values[static_cast<std::size_t>(step)].data();
+    }
+    sent = sent && PQsendQueryPrepared(conn_, statement.name, n, data, nullptr, nullptr, 0) != 0;
+    queued.push_back(Queued{nullptr, step});
+  };
+  if (prefix != nullptr) send(*prefix, nullptr, -1);
+  for (std::size_t i = 0; i < steps.size(); ++i) send(*steps[i].statement, steps[i].params, static_cast<int>(i));
   sent = sent && PQpipelineSync(conn_) != 0;
-  if (!sent) return connection_error(statement.name);
+  if (!sent) return connection_error(action);
 
   std::optional<Error> first_error;
-  PgResult last;
-  for (int i = 0; i < queued; ++i) {
-    for (;;) {  // each queued query yields its result(s) then a null
+  std::vector<PgResult> results(steps.size());
+  for (const Queued& q : queued) {
+    for (;;) {  // each queued command yields its result(s) then a null
       KT_TRY(std::optional<PgResult> r, next_result(until));
       if (!r) break;
-      ExecStatusType status = PQresultStatus(r->get());
+      const ExecStatusType status = PQresultStatus(r->get());
+      const char* name = q.prepares != nullptr ? q.prepares->name
+                         : q.step >= 0         ? steps[static_cast<std::size_t>(q.step)].statement->name
+                                               : prefix->name;
       if (status == PGRES_FATAL_ERROR) {
-        if (!first_error) first_error = result_error(*r, statement.name);
+        if (!first_error) first_error = result_error(*r, name);
       } else if (status == PGRES_PIPELINE_ABORTED) {
         if (!first_error) first_error = fatal(kStorageCode, "pipeline aborted");
-      } else if (i == queued - 1) {
-        last = std::move(*r);
-      } else if (need_prepare && i == queued - 2) {
-        prepared_.insert(statement.name);
+      } else if (q.prepares != nullptr) {
+        prepared_.insert(q.prepares->name);
+      } else if (q.step >= 0) {
+        results[static_cast<std::size_t>(q.step)] = std::move(*r);
       }
     }
   }
@@ -278,7 +301,7 @@ Result<PgResult> PgConnection::execute(const Statement& statement, const PgParam
     return connection_error("ending the pipeline");
   }
   if (first_error) return *first_error;
-  return last;
+  return results;
 }
 
 Result<PgResult> PgConnection::exec(std::string_view sql) {

@@ -26,7 +26,7 @@ inline constexpr const char* kUnavailableMessage = "storage temporarily unavaila
 
 /// A named SQL statement, prepared once per connection on first use.
 struct Statement {
-  const char* name;
+  const char* name;  ///< a string literal: connections keep it as the prepared statement's key
   const char* sql;
 };
 
@@ -99,8 +99,15 @@ class PgConnection {
   PgConnection& operator=(const PgConnection&) = delete;
 
   /// Runs a prepared statement (preparing it first if this connection has not yet). With
-  /// `prefix_sql` (e.g. "BEGIN"), sends that command in the same pipeline: one round trip.
-  Result<PgResult> execute(const Statement& statement, const PgParams& params, const char* prefix_sql = nullptr);
+  /// `prefix` (e.g. BEGIN), runs that parameterless statement first in the same pipeline: one round trip.
+  Result<PgResult> execute(const Statement& statement, const PgParams& params, const Statement* prefix = nullptr);
+  /// Runs `steps` in order in one pipeline (one round trip), after `prefix` if given, and returns
+  /// one result per step. The first failure is returned; the steps after it were not run.
+  struct Step {
+    const Statement* statement;
+    const PgParams* params;
+  };
+  Result<std::vector<PgResult>> execute_all(const std::vector<Step>& steps, const Statement* prefix = nullptr);
   /// Runs one or more SQL commands through the simple protocol; returns the last result.
   Result<PgResult> exec(std::string_view sql);
 
@@ -133,7 +140,7 @@ class PgConnection {
 
   pg_conn* conn_;
   PgConnectOptions options_;
-  std::unordered_set<std::string> prepared_;
+  std::unordered_set<std::string_view> prepared_;  ///< names of static Statements
   bool broken_ = false;
 };
 

@@ -17,6 +17,13 @@ namespace kt::storage::postgres::sql {
 #define KT_PG_TOKEN_COLUMNS "token_address, symbol, name, decimals, is_active, updated_at"
 #define KT_PG_PRICE_COLUMNS "token_address, price_num, price_den, decimals, price_usd, source, observed_at"
 
+// --- transaction control -----------------------------------------------------------------------
+// Prepared like every other statement, so the server does not parse them again per transaction.
+inline constexpr Statement kBeginWrite{"kt_begin_write", "BEGIN ISOLATION LEVEL READ COMMITTED"};
+// One snapshot for all reads of a read(): a consistent view of balances and ledger.
+inline constexpr Statement kBeginRead{"kt_begin_read", "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"};
+inline constexpr Statement kCommit{"kt_commit", "COMMIT"};
+
 // --- exactly-once ------------------------------------------------------------------------------
 inline constexpr Statement kClaimUpdate{
     "kt_claim_update",
@@ -71,8 +78,9 @@ inline constexpr Statement kLockWallet{
 inline constexpr Statement kGetWallet{"kt_get_wallet",
                                       "SELECT " KT_PG_WALLET_COLUMNS " FROM virtual_wallets WHERE user_id = $1"};
 // The entry and the new balance in one statement (one round trip). The wallet changes only if
-// old balance + amount = balance_after. Returns (new entry id, balance before): id NULL and
-// balance NULL = no wallet; id NULL and a balance = the entry does not add up.
+// old balance + amount = balance_after. Returns (new entry id, NULL) on success; (NULL, balance)
+// if the entry does not add up; (NULL, NULL) if there is no wallet. The balance is read only on
+// failure (a CASE branch; the sub-select runs lazily).
 inline constexpr Statement kAppendLedger{
     "kt_append_ledger",
     "WITH w AS (UPDATE virtual_wallets SET balance_lamports = $4, updated_at = $14 "
@@ -81,7 +89,8 @@ inline constexpr Statement kAppendLedger{
     "token_address, qty_raw, price_num, price_den, fee_lamports, pnl_lamports, update_id, note, created_at) "
     "SELECT w.user_id, $2::text, $3::bigint, $4::bigint, $5::bigint, $6::text, $7::numeric, $8::numeric, "
     "$9::numeric, $10::bigint, $11::bigint, $12::bigint, $13::text, $14::bigint FROM w RETURNING id) "
-    "SELECT (SELECT id FROM l), (SELECT balance_lamports FROM virtual_wallets WHERE user_id = $1)"};
+    "SELECT (SELECT id FROM l), CASE WHEN NOT EXISTS (SELECT 1 FROM l) THEN "
+    "(SELECT balance_lamports FROM virtual_wallets WHERE user_id = $1) END"};
 inline constexpr Statement kLedger{"kt_ledger", "SELECT " KT_PG_LEDGER_COLUMNS
                                                 " FROM wallet_ledger WHERE user_id = $1 AND created_at >= $2 "
                                                 "ORDER BY created_at DESC, id DESC LIMIT $3"};

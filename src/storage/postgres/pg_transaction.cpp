@@ -22,23 +22,59 @@ std::optional<std::int64_t> limit_param(int limit) {
 }  // namespace
 
 Result<PgResult> PgTransaction::run(const Statement& statement, const PgParams& params) {
+  KT_TRY(std::vector<PgResult> results, run_all({PgConnection::Step{&statement, &params}}));
+  return std::move(results.front());
+}
+
+Result<std::vector<PgResult>> PgTransaction::run_all(const std::vector<PgConnection::Step>& steps) {
   if (failed_) return *failed_;
   // Refused before sending: the server transaction is unaffected.
-  if (params.has_nul()) return rejected(kStorageCode, "text contains a NUL byte, which PostgreSQL cannot store");
-  const char* prefix = begun_ ? nullptr : begin_sql_;
-  auto result = conn_.execute(statement, params, prefix);
+  for (const PgConnection::Step& step : steps) {
+    if (step.params->has_nul())
+      return rejected(kStorageCode, "text contains a NUL byte, which PostgreSQL cannot store");
+  }
+  std::vector<PgConnection::Step> all;
+  all.reserve(deferred_.size() + steps.size());
+  for (const Deferred& d : deferred_) all.push_back(PgConnection::Step{d.statement, &d.params});
+  all.insert(all.end(), steps.begin(), steps.end());
+  auto result = conn_.execute_all(all, begun_ ? nullptr : &begin_);
   begun_ = true;
-  if (!result.ok()) failed_ = result.error();
-  return result;
+  std::vector<Deferred> sent = std::move(deferred_);
+  deferred_.clear();
+  if (!result.ok()) {
+    failed_ = result.error();
+    return *failed_;
+  }
+  for (std::size_t i = 0; i < sent.size(); ++i) {
+    Result<void> checked = sent[i].check((*result)[i]);
+    if (!checked.ok()) {
+      failed_ = std::move(checked).error();
+      return *failed_;
+    }
+  }
+  std::vector<PgResult> out;
+  out.reserve(steps.size());
+  for (std::size_t i = sent.size(); i < result->size(); ++i) out.push_back(std::move((*result)[i]));
+  return out;
+}
+
+Result<void> PgTransaction::defer(const Statement& statement, PgParams params,
+                                  std::function<Result<void>(const PgResult&)> check) {
+  if (failed_) return *failed_;
+  if (params.has_nul()) return rejected(kStorageCode, "text contains a NUL byte, which PostgreSQL cannot store");
+  deferred_.push_back(Deferred{&statement, std::move(params), std::move(check)});
+  return {};
 }
 
 Result<void> PgTransaction::commit() {
+  // A waiting statement goes alone first: its check (e.g. "no row changed") must pass before COMMIT.
+  if (!failed_ && !deferred_.empty()) (void)run_all({});
   if (failed_) {
     rollback();
     return *failed_;
   }
   if (!begun_) return {};
-  auto result = conn_.exec("COMMIT");
+  auto result = conn_.execute(sql::kCommit, PgParams{});
   begun_ = false;
   if (!result.ok()) {
     Error e = std::move(result).error();
@@ -53,6 +89,7 @@ Result<void> PgTransaction::commit() {
 }
 
 void PgTransaction::rollback() {
+  deferred_.clear();
   if (!begun_) return;
   begun_ = false;
   if (!conn_.usable()) return;  // the server rolls back a dropped session itself
@@ -72,6 +109,22 @@ Result<bool> PgTransaction::claim_update(std::int64_t update_id, std::optional<U
   p.add(ms(now));
   KT_TRY(PgResult r, run(sql::kClaimUpdate, p));
   return r.rows() == 1;
+}
+
+Result<std::optional<Wallet>> PgTransaction::claim_update_and_lock_wallet(std::int64_t update_id, UserId user,
+                                                                          TimePoint now) {
+  // Both statements in one round trip. A duplicate update locks the wallet needlessly until the
+  // caller rolls back, which changes nothing.
+  PgParams claim;
+  claim.add(update_id).add(user.value).add(ms(now));
+  PgParams wallet;
+  wallet.add(user.value);
+  KT_TRY(std::vector<PgResult> r,
+         run_all({PgConnection::Step{&sql::kClaimUpdate, &claim},
+                  PgConnection::Step{read_only_ ? &sql::kGetWallet : &sql::kLockWallet, &wallet}}));
+  if (r[0].rows() != 1) return std::optional<Wallet>{};
+  if (r[1].rows() == 0) return not_found(kNotFoundCode, fmt::format("no wallet for user {}", user.value));
+  return std::optional<Wallet>{decode_wallet(r[1], 0)};
 }
 
 Result<std::optional<std::int64_t>> PgTransaction::last_update_id() {
@@ -268,9 +321,11 @@ Result<void> PgTransaction::update_position(const Position& pos) {
     p.add(numeric_text(pos.exit_price->num())).add(numeric_text(pos.exit_price->den()));
   else
     p.add_null().add_null();
-  KT_TRY(PgResult r, run(sql::kUpdatePosition, p));
-  if (r.affected() == 0) return not_found(kNotFoundCode, fmt::format("no position {}", pos.id.value));
-  return {};
+  // Nothing the caller needs comes back: sent with the next statement (usually append_ledger).
+  return defer(sql::kUpdatePosition, std::move(p), [id = pos.id.value](const PgResult& r) -> Result<void> {
+    if (r.affected() == 0) return not_found(kNotFoundCode, fmt::format("no position {}", id));
+    return {};
+  });
 }
 
 Result<Position> PgTransaction::lock_position(PositionId id) {

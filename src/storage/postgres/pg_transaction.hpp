@@ -1,7 +1,10 @@
 #pragma once
 // The PostgreSQL Transaction: every method is one prepared statement. BEGIN is sent lazily, in the
-// same pipeline (round trip) as the first statement.
+// same pipeline (round trip) as the first statement; statements whose result the caller does not
+// use (update_position) wait and go with the next one; claim_update_and_lock_wallet pipelines two.
+#include <functional>
 #include <optional>
+#include <vector>
 
 #include "storage/postgres/pg_connection.hpp"
 #include "storage/repository.hpp"
@@ -12,22 +15,25 @@ namespace kt::storage::postgres {
 /// the transaction; every later call returns that first error without a round trip.
 class PgTransaction final : public Transaction {
  public:
-  /// `begin_sql` e.g. "BEGIN ISOLATION LEVEL READ COMMITTED".
+  /// `begin` e.g. sql::kBeginWrite.
   /// `read_only`: lock_wallet/lock_position/lock_order read without FOR UPDATE (refused in a read-only
   /// transaction, and there is nothing to protect).
-  PgTransaction(PgConnection& conn, const char* begin_sql, bool read_only)
-      : conn_(conn), begin_sql_(begin_sql), read_only_(read_only) {}
+  PgTransaction(PgConnection& conn, const Statement& begin, bool read_only)
+      : conn_(conn), begin_(begin), read_only_(read_only) {}
   /// Rolls back a transaction left open (e.g. `work` threw).
   ~PgTransaction() override { rollback(); }
   PgTransaction(const PgTransaction&) = delete;
   PgTransaction& operator=(const PgTransaction&) = delete;
 
-  /// COMMIT if anything was sent; the first statement error instead if one happened.
+  /// COMMIT if anything was sent (after the statements still waiting, which must succeed first);
+  /// the first statement error instead if one happened.
   Result<void> commit();
   /// ROLLBACK if anything was sent; a failure only discards the connection.
   void rollback();
 
   Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) override;
+  Result<std::optional<Wallet>> claim_update_and_lock_wallet(std::int64_t update_id, UserId user,
+                                                             TimePoint now) override;
   Result<std::optional<std::int64_t>> last_update_id() override;
   Result<void> store_reply(std::int64_t update_id, const std::string& reply_json) override;
   Result<void> mark_reply_sent(std::int64_t update_id) override;
@@ -94,15 +100,30 @@ class PgTransaction final : public Transaction {
   Result<std::optional<ContestEntryRecord>> contest_entry_of_account(UserId account) override;
 
  private:
+  /// A statement sent later, ahead of the next one in the same pipeline; `check` turns its result
+  /// into the error the caller would have got (e.g. NotFound for no row changed).
+  struct Deferred {
+    const Statement* statement;
+    PgParams params;
+    std::function<Result<void>(const PgResult&)> check;
+  };
+
   /// Runs a statement, piggy-backing BEGIN on the first one.
   Result<PgResult> run(const Statement& statement, const PgParams& params);
+  /// Runs the deferred statements, then `steps`, in one round trip; the results of `steps`. A
+  /// deferred statement's failure fails the transaction (and is returned) like any other.
+  Result<std::vector<PgResult>> run_all(const std::vector<PgConnection::Step>& steps);
+  /// Queues a statement whose result the caller does not need now; its error, if any, is returned
+  /// by the next call that reaches the server (at the latest commit()).
+  Result<void> defer(const Statement& statement, PgParams params, std::function<Result<void>(const PgResult&)> check);
   Result<std::optional<User>> optional_user(const Statement& statement, const PgParams& params);
 
   PgConnection& conn_;
-  const char* begin_sql_;
+  const Statement& begin_;
   bool read_only_;
   bool begun_ = false;
   std::optional<Error> failed_;
+  std::vector<Deferred> deferred_;
 };
 
 }  // namespace kt::storage::postgres

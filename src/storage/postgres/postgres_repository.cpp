@@ -20,10 +20,6 @@ namespace {
 constexpr std::int64_t kMigrationLockKey = 0x4B544D4947524154;
 constexpr std::chrono::milliseconds kMigrationTimeout{10 * 60 * 1000};
 
-constexpr const char* kBeginWrite = "BEGIN ISOLATION LEVEL READ COMMITTED";
-// One snapshot for all reads of a read(): a consistent view of balances and ledger.
-constexpr const char* kBeginRead = "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY";
-
 struct Migration {
   int version = 0;
   std::string name;
@@ -110,19 +106,19 @@ class PostgresRepository final : public Repository {
   }
 
   Result<void> write(const std::function<Result<void>(Transaction&)>& work) override {
-    return run(kBeginWrite, false, work);
+    return run(sql::kBeginWrite, false, work);
   }
 
   Result<void> read(const std::function<Result<void>(Transaction&)>& work) override {
-    return run(kBeginRead, true, work);
+    return run(sql::kBeginRead, true, work);
   }
 
   std::string backend_name() const override { return "postgresql"; }
 
  private:
-  Result<void> run(const char* begin_sql, bool read_only, const std::function<Result<void>(Transaction&)>& work) {
+  Result<void> run(const Statement& begin, bool read_only, const std::function<Result<void>(Transaction&)>& work) {
     KT_TRY(PooledConnection conn, pool_.acquire());
-    PgTransaction tx(*conn, begin_sql, read_only);
+    PgTransaction tx(*conn, begin, read_only);
     Result<void> result = work(tx);
     if (!result.ok()) {
       tx.rollback();
