@@ -5,6 +5,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <utility>
 #include <vector>
@@ -183,6 +184,17 @@ class Transaction {
   virtual Result<void> upsert_token_metrics(const TokenMetricsRecord& metrics) = 0;
   /// The metrics row of a mint, if any.
   virtual Result<std::optional<TokenMetricsRecord>> find_token_metrics(const Mint& mint) = 0;
+
+  // Batch forms for the tracker, which writes a row of each per tracked token every cycle: the
+  // same rows as the single-row methods, in a few statements instead of one per row.
+  /// insert_price of each observation, in order.
+  virtual Result<void> insert_prices(std::span<const PriceRecord> prices) = 0;
+  /// upsert_token_metrics of each record, in order (of two records of one mint the later wins).
+  /// If any value is NaN or infinite, nothing is written (E-STORAGE, rejected).
+  virtual Result<void> upsert_token_metrics_many(std::span<const TokenMetricsRecord> metrics) = 0;
+  /// Sets is_active = `active` on the known tokens among `mints` whose flag differs; unknown mints
+  /// are skipped (unlike set_token_active). Returns how many tokens changed.
+  virtual Result<std::size_t> set_tokens_active(std::span<const Mint> mints, bool active) = 0;
 
   // --- conditional orders (migration 0002) ----------------------------------------------------
   /// Inserts a new order; returns it with its id.

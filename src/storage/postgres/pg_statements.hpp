@@ -165,6 +165,28 @@ inline constexpr Statement kUpsertTokenMetrics{
     "change_1h_pct = EXCLUDED.change_1h_pct, change_24h_pct = EXCLUDED.change_24h_pct, "
     "high_24h = EXCLUDED.high_24h, low_24h = EXCLUDED.low_24h, volatility_24h = EXCLUDED.volatility_24h, "
     "updated_at = EXCLUDED.updated_at"};
+// The tracker's batch forms: one statement per batch, the rows as parallel array parameters.
+inline constexpr Statement kInsertPrices{
+    "kt_insert_prices",
+    "INSERT INTO token_prices (token_address, price_num, price_den, decimals, price_sol, price_usd, source, "
+    "observed_at) SELECT a, n, d, dec, sol, usd, src, t FROM unnest($1::text[], $2::numeric[], $3::numeric[], "
+    "$4::int[], $5::float8[], $6::float8[], $7::text[], $8::bigint[]) WITH ORDINALITY AS r(a, n, d, dec, sol, usd, "
+    "src, t, i) ORDER BY i"};
+inline constexpr Statement kUpsertTokenMetricsMany{
+    "kt_upsert_token_metrics_many",
+    "INSERT INTO token_metrics (" KT_PG_METRICS_COLUMNS
+    ") SELECT * FROM unnest($1::text[], $2::float8[], $3::float8[], $4::float8[], $5::float8[], $6::float8[], "
+    "$7::float8[], $8::bigint[]) "
+    "ON CONFLICT (token_address) DO UPDATE SET last_price_sol = EXCLUDED.last_price_sol, "
+    "change_1h_pct = EXCLUDED.change_1h_pct, change_24h_pct = EXCLUDED.change_24h_pct, "
+    "high_24h = EXCLUDED.high_24h, low_24h = EXCLUDED.low_24h, volatility_24h = EXCLUDED.volatility_24h, "
+    "updated_at = EXCLUDED.updated_at"};
+inline constexpr Statement kActivateTokens{
+    "kt_activate_tokens",
+    "UPDATE solana_tokens SET is_active = true WHERE token_address = ANY($1::text[]) AND NOT is_active"};
+inline constexpr Statement kDeactivateTokens{
+    "kt_deactivate_tokens",
+    "UPDATE solana_tokens SET is_active = false WHERE token_address = ANY($1::text[]) AND is_active"};
 inline constexpr Statement kFindTokenMetrics{
     "kt_find_token_metrics", "SELECT " KT_PG_METRICS_COLUMNS " FROM token_metrics WHERE token_address = $1"};
 

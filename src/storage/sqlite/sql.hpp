@@ -115,6 +115,10 @@ inline constexpr char kFindToken[] = "SELECT " KT_TOKEN_COLUMNS " FROM solana_to
 inline constexpr char kFindTokensBySymbol[] =
     "SELECT " KT_TOKEN_COLUMNS " FROM solana_tokens WHERE lower(symbol) = lower(?1) AND is_active ORDER BY id";
 inline constexpr char kSetTokenActive[] = "UPDATE solana_tokens SET is_active = ?2 WHERE token_address = ?1";
+// ?2 is a JSON array of mints.
+inline constexpr char kSetTokensActive[] =
+    "UPDATE solana_tokens SET is_active = ?1 WHERE is_active <> ?1"
+    " AND token_address IN (SELECT value FROM json_each(?2))";
 #undef KT_TOKEN_COLUMNS
 #define KT_PRICE_COLUMNS "token_address, price_num, price_den, decimals, price_usd, source, observed_at"
 inline constexpr char kInsertPrice[] =

@@ -51,6 +51,9 @@ class SqliteTransaction final : public Transaction {
   Result<std::vector<PriceRecord>> price_history(const Mint& mint, TimePoint from, TimePoint to) override;
   Result<void> upsert_token_metrics(const TokenMetricsRecord& metrics) override;
   Result<std::optional<TokenMetricsRecord>> find_token_metrics(const Mint& mint) override;
+  Result<void> insert_prices(std::span<const PriceRecord> prices) override;
+  Result<void> upsert_token_metrics_many(std::span<const TokenMetricsRecord> metrics) override;
+  Result<std::size_t> set_tokens_active(std::span<const Mint> mints, bool active) override;
 
   Result<Order> insert_order(const Order& order) override;
   Result<Order> lock_order(OrderId id) override;
