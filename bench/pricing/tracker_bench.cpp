@@ -17,6 +17,7 @@
 #include <string_view>
 
 #include "fake_servers.hpp"
+#include "market/metrics_window.hpp"
 #include "market/token_tracker.hpp"
 #include "pricing/pumpfun_source.hpp"
 #include "solana/multiple_accounts_reader.hpp"
@@ -96,8 +97,17 @@ int main(int argc, char** argv) {
   const Mint pump = *Mint::parse(solana::kPumpFunProgramId);
   const Mint token_program = *Mint::parse(solana::kTokenProgramId);
   ManualClock clock(from_unix_millis(1'750'000'000'000));
-  auto repo = std::move(storage::open_repository("sqlite::memory:", 1).value());
+  // KT_BENCH_TRACKER_DB=postgresql://… runs the same cycles against PostgreSQL (the server's CPU
+  // is then in another process and not counted; compare wall times too). Default: in-memory SQLite.
+  const char* db_url = std::getenv("KT_BENCH_TRACKER_DB");
+  auto opened = storage::open_repository(db_url ? db_url : "sqlite::memory:", 1);
+  if (!opened.ok()) {
+    std::fprintf(stderr, "cannot open the database: %s\n", opened.error().message.c_str());
+    return 1;
+  }
+  auto repo = std::move(opened).value();
   if (!repo->migrate().ok()) return 1;
+  std::printf("backend: %s\n\n", repo->backend_name().c_str());
   auto client = http::make_curl_client();
   solana::RpcPoolConfig config;
   config.urls = {rpc.url()};
@@ -227,6 +237,27 @@ int main(int argc, char** argv) {
         "\n| steady state | thread CPU ms |\n|---|---|\n| compute_token_metrics of %u tokens over %zu points each "
         "| %.1f |\n",
         kTokens, day.size(), cpu_ms(CLOCK_THREAD_CPUTIME_ID) - m0 + (sink_metrics < 0 ? 1 : 0));
+    // What the tracker does now: each token's MetricsWindow already holds the day; a cycle adds
+    // the new point, forgets the one that left the 25 h span and reads the metrics (same bits).
+    std::vector<market::MetricsWindow> windows(kTokens);
+    for (auto& w : windows)
+      for (const auto& p : day) w.add(p);
+    std::vector<double> samples;
+    for (int run = 0; run < kRuns; ++run) {
+      const TimePoint later = now + std::chrono::minutes(run + 1);
+      const double w0 = cpu_ms(CLOCK_THREAD_CPUTIME_ID);
+      for (std::uint32_t i = 0; i < kTokens; ++i) {
+        windows[i].add({later, 1e-7 * (1.0 + 0.001 * ((run * 7) % 23))});
+        windows[i].expire(later - std::chrono::hours(25));
+        sink_metrics += windows[i].metrics(mints[i], later).volatility_24h.value_or(0);
+      }
+      samples.push_back(cpu_ms(CLOCK_THREAD_CPUTIME_ID) - w0);
+    }
+    std::sort(samples.begin(), samples.end());
+    std::printf("| MetricsWindow add + expire + metrics of %u tokens holding %zu points each (median of %d; %.1f–%.1f) | "
+                "%.1f |\n",
+                kTokens, day.size(), kRuns, samples.front(), samples.back(),
+                samples[samples.size() / 2] + (sink_metrics < 0 ? 1 : 0));
   }
 
   // Decoder throughput.

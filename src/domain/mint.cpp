@@ -6,7 +6,13 @@
 
 namespace kt {
 
-Mint::Mint(const Bytes& bytes) : bytes_(bytes), text_(base58::encode(bytes)) {}
+Mint::Mint(const Bytes& bytes) : bytes_(bytes) { set_text(base58::encode(bytes)); }
+
+void Mint::set_text(std::string_view text) {
+  // Callers pass the base58 form of 32 bytes: 32 to 44 characters.
+  size_ = static_cast<std::uint8_t>(std::min(text.size(), text_.size()));
+  std::copy_n(text.begin(), size_, text_.begin());
+}
 
 Result<Mint> Mint::parse(std::string_view text) {
   const std::string shown(text.substr(0, 60));
@@ -25,10 +31,13 @@ Result<Mint> Mint::parse(std::string_view text) {
   std::copy(decoded->begin(), decoded->end(), bytes.begin());
   Mint mint;
   mint.bytes_ = bytes;
-  mint.text_ = std::string(text);
+  mint.set_text(text);
   return mint;
 }
 
-std::string Mint::short_form() const { return text_.substr(0, 4) + "…" + text_.substr(text_.size() - 4); }
+std::string Mint::short_form() const {
+  const std::string_view t = text();
+  return std::string(t.substr(0, 4)) + "…" + std::string(t.substr(t.size() - 4));
+}
 
 }  // namespace kt

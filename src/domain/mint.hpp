@@ -23,7 +23,9 @@ class Mint {
   static Result<Mint> parse(std::string_view text);
 
   const Bytes& bytes() const { return bytes_; }
-  const std::string& to_string() const { return text_; }
+  /// The base58 text, valid while this Mint lives.
+  std::string_view text() const { return {text_.data(), size_}; }
+  std::string to_string() const { return std::string(text()); }
   /// "DezX…B263": enough to recognise, short enough for a button.
   std::string short_form() const;
 
@@ -31,8 +33,14 @@ class Mint {
   friend auto operator<=>(const Mint& a, const Mint& b) { return a.bytes_ <=> b.bytes_; }
 
  private:
+  void set_text(std::string_view text);
+
+  // The text is kept inline (at most 44 characters) so that copying a Mint never allocates: the
+  // tracker copies one into several rows per token every cycle.
   Bytes bytes_{};
-  std::string text_ = "11111111111111111111111111111111";
+  std::array<char, 44> text_{'1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1',
+                             '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1', '1'};
+  std::uint8_t size_ = 32;
 };
 
 }  // namespace kt

@@ -11,7 +11,10 @@ namespace {
 constexpr std::chrono::hours kHour{1};
 constexpr std::chrono::hours kDay{24};
 
-/// The newest point at or before `t` of points sorted by time.
+}  // namespace
+
+namespace metrics_detail {
+
 std::optional<double> price_at(std::span<const PricePoint> points, TimePoint t) {
   const auto after =
       std::upper_bound(points.begin(), points.end(), t, [](TimePoint at, const PricePoint& p) { return at < p.at; });
@@ -24,7 +27,10 @@ std::optional<double> change_pct(double last, std::optional<double> then) {
   return (last / *then - 1.0) * 100.0;
 }
 
-}  // namespace
+}  // namespace metrics_detail
+
+using metrics_detail::change_pct;
+using metrics_detail::price_at;
 
 TokenMetrics compute_token_metrics(const Mint& mint, std::span<const PricePoint> history, TimePoint now) {
   TokenMetrics m;

@@ -33,4 +33,11 @@ struct TokenMetrics {
 /// (needs ≥ 2 returns). Not annualised: it is per observation interval (the tracker's cadence).
 TokenMetrics compute_token_metrics(const Mint& mint, std::span<const PricePoint> history, TimePoint now);
 
+namespace metrics_detail {
+/// The newest point at or before `t` of points sorted by time.
+std::optional<double> price_at(std::span<const PricePoint> points, TimePoint t);
+/// last / then − 1 in percent; none without `then`.
+std::optional<double> change_pct(double last, std::optional<double> then);
+}  // namespace metrics_detail
+
 }  // namespace kt::market

@@ -31,16 +31,20 @@ class AscendingLookup {
 };
 
 /// A history seen for the first time: its stored points of the last 25 h.
-Result<void> load_history(storage::Transaction& tx, const Mint& mint, TimePoint now, std::vector<PricePoint>& into) {
+Result<void> load_history(storage::Transaction& tx, const Mint& mint, TimePoint now, MetricsWindow& into) {
   KT_TRY(const auto stored, tx.price_history(mint, now - kHistorySpan, now));
-  for (const auto& r : stored) into.push_back({r.observed_at, r.price.sol_per_token(r.decimals)});
+  for (const auto& r : stored) into.add({r.observed_at, r.price.sol_per_token(r.decimals)});
   return ok_result();
 }
 
-Result<void> store_metrics(storage::Transaction& tx, const TokenMetrics& metrics) {
-  const auto record = metrics_record(metrics);
-  if (!record) return ok_result();  // nothing observed: keep whatever row there is
-  return tx.upsert_token_metrics(*record);
+/// The default metrics store: every row of the cycle in one batch.
+Result<void> store_all_metrics(storage::Transaction& tx, std::span<const TokenMetrics> computed) {
+  std::vector<storage::TokenMetricsRecord> records;
+  records.reserve(computed.size());
+  for (const auto& m : computed) {
+    if (auto record = metrics_record(m)) records.push_back(std::move(*record));  // else keep the old row
+  }
+  return tx.upsert_token_metrics_many(records);
 }
 
 }  // namespace
@@ -157,12 +161,15 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
     std::lock_guard lock(mutex_);
     store = metrics_store_;
   }
-  if (!store) store = store_metrics;
 
   std::vector<TokenMetrics> computed;
+  std::vector<storage::PriceRecord> prices;
   std::size_t deactivated = 0;
   auto written = repository_.write([&](storage::Transaction& tx) -> Result<void> {
     computed.clear();
+    computed.reserve(fresh.size());
+    prices.clear();
+    prices.reserve(fresh.size());
     deactivated = 0;
     AscendingLookup histories(history_);
     for (const Quote* fresh_quote : fresh) {
@@ -170,37 +177,27 @@ Result<CycleReport> TokenTracker::run_cycle(TimePoint now) {
       // Load the stored history before inserting this observation, or it would be counted twice.
       const auto [entry, inserted] = histories.try_emplace(q.mint);
       if (inserted) {
-        if (auto loaded = load_history(tx, q.mint, now, entry->second.points); !loaded.ok()) {
+        if (auto loaded = load_history(tx, q.mint, now, entry->second); !loaded.ok()) {
           history_.erase(entry);
           return loaded;
         }
       }
       auto& history = entry->second;
-      KT_TRY_VOID(
-          tx.insert_price(storage::PriceRecord{q.mint, q.price, q.decimals, q.usd_per_token, q.source, q.observed_at}));
-      history.points.push_back({q.observed_at, q.price.sol_per_token(q.decimals)});
-      while (history.first < history.points.size() && history.points[history.first].at < now - kHistorySpan)
-        ++history.first;
-      if (history.first > history.points.size() / 2) {
-        history.points.erase(history.points.begin(),
-                             history.points.begin() + static_cast<std::ptrdiff_t>(history.first));
-        history.first = 0;
-      }
-      computed.push_back(
-          compute_token_metrics(q.mint, std::span<const PricePoint>(history.points).subspan(history.first), now));
-      KT_TRY_VOID(store(tx, computed.back()));
+      prices.push_back(storage::PriceRecord{q.mint, q.price, q.decimals, q.usd_per_token, q.source, q.observed_at});
+      history.add({q.observed_at, q.price.sol_per_token(q.decimals)});
+      history.expire(now - kHistorySpan);
+      computed.push_back(history.metrics(q.mint, now));  // = compute_token_metrics(q.mint, points, now)
     }
-    for (const auto& m : mints) {
-      KT_TRY(const auto token, tx.find_token(m));
-      if (token && !token->is_active) KT_TRY_VOID(tx.set_token_active(m, true));
+    // Batches: a cycle writes a row of each per token, so single-row statements would dominate it.
+    KT_TRY_VOID(tx.insert_prices(prices));
+    if (store) {
+      for (const auto& m : computed) KT_TRY_VOID(store(tx, m));
+    } else {
+      KT_TRY_VOID(store_all_metrics(tx, computed));
     }
-    for (const auto& m : dropped) {
-      KT_TRY(const auto token, tx.find_token(m));  // only known tokens have an is_active flag
-      if (token && token->is_active) {
-        KT_TRY_VOID(tx.set_token_active(m, false));
-        ++deactivated;
-      }
-    }
+    // Only known tokens have an is_active flag; unknown ones are skipped.
+    KT_TRY_VOID(tx.set_tokens_active(mints, true));
+    KT_TRY(deactivated, tx.set_tokens_active(dropped, false));
     return ok_result();
   });
   if (!written.ok()) {

@@ -11,6 +11,7 @@
 #include <thread>
 #include <vector>
 
+#include "market/metrics_window.hpp"
 #include "market/price_service.hpp"
 #include "market/token_metrics.hpp"
 #include "storage/repository.hpp"
@@ -30,8 +31,9 @@ struct CycleReport {
   std::size_t deactivated = 0;  ///< tokens marked is_active = false
 };
 
-/// Writes one token_metrics row inside the cycle's transaction, in place of the default
-/// `tx.upsert_token_metrics(*metrics_record(m))` (tests observe the metrics through it).
+/// Writes one token_metrics row inside the cycle's transaction, in place of the default (every
+/// row of the cycle in one `tx.upsert_token_metrics_many` of metrics_record(m)); tests observe the
+/// metrics through it.
 using MetricsStore = std::function<Result<void>(storage::Transaction&, const TokenMetrics&)>;
 /// The stored form of `metrics` (non-finite statistics become nullopt); nullopt when it has no
 /// finite last price.
@@ -92,13 +94,9 @@ class TokenTracker {
   std::mutex cycle_mutex_;
   std::vector<Mint> active_;  ///< the tracked set of the last committed cycle, sorted
   std::map<Mint, TimePoint> last_published_;
-  /// Price points of one mint, oldest first; those before `first` are expired. Contiguous, so
-  /// metrics read it in place; the expired prefix is dropped once it is half the vector.
-  struct PriceHistory {
-    std::vector<PricePoint> points;
-    std::size_t first = 0;
-  };
-  std::map<Mint, PriceHistory> history_;  ///< the last 25 h, loaded from storage on first sight
+  /// Price points of each mint with their metrics state, the last 25 h, loaded from storage on
+  /// first sight.
+  std::map<Mint, MetricsWindow> history_;
 
   std::thread thread_;
   std::atomic<bool> stopping_{false};

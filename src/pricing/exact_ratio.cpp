@@ -26,7 +26,7 @@ const Mint& wrapped_sol() {
   return mint;
 }
 
-bool is_usd_stablecoin(const Mint& mint) { return mint.to_string() == kUsdcMint || mint.to_string() == kUsdtMint; }
+bool is_usd_stablecoin(const Mint& mint) { return mint.text() == kUsdcMint || mint.text() == kUsdtMint; }
 
 Result<ExactDecimal> parse_exact_decimal(std::string_view text) {
   int exponent = 0;

@@ -198,7 +198,7 @@ class AccountListReader {
     std::string_view text;
     if (!in_.string(text)) return false;
     // Most accounts of a call share their owner program: decode its base58 once.
-    if (!last_owner_ || text != last_owner_->to_string()) {
+    if (!last_owner_ || text != last_owner_->text()) {
       auto parsed = Pubkey::parse(text);
       if (!parsed) return false;
       last_owner_ = *parsed;
@@ -237,7 +237,7 @@ std::string build_multiple_accounts_request(std::uint64_t id, std::span<const Pu
   for (std::size_t i = 0; i < keys.size(); ++i) {
     if (i > 0) body += ',';
     body += '"';
-    body += keys[i].to_string();  // base58: nothing to escape
+    body += keys[i].text();  // base58: nothing to escape
     body += '"';
   }
   body += R"(],{"commitment":)";

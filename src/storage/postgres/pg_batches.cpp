@@ -57,7 +57,7 @@ Result<void> PgTransaction::insert_prices(std::span<const PriceRecord> prices) {
   ArrayText mints(n, 46), nums(n, 24), dens(n, 24), decimals(n, 2), sol(n, 24), usd(n, 24), sources(n, 12),
       observed(n, 13);
   for (const auto& p : prices) {
-    mints.quoted(p.mint.to_string());
+    mints.quoted(p.mint.text());
     nums.bare(numeric_text(p.price.num()));
     dens.bare(numeric_text(p.price.den()));
     decimals.bare(std::to_string(p.decimals));
@@ -81,7 +81,7 @@ Result<void> PgTransaction::upsert_token_metrics_many(std::span<const TokenMetri
   ArrayText mints(n, 46), last(n, 24), change_1h(n, 24), change_24h(n, 24), high(n, 24), low(n, 24),
       volatility(n, 24), updated(n, 13);
   for (const auto& m : rows) {
-    mints.quoted(m.mint.to_string());
+    mints.quoted(m.mint.text());
     last.bare(float_text(m.last_price_sol));
     change_1h.real(m.change_1h_pct);
     change_24h.real(m.change_24h_pct);
@@ -100,7 +100,7 @@ Result<void> PgTransaction::upsert_token_metrics_many(std::span<const TokenMetri
 Result<std::size_t> PgTransaction::set_tokens_active(std::span<const Mint> mints, bool active) {
   if (mints.empty()) return std::size_t{0};
   ArrayText list(mints.size(), 46);
-  for (const auto& m : mints) list.quoted(m.to_string());
+  for (const auto& m : mints) list.quoted(m.text());
   KT_TRY(PgResult r, run(active ? sql::kActivateTokens : sql::kDeactivateTokens,
                          PgParams{}.add(std::move(list).done())));
   return static_cast<std::size_t>(r.affected());

@@ -73,7 +73,7 @@ Result<void> run_chunks(Connection& db, const ChunkStatements& statements, std::
 Result<void> SqliteTransaction::insert_prices(std::span<const PriceRecord> prices) {
   static const ChunkStatements statements(kPriceHead, 8, "");
   return run_chunks(db_, statements, prices, [](Statement& st, int i, const PriceRecord& price) {
-    st.bind(i, std::string_view(price.mint.to_string()))
+    st.bind(i, price.mint.text())
         .bind(i + 1, std::string_view(u128_to_string(price.price.num())))
         .bind(i + 2, std::string_view(u128_to_string(price.price.den())))
         .bind(i + 3, std::int64_t{price.decimals})
@@ -90,7 +90,7 @@ Result<void> SqliteTransaction::upsert_token_metrics_many(std::span<const TokenM
   KT_TRY(const auto rows, storable_metrics_batch(metrics));  // all checked before any is written
   return run_chunks(db_, statements, std::span<const TokenMetricsRecord>(rows),
                     [](Statement& st, int i, const TokenMetricsRecord& m) {
-                      st.bind(i, std::string_view(m.mint.to_string()))
+                      st.bind(i, m.mint.text())
                           .bind(i + 1, m.last_price_sol)
                           .bind(i + 2, m.change_1h_pct)
                           .bind(i + 3, m.change_24h_pct)
@@ -110,7 +110,7 @@ Result<std::size_t> SqliteTransaction::set_tokens_active(std::span<const Mint> m
   for (const auto& m : mints) {
     if (list.size() > 1) list += ',';
     list += '"';
-    list += m.to_string();
+    list += m.text();
     list += '"';
   }
   list += ']';

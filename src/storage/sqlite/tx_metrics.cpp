@@ -11,7 +11,7 @@ namespace kt::storage::sqlite {
 Result<void> SqliteTransaction::upsert_token_metrics(const TokenMetricsRecord& metrics) {
   KT_TRY(const TokenMetricsRecord m, storable_metrics(metrics));
   KT_TRY(auto st, db_.prepare(sql::kUpsertTokenMetrics));
-  st.bind(1, std::string_view(m.mint.to_string()))
+  st.bind(1, m.mint.text())
       .bind(2, m.last_price_sol)
       .bind(3, m.change_1h_pct)
       .bind(4, m.change_24h_pct)
@@ -24,7 +24,7 @@ Result<void> SqliteTransaction::upsert_token_metrics(const TokenMetricsRecord& m
 
 Result<std::optional<TokenMetricsRecord>> SqliteTransaction::find_token_metrics(const Mint& mint) {
   KT_TRY(auto st, db_.prepare(sql::kFindTokenMetrics));
-  st.bind(1, std::string_view(mint.to_string()));
+  st.bind(1, mint.text());
   return query_one<TokenMetricsRecord>(st, read_token_metrics);
 }
 

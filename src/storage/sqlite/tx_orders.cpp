@@ -24,7 +24,7 @@ Result<Order> SqliteTransaction::insert_order(const Order& o) {
   st.bind(1, o.user.value)
       .bind(2, to_string(o.kind))
       .bind(3, to_string(o.status))
-      .bind(4, std::string_view(o.mint.to_string()))
+      .bind(4, o.mint.text())
       .bind(5, std::int64_t{o.decimals})
       .bind(6, id_value(o.position))
       .bind(7, to_string(o.side))
@@ -69,7 +69,7 @@ Result<void> SqliteTransaction::update_order(const Order& o) {
 
 Result<std::vector<Order>> SqliteTransaction::pending_orders_for_mint(const Mint& mint) {
   KT_TRY(auto st, db_.prepare(sql::kPendingOrdersForMint));
-  st.bind(1, std::string_view(mint.to_string()));
+  st.bind(1, mint.text());
   return query_all<Order>(st, read_order);
 }
 

@@ -19,7 +19,7 @@ Error missing_position(PositionId id) {
 Result<Position> SqliteTransaction::insert_position(const Position& p) {
   KT_TRY(auto st, db_.prepare(sql::kInsertPosition));
   st.bind(1, p.user.value)
-      .bind(2, std::string_view(p.mint.to_string()))
+      .bind(2, p.mint.text())
       .bind(3, std::string_view(p.symbol))
       .bind(4, std::int64_t{p.decimals})
       .bind(5, to_string(p.side))

@@ -10,7 +10,7 @@ namespace kt::storage::sqlite {
 
 Result<void> SqliteTransaction::upsert_token(const TokenRecord& token) {
   KT_TRY(auto st, db_.prepare(sql::kUpsertToken));
-  st.bind(1, std::string_view(token.mint.to_string()))
+  st.bind(1, token.mint.text())
       .bind(2, std::string_view(token.symbol))
       .bind(3, std::string_view(token.name))
       .bind(4, std::int64_t{token.decimals})
@@ -21,7 +21,7 @@ Result<void> SqliteTransaction::upsert_token(const TokenRecord& token) {
 
 Result<std::optional<TokenRecord>> SqliteTransaction::find_token(const Mint& mint) {
   KT_TRY(auto st, db_.prepare(sql::kFindToken));
-  st.bind(1, std::string_view(mint.to_string()));
+  st.bind(1, mint.text());
   return query_one<TokenRecord>(st, read_token);
 }
 
@@ -33,7 +33,7 @@ Result<std::vector<TokenRecord>> SqliteTransaction::find_tokens_by_symbol(const 
 
 Result<void> SqliteTransaction::set_token_active(const Mint& mint, bool active) {
   KT_TRY(auto st, db_.prepare(sql::kSetTokenActive));
-  st.bind(1, std::string_view(mint.to_string())).bind(2, std::int64_t{active ? 1 : 0});
+  st.bind(1, mint.text()).bind(2, std::int64_t{active ? 1 : 0});
   KT_TRY_VOID(st.run());
   if (db_.changes() == 0) return not_found(kNotFoundCode, "no token " + mint.to_string());
   return ok_result();
@@ -41,7 +41,7 @@ Result<void> SqliteTransaction::set_token_active(const Mint& mint, bool active) 
 
 Result<void> SqliteTransaction::insert_price(const PriceRecord& price) {
   KT_TRY(auto st, db_.prepare(sql::kInsertPrice));
-  st.bind(1, std::string_view(price.mint.to_string()))
+  st.bind(1, price.mint.text())
       .bind(2, std::string_view(u128_to_string(price.price.num())))
       .bind(3, std::string_view(u128_to_string(price.price.den())))
       .bind(4, std::int64_t{price.decimals})
@@ -54,13 +54,13 @@ Result<void> SqliteTransaction::insert_price(const PriceRecord& price) {
 
 Result<std::optional<PriceRecord>> SqliteTransaction::latest_price(const Mint& mint) {
   KT_TRY(auto st, db_.prepare(sql::kLatestPrice));
-  st.bind(1, std::string_view(mint.to_string()));
+  st.bind(1, mint.text());
   return query_one<PriceRecord>(st, read_price);
 }
 
 Result<std::vector<PriceRecord>> SqliteTransaction::price_history(const Mint& mint, TimePoint from, TimePoint to) {
   KT_TRY(auto st, db_.prepare(sql::kPriceHistory));
-  st.bind(1, std::string_view(mint.to_string())).bind(2, to_unix_millis(from)).bind(3, to_unix_millis(to));
+  st.bind(1, mint.text()).bind(2, to_unix_millis(from)).bind(3, to_unix_millis(to));
   return query_all<PriceRecord>(st, read_price);
 }
 

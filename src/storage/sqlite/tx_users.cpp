@@ -188,7 +188,7 @@ Result<std::int64_t> SqliteTransaction::append_ledger(const LedgerEntry& e) {
   else
     st.bind_null(5);
   if (e.mint)
-    st.bind(6, std::string_view(e.mint->to_string()));
+    st.bind(6, e.mint->text());
   else
     st.bind_null(6);
   st.bind(7, std::string_view(u64_text(e.qty_raw)));
