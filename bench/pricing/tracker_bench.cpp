@@ -254,10 +254,11 @@ int main(int argc, char** argv) {
       samples.push_back(cpu_ms(CLOCK_THREAD_CPUTIME_ID) - w0);
     }
     std::sort(samples.begin(), samples.end());
-    std::printf("| MetricsWindow add + expire + metrics of %u tokens holding %zu points each (median of %d; %.1f–%.1f) | "
-                "%.1f |\n",
-                kTokens, day.size(), kRuns, samples.front(), samples.back(),
-                samples[samples.size() / 2] + (sink_metrics < 0 ? 1 : 0));
+    std::printf(
+        "| MetricsWindow add + expire + metrics of %u tokens holding %zu points each (median of %d; %.1f–%.1f) | "
+        "%.1f |\n",
+        kTokens, day.size(), kRuns, samples.front(), samples.back(),
+        samples[samples.size() / 2] + (sink_metrics < 0 ? 1 : 0));
   }
 
   // Decoder throughput.

@@ -22,7 +22,9 @@ void drop_consumed(std::vector<T>& v, std::size_t& head) {
 
 }  // namespace
 
-std::span<const PricePoint> MetricsWindow::points() const { return std::span<const PricePoint>(points_).subspan(first_); }
+std::span<const PricePoint> MetricsWindow::points() const {
+  return std::span<const PricePoint>(points_).subspan(first_);
+}
 
 bool MetricsWindow::is_bad(Seq s) const {
   const PricePoint& p = at_seq(s);

@@ -41,8 +41,8 @@ class MetricsWindow {
   std::vector<PricePoint> points_;  ///< from index `first_` on: the retained points
   std::vector<double> returns_;     ///< returns_[i] = ln(points_[i] / points_[i − 1]); [first_] unused
   std::size_t first_ = 0;
-  Seq base_ = 0;          ///< absolute index of points_[0]
-  std::size_t bad_ = 0;   ///< retained points for which is_bad() holds
+  Seq base_ = 0;         ///< absolute index of points_[0]
+  std::size_t bad_ = 0;  ///< retained points for which is_bad() holds
   // High/low over [window start, end): indices with strictly decreasing (highs) / increasing
   // (lows) prices from head on. Valid for window starts that never move back.
   std::vector<Seq> highs_, lows_;

@@ -102,9 +102,8 @@ TEST_P(RepositoryContract, insert_prices_stores_each_row_like_insert_price_in_or
 }
 
 TEST_P(RepositoryContract, upsert_token_metrics_many_inserts_and_replaces_rows_bit_for_bit) {
-  ASSERT_TRUE(write_result(repo(), [](Transaction& tx) {
-                return tx.upsert_token_metrics(nth_metrics(3, at(1)));
-              }).ok());
+  ASSERT_TRUE(
+      write_result(repo(), [](Transaction& tx) { return tx.upsert_token_metrics(nth_metrics(3, at(1))); }).ok());
   std::vector<TokenMetricsRecord> rows;
   for (std::size_t i = 0; i < kBatch; ++i) rows.push_back(nth_metrics(i, at(60'000)));
   TokenMetricsRecord later = nth_metrics(10, at(120'000));  // a second record of a mint: it wins
@@ -125,9 +124,8 @@ TEST_P(RepositoryContract, upsert_token_metrics_many_inserts_and_replaces_rows_b
 }
 
 TEST_P(RepositoryContract, upsert_token_metrics_many_with_a_non_finite_value_writes_nothing) {
-  ASSERT_TRUE(write_result(repo(), [](Transaction& tx) {
-                return tx.upsert_token_metrics(nth_metrics(0, at(1)));
-              }).ok());
+  ASSERT_TRUE(
+      write_result(repo(), [](Transaction& tx) { return tx.upsert_token_metrics(nth_metrics(0, at(1))); }).ok());
   std::vector<TokenMetricsRecord> rows;
   for (std::size_t i = 0; i < kBatch; ++i) rows.push_back(nth_metrics(i, at(60'000)));
   rows[kBatch - 1].volatility_24h = std::numeric_limits<double>::quiet_NaN();

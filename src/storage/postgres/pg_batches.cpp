@@ -78,8 +78,8 @@ Result<void> PgTransaction::upsert_token_metrics_many(std::span<const TokenMetri
   KT_TRY(const auto rows, storable_metrics_batch(metrics));
   if (rows.empty()) return {};
   const std::size_t n = rows.size();
-  ArrayText mints(n, 46), last(n, 24), change_1h(n, 24), change_24h(n, 24), high(n, 24), low(n, 24),
-      volatility(n, 24), updated(n, 13);
+  ArrayText mints(n, 46), last(n, 24), change_1h(n, 24), change_24h(n, 24), high(n, 24), low(n, 24), volatility(n, 24),
+      updated(n, 13);
   for (const auto& m : rows) {
     mints.quoted(m.mint.text());
     last.bare(float_text(m.last_price_sol));
@@ -101,8 +101,8 @@ Result<std::size_t> PgTransaction::set_tokens_active(std::span<const Mint> mints
   if (mints.empty()) return std::size_t{0};
   ArrayText list(mints.size(), 46);
   for (const auto& m : mints) list.quoted(m.text());
-  KT_TRY(PgResult r, run(active ? sql::kActivateTokens : sql::kDeactivateTokens,
-                         PgParams{}.add(std::move(list).done())));
+  KT_TRY(PgResult r,
+         run(active ? sql::kActivateTokens : sql::kDeactivateTokens, PgParams{}.add(std::move(list).done())));
   return static_cast<std::size_t>(r.affected());
 }
 
