@@ -113,6 +113,9 @@ class Transaction {
   /// Marks the stored reply as accepted by Telegram and drops its text. Idempotent; an unknown
   /// update id is a no-op.
   virtual Result<void> mark_reply_sent(std::int64_t update_id) = 0;
+  /// mark_reply_sent for each of `update_ids` (any order, duplicates allowed), in one statement
+  /// where the backend allows: the front end reports deliveries in batches.
+  virtual Result<void> mark_replies_sent(std::span<const std::int64_t> update_ids) = 0;
   /// Stored replies not yet sent, (update id, JSON), oldest update first, at most `limit`.
   virtual Result<std::vector<std::pair<std::int64_t, std::string>>> unsent_replies(int limit) = 0;
   /// The stored reply of `update_id` if it is not yet sent, else nullopt.

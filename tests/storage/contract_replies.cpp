@@ -131,5 +131,42 @@ TEST_P(RepositoryContract, a_reply_stored_in_a_rolled_back_transaction_is_not_ke
   EXPECT_TRUE(unsent(repo(), 10)->empty());
 }
 
+TEST_P(RepositoryContract, replies_marked_sent_in_one_batch_are_all_gone_and_the_others_stay) {
+  for (std::int64_t id : {1001, 1002, 1003, 1004}) {
+    ASSERT_TRUE(claim(repo(), id).ok());
+    ASSERT_TRUE(store(repo(), id, "[" + std::to_string(id) + "]").ok());
+  }
+  ASSERT_TRUE(claim(repo(), 1005).ok());  // claimed, reply never stored
+  // Out of order, a duplicate, an id never claimed and one whose reply was never stored.
+  const std::vector<std::int64_t> batch{1003, 1001, 1003, 9'998, 1005};
+  auto marked = repo().write([&](Transaction& tx) { return tx.mark_replies_sent(batch); });
+  ASSERT_TRUE(marked.ok()) << why(marked);
+  EXPECT_EQ(*unsent(repo(), 10), (Unsent{{1002, "[1002]"}, {1004, "[1004]"}}));
+  EXPECT_EQ(*stored(repo(), 1001), std::nullopt);
+  EXPECT_EQ(*never_stored(repo(), 1005), false) << "marked sent: no longer due";
+  EXPECT_EQ(*claim(repo(), 1003), false) << "still claimed";
+  EXPECT_EQ(*claim(repo(), 9'998), true) << "the unknown id was not claimed by the batch";
+
+  auto empty = repo().write([&](Transaction& tx) { return tx.mark_replies_sent({}); });
+  EXPECT_TRUE(empty.ok()) << why(empty);
+  auto again = repo().write([&](Transaction& tx) { return tx.mark_replies_sent(batch); });
+  EXPECT_TRUE(again.ok()) << "idempotent: " << why(again);
+  EXPECT_EQ(unsent(repo(), 10)->size(), 2u);
+}
+
+TEST_P(RepositoryContract, a_batch_marked_sent_in_a_rolled_back_transaction_leaves_the_replies_unsent) {
+  for (std::int64_t id : {1101, 1102}) {
+    ASSERT_TRUE(claim(repo(), id).ok());
+    ASSERT_TRUE(store(repo(), id, "[1]").ok());
+  }
+  const std::vector<std::int64_t> batch{1101, 1102};
+  auto failed = repo().write([&](Transaction& tx) -> Result<void> {
+    KT_TRY_VOID(tx.mark_replies_sent(batch));
+    return rejected("E-TEST", "roll back");
+  });
+  ASSERT_FALSE(failed.ok());
+  EXPECT_EQ(unsent(repo(), 10)->size(), 2u);
+}
+
 }  // namespace
 }  // namespace kt::storage::contract

@@ -36,6 +36,9 @@ inline constexpr Statement kStoreReply{
 inline constexpr Statement kMarkReplySent{
     "kt_mark_reply_sent",
     "UPDATE processed_updates SET reply_sent = true, reply = NULL WHERE update_id = $1 AND NOT reply_sent"};
+inline constexpr Statement kMarkRepliesSent{"kt_mark_replies_sent",
+                                            "UPDATE processed_updates SET reply_sent = true, reply = NULL WHERE "
+                                            "update_id = ANY($1::bigint[]) AND NOT reply_sent"};
 inline constexpr Statement kUnsentReplies{
     "kt_unsent_replies",
     "SELECT update_id, reply FROM processed_updates WHERE NOT reply_sent AND reply IS NOT NULL "

@@ -148,6 +148,21 @@ Result<void> PgTransaction::mark_reply_sent(std::int64_t update_id) {
   return {};
 }
 
+Result<void> PgTransaction::mark_replies_sent(std::span<const std::int64_t> update_ids) {
+  if (update_ids.empty()) return {};
+  // One round trip for the batch: the ids go as one bigint[] literal ("{1,2,3}").
+  std::string ids = "{";
+  for (const std::int64_t update_id : update_ids) {
+    if (ids.size() > 1) ids += ',';
+    ids += std::to_string(update_id);
+  }
+  ids += '}';
+  PgParams p;
+  p.add(ids);
+  KT_TRY(PgResult r, run(sql::kMarkRepliesSent, p));
+  return {};
+}
+
 Result<std::vector<std::pair<std::int64_t, std::string>>> PgTransaction::unsent_replies(int limit) {
   PgParams p;
   p.add(limit);

@@ -37,6 +37,7 @@ class PgTransaction final : public Transaction {
   Result<std::optional<std::int64_t>> last_update_id() override;
   Result<void> store_reply(std::int64_t update_id, const std::string& reply_json) override;
   Result<void> mark_reply_sent(std::int64_t update_id) override;
+  Result<void> mark_replies_sent(std::span<const std::int64_t> update_ids) override;
   Result<std::vector<std::pair<std::int64_t, std::string>>> unsent_replies(int limit) override;
   Result<std::optional<std::string>> stored_reply(std::int64_t update_id) override;
   Result<bool> reply_never_stored(std::int64_t update_id) override;

@@ -51,6 +51,14 @@ Result<void> SqliteTransaction::mark_reply_sent(std::int64_t update_id) {
   return st.run();
 }
 
+Result<void> SqliteTransaction::mark_replies_sent(std::span<const std::int64_t> update_ids) {
+  // One cached statement per id: in SQLite a statement costs microseconds, the commit is what counts.
+  for (const std::int64_t update_id : update_ids) {
+    KT_TRY_VOID(mark_reply_sent(update_id));
+  }
+  return {};
+}
+
 Result<std::vector<std::pair<std::int64_t, std::string>>> SqliteTransaction::unsent_replies(int limit) {
   KT_TRY(auto st, db_.prepare(sql::kUnsentReplies));
   st.bind(1, std::int64_t{limit});
