@@ -5,6 +5,7 @@
 
 #include <fstream>
 #include <iostream>
+#include <span>
 #include <sstream>
 
 #include "app/application.hpp"
@@ -12,6 +13,7 @@
 #include "app/market_loop.hpp"
 #include "app/observability.hpp"
 #include "bot/commands.hpp"
+#include "bot/delivery_batcher.hpp"
 #include "ops/logging.hpp"
 #include "telegram/front_end.hpp"
 
@@ -148,7 +150,12 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
   }
   // Issue 7: a reply stored with its update is marked sent once Telegram accepted it; replies a
   // crash kept from being sent are queued again before the first new update is taken.
-  front_end.queue().set_on_delivered([&dispatcher](std::int64_t update_id) { dispatcher.reply_delivered(update_id); });
+  // Delivered replies are marked in batches (one write transaction per few ms), after the mark
+  // committed forgotten in memory: a redelivery meanwhile still finds the reply in flight.
+  bot::DeliveryBatcher delivered(
+      [&dispatcher](std::span<const std::int64_t> update_ids) { dispatcher.replies_delivered(update_ids); });
+  front_end.queue().set_on_delivered([&delivered](std::int64_t update_id) { delivered.add(update_id); });
+  delivered.start();
   if (auto undelivered = dispatcher.undelivered_replies(kMaxRepliesResentAtStart); !undelivered.empty()) {
     log->info("re-sending {} replies a previous run committed but did not deliver", undelivered.size());
     for (const auto& reply : undelivered) front_end.queue().push(reply);
@@ -173,6 +180,7 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
   log->info("{}: finishing in-flight commands", received == SIGINT ? "SIGINT" : "SIGTERM");
   market.stop();
   front_end.stop(std::chrono::seconds(8));
+  delivered.stop();
   contests.stop();
   (*observability)->stop();
   (*logging)->flush();

@@ -127,48 +127,51 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
                  "I understand commands such as /price BONK, and token addresses or links. Send /help for the list."));
   }
   Result<std::vector<Reply>> result = rejected("E-INTERNAL", "unhandled");
+  // Whether the update id is still to be claimed, with the reply, in one write transaction.
+  // Commands that do not claim inside the engine only read (their side effects are idempotent: a
+  // group member or token symbol upserted, a token noted as viewed), so they run before the claim;
+  // a redelivery discards their fresh answer and gets the stored one.
+  bool claim_with_reply = true;
+  bool read_only = false;
   if (!parsed->ok()) {
-    auto claimed = claim(in);
-    if (claimed.ok() && !*claimed) return resend(in);
     result = parsed->error();
   } else {
     const Command& command = parsed->value();
     name = command_name(command);
-    if (!claims_inside_engine(command)) {
-      auto claimed = claim(in);
-      if (!claimed.ok()) {
-        result = claimed.error();
-      } else if (!*claimed) {
-        return resend(in);
-      } else {
-        result = execute(command, in);
-      }
+    read_only = !claims_inside_engine(command);
+    result = execute(command, in);
+    // A failed engine transaction rolled its claim back: claim now, so the refusal is answered once
+    // (and re-sent if lost) like any reply, and so a redelivery refused by a check that runs before
+    // the engine's claim ("already closed") is still seen as a duplicate.
+    if (!read_only) claim_with_reply = !result.ok() && result.error().code != engine::kDuplicateUpdate;
+  }
+  if (!result.ok() && result.error().code == engine::kDuplicateUpdate) return resend(in);
+  auto render = [&](Result<std::vector<Reply>> outcome_result) {
+    std::vector<Reply> out;
+    if (outcome_result.ok()) {
+      out = std::move(outcome_result).value();
+      outcome = "ok";
     } else {
-      result = execute(command, in);
-      if (!result.ok() && result.error().code != engine::kDuplicateUpdate && in.update_id) {
-        // The failed transaction rolled its claim back. Claim now, so the refusal is answered
-        // once (and re-sent if lost) like any reply, and so a redelivery refused by a check that
-        // runs before the engine's claim ("already closed") is still seen as a duplicate.
-        auto claimed = claim(in);
-        if (claimed.ok() && !*claimed) return resend(in);
-      }
+      const Error& error = outcome_result.error();
+      outcome = error.code;
+      const Error shown = user_facing(error);
+      out = one(render_error(shown));
+      if (in.callback_query_id) out.front().callback_answer = shown.message.substr(0, 190);
     }
-  }
-  if (result.ok()) {
-    replies = std::move(result).value();
-  } else {
-    const Error& error = result.error();
-    if (error.code == engine::kDuplicateUpdate) return resend(in);
-    outcome = error.code;
-    const Error shown = user_facing(error);
-    replies = one(render_error(shown));
-    if (in.callback_query_id) replies.front().callback_answer = shown.message.substr(0, 190);
-  }
-  for (auto& r : replies) {
-    r.chat_id = in.chat_id;
-    if (in.callback_query_id && !r.callback_answer) r.callback_answer = "";
-  }
-  if (in.update_id) {
+    for (auto& r : out) {
+      r.chat_id = in.chat_id;
+      if (in.callback_query_id && !r.callback_answer) r.callback_answer = "";
+    }
+    return out;
+  };
+  replies = render(std::move(result));
+  if (in.update_id && claim_with_reply) {
+    auto claimed = claim_and_keep(*in.update_id, replies);
+    if (claimed.ok() && !*claimed) return resend(in);
+    // As when the claim came first: a command that could not be recorded is answered with the
+    // storage error (it changed nothing), not with a result a redelivery would compute again.
+    if (!claimed.ok() && read_only) replies = render(std::move(claimed).error());
+  } else if (in.update_id) {
     if (!replies.empty()) {
       keep(*in.update_id, replies);
     } else {
@@ -181,21 +184,29 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
   return replies;
 }
 
-Result<bool> Dispatcher::claim(const Incoming& in) {
-  if (!in.update_id) return true;
+Result<bool> Dispatcher::claim_and_keep(std::int64_t update_id, std::vector<Reply>& replies) {
+  // Encoded before the transaction: SQLite's write lock is held for the statements only.
+  const std::string json = replies.empty() ? std::string() : encode_replies(replies);
   bool fresh = false;
   KT_TRY_VOID(s_.repository.write([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(fresh, tx.claim_update(*in.update_id, std::nullopt, s_.clock.now()));
-    return {};
+    KT_TRY(fresh, tx.claim_update(update_id, std::nullopt, s_.clock.now()));
+    if (!fresh) return {};
+    if (replies.empty()) return tx.mark_reply_sent(update_id);
+    return tx.store_reply(update_id, json);
   }));
+  if (fresh && !replies.empty()) {
+    std::lock_guard lock(replies_mutex_);
+    replies_in_flight_.insert(update_id);
+    replies.back().update_id = update_id;
+  }
   return fresh;
 }
 
 void Dispatcher::keep(std::int64_t update_id, std::vector<Reply>& replies) {
   // No row (NotFound) means the update was not claimed: nothing to keep. On a storage failure the
   // reply still goes out; only its re-send after a crash is lost.
-  auto stored =
-      s_.repository.write([&](storage::Transaction& tx) { return tx.store_reply(update_id, encode_replies(replies)); });
+  const std::string json = encode_replies(replies);
+  auto stored = s_.repository.write([&](storage::Transaction& tx) { return tx.store_reply(update_id, json); });
   std::lock_guard lock(replies_mutex_);
   // Sent by this process either way: a redelivery here must not add a fallback reply.
   replies_in_flight_.insert(update_id);
@@ -237,11 +248,14 @@ std::vector<Reply> Dispatcher::resend(const Incoming& in) {
   return replies;
 }
 
-void Dispatcher::reply_delivered(std::int64_t update_id) {
-  // Marked in storage before forgetting it here, so a redelivery in between finds one or the other.
-  (void)s_.repository.write([&](storage::Transaction& tx) { return tx.mark_reply_sent(update_id); });
+void Dispatcher::reply_delivered(std::int64_t update_id) { replies_delivered(std::span(&update_id, 1)); }
+
+void Dispatcher::replies_delivered(std::span<const std::int64_t> update_ids) {
+  if (update_ids.empty()) return;
+  // Marked in storage before forgetting them here, so a redelivery in between finds one or the other.
+  (void)s_.repository.write([&](storage::Transaction& tx) { return tx.mark_replies_sent(update_ids); });
   std::lock_guard lock(replies_mutex_);
-  replies_in_flight_.erase(update_id);
+  for (const std::int64_t update_id : update_ids) replies_in_flight_.erase(update_id);
 }
 
 std::vector<Reply> Dispatcher::undelivered_replies(int limit) {
@@ -314,10 +328,21 @@ std::vector<std::pair<Mint, std::string>> Dispatcher::symbols_of(const std::vect
 
 void Dispatcher::remember_token(const TokenInfo& info) {
   if (info.symbol.empty()) return;
-  // Best effort: a token the bot has seen becomes addressable by its symbol.
-  (void)s_.repository.write([&](storage::Transaction& tx) -> Result<void> {
+  // Best effort: a token the bot has seen becomes addressable by its symbol. Usually it is known
+  // already: a read transaction finds out without taking the write lock.
+  auto current = [&](storage::Transaction& tx) -> Result<bool> {
     KT_TRY(const auto known, tx.find_token(info.mint));
-    if (known && known->symbol == info.symbol && known->is_active) return {};
+    return known && known->symbol == info.symbol && known->is_active;
+  };
+  bool known = false;
+  auto read = s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(known, current(tx));
+    return {};
+  });
+  if (read.ok() && known) return;
+  (void)s_.repository.write([&](storage::Transaction& tx) -> Result<void> {
+    KT_TRY(const bool still_current, current(tx));
+    if (still_current) return {};
     return tx.upsert_token({info.mint, info.symbol, info.name, info.decimals, true, s_.clock.now()});
   });
 }

@@ -5,6 +5,7 @@
 #include <mutex>
 #include <optional>
 #include <set>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -70,6 +71,8 @@ class Dispatcher {
 
   /// Telegram accepted the reply of `update_id` (or refused it for good): it is not re-sent.
   void reply_delivered(std::int64_t update_id);
+  /// reply_delivered for several updates, marked in one write transaction (see DeliveryBatcher).
+  void replies_delivered(std::span<const std::int64_t> update_ids);
   /// Stored replies never delivered (a crash came first), oldest first, at most `limit`, minus
   /// those already sent or re-sent by this process; each is counted as re-sent.
   std::vector<Reply> undelivered_replies(int limit);
@@ -93,7 +96,10 @@ class Dispatcher {
   /// accounts, else wallet_in_chat (which then finds no such position).
   Result<Acting> wallet_of_position(const Incoming& in, PositionId id);
   Result<User> require_user(const Incoming& in);
-  Result<bool> claim(const Incoming& in);
+  /// Claims `update_id` and, in the same write transaction, stores `replies` as its undelivered
+  /// reply (none: marks it sent). False if it was claimed before: nothing is stored. On success the
+  /// last reply carries `update_id`.
+  Result<bool> claim_and_keep(std::int64_t update_id, std::vector<Reply>& replies);
   /// The stored, undelivered reply of a duplicate update (or, if a crash came before it was
   /// stored, a note that the command was applied), at most once per process.
   std::vector<Reply> resend(const Incoming& in);

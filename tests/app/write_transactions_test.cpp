@@ -1,0 +1,173 @@
+// Issue 7 throughput: how many storage write transactions one command costs. A command that only
+// reads is claimed together with its stored reply (one write), delivered replies are marked sent in
+// batches, and exactly-once still holds: a redelivery gets the stored reply, not a fresh one.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <filesystem>
+
+#include "app/application.hpp"
+#include "bot/dispatcher.hpp"
+#include "bot/html.hpp"
+
+namespace kt::bot {
+namespace {
+
+/// Forwards to a real repository, counting write transactions; can refuse them like a full disk.
+class CountingRepository final : public storage::Repository {
+ public:
+  explicit CountingRepository(storage::Repository& inner) : inner_(inner) {}
+  Result<void> migrate() override { return inner_.migrate(); }
+  Result<std::vector<int>> applied_migrations() override { return inner_.applied_migrations(); }
+  Result<void> write(const std::function<Result<void>(storage::Transaction&)>& work) override {
+    ++writes;
+    if (refuse_writes) return retryable("E-STORAGE", "disk I/O error (test)");
+    return inner_.write(work);
+  }
+  Result<void> read(const std::function<Result<void>(storage::Transaction&)>& work) override {
+    return inner_.read(work);
+  }
+  std::string backend_name() const override { return inner_.backend_name(); }
+
+  int writes = 0;
+  bool refuse_writes = false;
+
+ private:
+  storage::Repository& inner_;
+};
+
+class WriteTransactionsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() / ("kt-write-tx-" + std::to_string(::getpid()) + "-" +
+                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+    std::filesystem::create_directories(dir_);
+    restart();
+  }
+  void TearDown() override {
+    bot_.reset();
+    counted_.reset();
+    app_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+  /// A new process on the same database. The dispatcher under test writes through the counter; the
+  /// engine's own transactions (trades) go straight to the database and are not counted.
+  void restart() {
+    bot_.reset();
+    counted_.reset();
+    app_.reset();
+    ops::Config config;
+    config.database.url = "sqlite://" + (dir_ / "kt.db").string();
+    config.prices.sources = {"demo"};
+    auto app = app::Application::build(config, clock_);
+    ASSERT_TRUE(app.ok()) << app.error().message;
+    app_ = std::move(*app);
+    counted_ = std::make_unique<CountingRepository>(app_->repository());
+    bot_ = std::make_unique<Dispatcher>(BotServices{*counted_, app_->accounts(), app_->trading(), app_->portfolio(),
+                                                    app_->orders(), app_->contests(), app_->prices(), clock_});
+  }
+  std::vector<Reply> say(const std::string& text, std::optional<std::int64_t> update_id) {
+    Incoming in;
+    in.telegram_user_id = 1;
+    in.chat_id = 1;
+    in.username = "alice";
+    in.text = text;
+    in.update_id = update_id;
+    return bot_->handle(in);
+  }
+  /// Write transactions `text` cost the dispatcher.
+  int writes_of(const std::string& text, std::int64_t update_id) {
+    const int before = counted_->writes;
+    last_ = say(text, update_id);
+    return counted_->writes - before;
+  }
+  static std::string text(const std::vector<Reply>& replies) {
+    std::string out;
+    for (const auto& r : replies) out += html_to_plain(r.html) + "\n";
+    return out;
+  }
+  static bool has(const std::string& haystack, const std::string& needle) {
+    return haystack.find(needle) != std::string::npos;
+  }
+  std::size_t undelivered() { return bot_->undelivered_replies(100).size(); }
+
+  ManualClock clock_{from_unix_millis(1'764'000'000'000)};
+  std::filesystem::path dir_;
+  std::unique_ptr<app::Application> app_;
+  std::unique_ptr<CountingRepository> counted_;
+  std::unique_ptr<Dispatcher> bot_;
+  std::vector<Reply> last_;
+};
+
+TEST_F(WriteTransactionsTest, a_read_only_command_is_claimed_with_its_reply_in_one_write_transaction) {
+  say("/start", 100);
+  EXPECT_EQ(writes_of("/wallet", 101), 1);
+  ASSERT_EQ(last_.size(), 1u);
+  EXPECT_TRUE(has(text(last_), "Balance: 1000 SOL")) << text(last_);
+  EXPECT_EQ(last_.back().update_id, std::optional<std::int64_t>(101)) << "stored: the front end reports it";
+  EXPECT_EQ(writes_of("/positions", 102), 1);
+  EXPECT_EQ(writes_of("/price BONK", 103), 2) << "the first look at a token also records its symbol";
+  EXPECT_EQ(writes_of("/price BONK", 104), 1) << "known by now: a read finds that out";
+  EXPECT_EQ(writes_of("/info BONK", 105), 1);
+  EXPECT_EQ(writes_of("hello", 106), 1) << "a message that is no command is answered and claimed the same way";
+  EXPECT_TRUE(has(text(last_), "Send /help")) << text(last_);
+  EXPECT_EQ(writes_of("/wallet", 101), 1) << "a redelivery's claim finds it taken";
+  EXPECT_TRUE(last_.empty()) << "its reply is still in flight in this process";
+}
+
+TEST_F(WriteTransactionsTest, replies_delivered_together_are_marked_sent_in_one_write_transaction) {
+  say("/start", 100);
+  say("/wallet", 101);
+  say("/positions", 102);
+  EXPECT_EQ(undelivered(), 0u) << "all in flight in this process";
+  const int before = counted_->writes;
+  const std::vector<std::int64_t> delivered{100, 101, 102};
+  bot_->replies_delivered(delivered);
+  EXPECT_EQ(counted_->writes - before, 1);
+  restart();
+  EXPECT_EQ(undelivered(), 0u) << "marked sent";
+  EXPECT_TRUE(say("/wallet", 101).empty()) << "and still a duplicate";
+}
+
+TEST_F(WriteTransactionsTest, a_read_only_reply_lost_in_a_crash_is_re_sent_as_stored_not_computed_again) {
+  say("/start", 100);
+  const auto first = say("/wallet", 101);
+  ASSERT_TRUE(has(text(first), "Balance: 1000 SOL")) << text(first);
+  bot_->reply_delivered(100);
+  ASSERT_TRUE(has(text(say("/open BONK 1", 102)), "Opened #1"));
+  // Crash: the /wallet reply was never delivered; the balance changed since.
+  restart();
+  const auto again = say("/wallet", 101);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].html, first[0].html) << "the stored answer, not today's balance";
+  EXPECT_EQ(again[0].update_id, std::optional<std::int64_t>(101));
+  EXPECT_TRUE(say("/wallet", 101).empty()) << "re-sent once per process";
+  EXPECT_TRUE(has(text(say("/wallet", std::nullopt)), "Balance: 998.9999 SOL"));
+}
+
+TEST_F(WriteTransactionsTest, a_read_only_command_that_cannot_be_recorded_is_answered_with_the_storage_error) {
+  say("/start", 100);
+  counted_->refuse_writes = true;
+  const auto refused = say("/wallet", 101);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_TRUE(has(text(refused), "Storage is temporarily unavailable; nothing was changed")) << text(refused);
+  EXPECT_EQ(refused[0].update_id, std::nullopt) << "nothing stored to report";
+  counted_->refuse_writes = false;
+  const auto later = say("/wallet", 101);
+  EXPECT_TRUE(has(text(later), "Balance: 1000 SOL")) << "not claimed, so a redelivery runs it: " << text(later);
+}
+
+TEST_F(WriteTransactionsTest, a_refused_trade_is_claimed_with_its_refusal_in_one_write_transaction) {
+  // No /start: the engine refuses the open and rolls its claim back; the dispatcher claims it then.
+  EXPECT_EQ(writes_of("/close 7", 101), 1);
+  EXPECT_TRUE(has(text(last_), "/start")) << text(last_);
+  EXPECT_EQ(last_.back().update_id, std::optional<std::int64_t>(101));
+  restart();
+  const auto again = say("/close 7", 101);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_TRUE(has(text(again), "/start")) << "the stored refusal: " << text(again);
+}
+
+}  // namespace
+}  // namespace kt::bot
