@@ -172,7 +172,11 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
     // storage error (it changed nothing), not with a result a redelivery would compute again.
     if (!claimed.ok() && read_only) replies = render(std::move(claimed).error());
   } else if (in.update_id) {
-    if (!replies.empty()) {
+    if (!replies.empty() && replies.back().update_id == in.update_id) {
+      // Stored in the command's own transaction (a trade): only in flight from here.
+      std::lock_guard lock(replies_mutex_);
+      replies_in_flight_.insert(*in.update_id);
+    } else if (!replies.empty()) {
       keep(*in.update_id, replies);
     } else {
       (void)s_.repository.write([&](storage::Transaction& tx) { return tx.mark_reply_sent(*in.update_id); });
@@ -389,10 +393,24 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
                     "A contest wallet cannot be reset; /reset in a private chat resets your personal wallet");
   }
   KT_TRY(auto replies, execute_for(command, in, acting));
-  if (acting.contest) {
-    for (auto& r : replies) r.html = contest_wallet_label(*acting.contest) + r.html;
-  }
+  label_wallet(replies, acting);
   return replies;
+}
+
+void Dispatcher::label_wallet(std::vector<Reply>& replies, const Acting& acting) {
+  if (!acting.contest) return;
+  for (auto& r : replies) r.html = contest_wallet_label(*acting.contest) + r.html;
+}
+
+Result<bool> Dispatcher::store_with_trade(storage::Transaction& tx, const Incoming& in, const Acting& acting,
+                                          Reply reply) {
+  if (!in.update_id) return false;
+  // Exactly as handle() sends it: labelled by execute(), addressed to the chat.
+  std::vector<Reply> replies = one(std::move(reply));
+  label_wallet(replies, acting);
+  replies.front().chat_id = in.chat_id;
+  KT_TRY_VOID(tx.store_reply(*in.update_id, encode_replies(replies)));
+  return true;
 }
 
 Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const Incoming& in, const Acting& acting) {
@@ -412,8 +430,8 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                           KT_TRY(const auto summary, s_.portfolio.summary(user.id));
                           return one(render_wallet(summary));
                         },
-                        [&](const OpenCommand& c) { return do_open(c, in, user); },
-                        [&](const CloseCommand& c) { return do_close(c, in, user); },
+                        [&](const OpenCommand& c) { return do_open(c, in, acting); },
+                        [&](const CloseCommand& c) { return do_close(c, in, acting); },
                         [&](const PositionsCommand& c) -> Result<std::vector<Reply>> {
                           if (c.closed) {
                             KT_TRY(const auto closed, s_.portfolio.closed_positions(user.id, 20));
@@ -485,22 +503,41 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                     command);
 }
 
-Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incoming& in, const User& user) {
+Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incoming& in, const Acting& acting) {
   KT_TRY(const Mint mint, resolve_token(c.token));
   auto info = s_.quotes.token_info(mint, s_.clock.now());
   if (info.ok()) remember_token(*info);
-  KT_TRY(const auto opened, s_.trading.open_position({user.id, mint, c.size, c.side, in.update_id}));
-  Reply r = render_opened(opened, info.ok() ? info->symbol : opened.position.symbol);
+  auto symbol = [&](const engine::PositionOpened& opened) { return info.ok() ? info->symbol : opened.position.symbol; };
+  bool stored = false;
+  KT_TRY(const auto opened,
+         s_.trading.open_position({acting.user.id, mint, c.size, c.side, in.update_id},
+                                  [&](storage::Transaction& tx, const engine::PositionOpened& o) -> Result<void> {
+                                    KT_TRY(stored, store_with_trade(tx, in, acting, render_opened(o, symbol(o))));
+                                    return {};
+                                  }));
+  Reply r = render_opened(opened, symbol(opened));
   if (in.callback_query_id) r.callback_answer = "Opened #" + std::to_string(opened.position.id.value);
+  if (stored) r.update_id = in.update_id;  // committed with the trade: handle() stores nothing more
   return one(std::move(r));
 }
 
-Result<std::vector<Reply>> Dispatcher::do_close(const CloseCommand& c, const Incoming& in, const User& user) {
-  KT_TRY(const auto closed, s_.trading.close_position({user.id, c.position, c.percent, in.update_id}));
+Result<std::vector<Reply>> Dispatcher::do_close(const CloseCommand& c, const Incoming& in, const Acting& acting) {
+  bool stored = false;
+  KT_TRY(const auto closed,
+         s_.trading.close_position({acting.user.id, c.position, c.percent, in.update_id},
+                                   [&](storage::Transaction& tx, const engine::PositionClosed& done) -> Result<void> {
+                                     // A token without a stored symbol is named by a price source: no network call
+                                     // inside the transaction, so that reply is stored after the commit as before.
+                                     if (done.position.symbol.empty()) return {};
+                                     KT_TRY(stored, store_with_trade(tx, in, acting,
+                                                                     render_closed(done, done.position.symbol)));
+                                     return {};
+                                   }));
   const std::string symbol = closed.position.symbol.empty() ? symbol_of(closed.position.mint) : closed.position.symbol;
   Reply r = render_closed(closed, symbol);
   if (in.callback_query_id)
     r.callback_answer = "Closed " + std::to_string(c.percent) + "% of #" + std::to_string(c.position.value);
+  if (stored) r.update_id = in.update_id;
   return one(std::move(r));
 }
 

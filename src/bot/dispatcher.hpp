@@ -110,8 +110,14 @@ class Dispatcher {
   std::vector<std::pair<Mint, std::string>> symbols_of(const std::vector<Mint>& mints);
   void remember_token(const TokenInfo& info);
 
-  Result<std::vector<Reply>> do_open(const OpenCommand& c, const Incoming& in, const User& user);
-  Result<std::vector<Reply>> do_close(const CloseCommand& c, const Incoming& in, const User& user);
+  /// Prefixes each reply with the contest wallet's label when the command acted on one.
+  static void label_wallet(std::vector<Reply>& replies, const Acting& acting);
+  /// Stores `reply`, as handle() will send it, as the undelivered reply of `in`'s update inside the
+  /// trade's own transaction (one write transaction less per trade); false without an update id.
+  Result<bool> store_with_trade(storage::Transaction& tx, const Incoming& in, const Acting& acting, Reply reply);
+
+  Result<std::vector<Reply>> do_open(const OpenCommand& c, const Incoming& in, const Acting& acting);
+  Result<std::vector<Reply>> do_close(const CloseCommand& c, const Incoming& in, const Acting& acting);
   Result<std::vector<Reply>> do_price(const std::string& token, bool card, const Incoming& in);
   Result<std::vector<Reply>> do_history(const User& user);
   Result<std::vector<Reply>> do_limit(const LimitCommand& c, const Incoming& in, const User& user);

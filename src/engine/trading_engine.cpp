@@ -32,7 +32,8 @@ Result<Position> owned_position(storage::Transaction& tx, UserId user, PositionI
   return position;
 }
 
-Result<PositionOpened> TradingEngine::open_position(const OpenPosition& command) {
+Result<PositionOpened> TradingEngine::open_position(const OpenPosition& command,
+                                                    const BeforeCommit<PositionOpened>& before_commit) {
   const TimePoint now = clock_.now();
   // Cheap refusals first, so a bad size costs no price lookup.
   std::optional<User> user;
@@ -66,12 +67,14 @@ Result<PositionOpened> TradingEngine::open_position(const OpenPosition& command)
       if (!wallet) return duplicate();
     }
     KT_TRY(out, open_in(tx, command, quote, now, wallet));
+    if (before_commit) return before_commit(tx, out);
     return {};
   }));
   return out;
 }
 
-Result<PositionClosed> TradingEngine::close_position(const ClosePosition& command) {
+Result<PositionClosed> TradingEngine::close_position(const ClosePosition& command,
+                                                     const BeforeCommit<PositionClosed>& before_commit) {
   if (command.percent < 1 || command.percent > 100) {
     return rejected("E-PERCENT", "The percentage to close must be between 1 and 100");
   }
@@ -95,6 +98,7 @@ Result<PositionClosed> TradingEngine::close_position(const ClosePosition& comman
       if (!wallet) return duplicate();
     }
     KT_TRY(out, close_in(tx, command, quote, now, wallet));
+    if (before_commit) return before_commit(tx, out);
     return {};
   }));
   return out;

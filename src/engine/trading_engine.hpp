@@ -1,6 +1,7 @@
 #pragma once
 // Opening and closing positions: quote → fill model → risk rules → one storage transaction.
 #include <cstdint>
+#include <functional>
 #include <optional>
 
 #include "core/clock.hpp"
@@ -47,6 +48,11 @@ struct PositionClosed {
   Lamports balance_after;
 };
 
+/// Runs inside a trade's write transaction once the trade applied, before the commit; an error
+/// rolls the trade back. The bot stores the trade's reply there, so it commits with the update id.
+template <class Outcome>
+using BeforeCommit = std::function<Result<void>(storage::Transaction& tx, const Outcome& outcome)>;
+
 /// Error code returned when an update id was already applied: the caller replies nothing.
 inline constexpr const char* kDuplicateUpdate = "E-DUPLICATE";
 
@@ -54,8 +60,10 @@ class TradingEngine {
  public:
   TradingEngine(storage::Repository& repository, QuoteProvider& quotes, const Clock& clock, EngineConfig config);
 
-  Result<PositionOpened> open_position(const OpenPosition& command);
-  Result<PositionClosed> close_position(const ClosePosition& command);
+  Result<PositionOpened> open_position(const OpenPosition& command,
+                                       const BeforeCommit<PositionOpened>& before_commit = {});
+  Result<PositionClosed> close_position(const ClosePosition& command,
+                                        const BeforeCommit<PositionClosed>& before_commit = {});
 
   /// The transactional steps, for callers that already hold a write transaction (order fills):
   /// they lock the wallet (unless the caller passes it `locked` in this transaction), re-check

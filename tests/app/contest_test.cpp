@@ -257,5 +257,27 @@ TEST_F(ContestTest, a_stopped_contest_is_announced_at_the_next_check_and_orders_
   EXPECT_TRUE(pending.empty());
 }
 
+TEST_F(ContestTest, a_contest_trade_reply_lost_in_a_crash_is_re_sent_with_its_contest_wallet_label) {
+  start_players();
+  group(5, "eve", "/contest start 7 100");
+  group(1, "alice", "/contest join");
+  // The reply is stored inside the trade's transaction: it must be the one sent, label included.
+  const auto opened = in_chat(kGroup, 1, "alice", "/open " + std::string(kBonk) + " 10", 301);
+  ASSERT_EQ(opened.size(), 1u);
+  ASSERT_TRUE(has(plain(opened), "Contest #1 wallet")) << plain(opened);
+  EXPECT_EQ(opened[0].update_id, std::optional<std::int64_t>(301));
+  const auto closed = in_chat(kGroup, 1, "alice", "/close 1", 302);
+  ASSERT_TRUE(has(plain(closed), "Contest #1 wallet")) << plain(closed);
+  app_.reset();  // crash before either was delivered
+  app_ = build();
+  const auto resent = app_->dispatcher().undelivered_replies(10);
+  ASSERT_EQ(resent.size(), 2u);
+  EXPECT_EQ(resent[0].chat_id, kGroup);
+  EXPECT_EQ(resent[0].html, opened[0].html);
+  EXPECT_EQ(resent[0].buttons.size(), opened[0].buttons.size());
+  EXPECT_EQ(resent[1].html, closed[0].html);
+  EXPECT_TRUE(in_chat(kGroup, 1, "alice", "/open " + std::string(kBonk) + " 10", 301).empty()) << "queued at start";
+}
+
 }  // namespace
 }  // namespace kt::bot

@@ -169,5 +169,29 @@ TEST_F(WriteTransactionsTest, a_refused_trade_is_claimed_with_its_refusal_in_one
   EXPECT_TRUE(has(text(again), "/start")) << "the stored refusal: " << text(again);
 }
 
+TEST_F(WriteTransactionsTest, a_trade_stores_its_reply_in_its_own_transaction) {
+  say("/start", 100);
+  say("/price BONK", 101);  // the symbol is known from here
+  const std::vector<std::int64_t> delivered{100, 101};
+  bot_->replies_delivered(delivered);
+  // The engine's transaction (not counted here) claims the update, trades and stores the reply.
+  EXPECT_EQ(writes_of("/open BONK 1", 102), 0);
+  ASSERT_TRUE(has(text(last_), "Opened #1")) << text(last_);
+  EXPECT_EQ(last_.back().update_id, std::optional<std::int64_t>(102));
+  const auto opened = last_;
+  EXPECT_EQ(writes_of("/close 1 50", 103), 0);
+  ASSERT_TRUE(has(text(last_), "Partly closed #1")) << text(last_);
+  EXPECT_EQ(last_.back().update_id, std::optional<std::int64_t>(103));
+  EXPECT_EQ(undelivered(), 0u) << "in flight in this process";
+  EXPECT_TRUE(say("/open BONK 1", 102).empty()) << "a redelivery adds nothing while in flight";
+  restart();
+  const auto again = say("/open BONK 1", 102);
+  ASSERT_EQ(again.size(), 1u);
+  EXPECT_EQ(again[0].html, opened[0].html) << "the reply committed with the trade";
+  EXPECT_EQ(again[0].chat_id, 1);
+  EXPECT_EQ(undelivered(), 1u) << "the close's reply";
+  EXPECT_TRUE(has(text(say("/wallet", std::nullopt)), "Balance: 999.4")) << "one open, half closed";
+}
+
 }  // namespace
 }  // namespace kt::bot

@@ -222,5 +222,45 @@ TEST_F(TradingEngineTest, grants_and_resets_go_through_the_ledger_and_keep_it_ad
   EXPECT_EQ(portfolio_->summary(u.id)->realized, realized_before - Lamports{2'000'100'000});
 }
 
+TEST_F(TradingEngineTest, the_before_commit_step_runs_in_the_trade_transaction_and_its_error_rolls_the_trade_back) {
+  const User u = user();
+  const Lamports before = balance(u.id);
+  auto refused = engine_->open_position({u.id, kBonk, Lamports{1'000'000'000}, Side::kLong, 7001},
+                                        [&](storage::Transaction& tx, const PositionOpened& opened) -> Result<void> {
+                                          // The trade is visible inside its own transaction.
+                                          KT_TRY(const Wallet w, tx.get_wallet(u.id));
+                                          EXPECT_EQ(w.balance, opened.balance_after);
+                                          return rejected("E-TEST", "the reply could not be stored");
+                                        });
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, "E-TEST");
+  EXPECT_EQ(balance(u.id), before) << "rolled back";
+  EXPECT_TRUE(portfolio_->open_positions(u.id)->empty());
+
+  std::optional<PositionId> stored_for;
+  auto opened = engine_->open_position({u.id, kBonk, Lamports{1'000'000'000}, Side::kLong, 7001},
+                                       [&](storage::Transaction& tx, const PositionOpened& o) -> Result<void> {
+                                         stored_for = o.position.id;
+                                         return tx.store_reply(7001, "[\"opened\"]");
+                                       });
+  ASSERT_TRUE(opened.ok()) << "the update id was released by the rollback: " << opened.error().message;
+  EXPECT_EQ(stored_for, opened->position.id);
+  auto closed = engine_->close_position({u.id, opened->position.id, 100, 7002},
+                                        [&](storage::Transaction& tx, const PositionClosed& c) -> Result<void> {
+                                          EXPECT_EQ(c.position.status, PositionStatus::kClosed);
+                                          return tx.store_reply(7002, "[\"closed\"]");
+                                        });
+  ASSERT_TRUE(closed.ok()) << closed.error().message;
+  std::vector<std::pair<std::int64_t, std::string>> unsent;
+  ASSERT_TRUE(repo_
+                  ->read([&](storage::Transaction& tx) -> Result<void> {
+                    KT_TRY(unsent, tx.unsent_replies(10));
+                    return {};
+                  })
+                  .ok());
+  EXPECT_EQ(unsent, (std::vector<std::pair<std::int64_t, std::string>>{{7001, "[\"opened\"]"}, {7002, "[\"closed\"]"}}))
+      << "committed with the trades";
+}
+
 }  // namespace
 }  // namespace kt::engine
