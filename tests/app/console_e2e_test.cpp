@@ -71,9 +71,11 @@ TEST(ConsoleE2E, a_terminal_gets_a_banner_and_a_prompt) {
     ::_exit(127);
   }
   std::string out;
-  auto read_until = [&](const std::string& needle) {
+  // Reads until `needle` appears at or after `from` in the output (a prompt already printed
+  // before the reply must not count as the one after it).
+  auto read_until = [&](const std::string& needle, std::size_t from = 0) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
-    while (out.find(needle) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
+    while (out.find(needle, from) == std::string::npos && std::chrono::steady_clock::now() < deadline) {
       pollfd p{master, POLLIN, 0};
       if (::poll(&p, 1, 200) <= 0) continue;
       char buf[1024];
@@ -81,14 +83,14 @@ TEST(ConsoleE2E, a_terminal_gets_a_banner_and_a_prompt) {
       if (n <= 0) break;
       out.append(buf, static_cast<std::size_t>(n));
     }
-    return out.find(needle) != std::string::npos;
+    return out.find(needle, from) != std::string::npos;
   };
   EXPECT_TRUE(read_until("kitrader> ")) << out;
   EXPECT_NE(out.find("KiTraderBot console (sqlite, prices: demo). Type /help; Ctrl-D quits."), std::string::npos);
   ASSERT_EQ(::write(master, "/start\n", 7), 7);
   EXPECT_TRUE(read_until("Your paper wallet holds 1000 SOL")) << out;
   const std::size_t after_reply = out.find("Your paper wallet holds");
-  EXPECT_TRUE(read_until("kitrader> ") && out.find("kitrader> ", after_reply) != std::string::npos) << out;
+  EXPECT_TRUE(read_until("kitrader> ", after_reply)) << out;
   ASSERT_EQ(::write(master, "\x04", 1), 1);  // Ctrl-D: end of input
   int status = 0;
   ASSERT_EQ(::waitpid(child, &status, 0), child);

@@ -62,7 +62,10 @@ TEST_F(BotApiFault, storms_of_429_5xx_and_slow_answers_lose_no_reply_and_respect
   for (std::size_t i = 0; i < all.size(); ++i) {
     for (std::size_t j = i; j < all.size(); ++j) {
       const double t = std::chrono::duration<double>(all[j] - all[i]).count();
-      const double allowed = 30.0 + 30.0 * t + 1.0;  // bucket of 30, +1 for the first token's rounding
+      // Bucket of 30, +1 for the first token's rounding. Times are the fake's receive times: on a
+      // loaded machine a send the pacer released on time can arrive up to ~0.2 s late and bunch
+      // with the next ones, so allow that much jitter (6 messages; an unpaced burst is far more).
+      const double allowed = 30.0 + 30.0 * (t + 0.2) + 1.0;
       worst_excess = std::max(worst_excess, static_cast<double>(j - i + 1) - allowed);
     }
   }

@@ -278,7 +278,9 @@ TEST(PriceService, eight_threads_quote_concurrently_without_losing_count) {
   // Every fetch asked the flaky source first; what it did not answer, the demo market did.
   EXPECT_EQ(static_cast<std::uint64_t>(flaky_ptr->calls.load()), h[1].quote_count);
   EXPECT_GT(h[1].quote_count, 0u);
-  EXPECT_LT(h[1].quote_count, 16'000u);  // the cache served some
+  // How many the cache served depends on how the threads interleave (none when the scheduler runs
+  // them one after another), so only the upper bound is certain.
+  EXPECT_LE(h[1].quote_count, 16'000u);
 }
 
 TEST(PriceService, a_tick_from_another_process_is_reused_like_an_own_answer_and_keeps_its_source_fresh) {
