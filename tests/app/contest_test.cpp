@@ -9,6 +9,7 @@
 #include "app/application.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/html.hpp"
+#include "fresh_test_dir.hpp"
 
 namespace kt::bot {
 namespace {
@@ -34,10 +35,7 @@ class FakeChatAdmins final : public ChatAdmins {
 class ContestTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kt-contest-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = kt::testing::fresh_test_dir("kt-contest");
     std::ofstream csv(dir_ / "prices.csv");
     csv << "unix_time,mint,price_sol\n"
         << kStartSeconds << "," << kBonk << ",0.0000002\n"

@@ -2,7 +2,6 @@
 // "restart" (a second Application on the same SQLite file) until the front end reports it
 // delivered. Also the reply JSON codec.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
@@ -10,6 +9,7 @@
 #include "bot/dispatcher.hpp"
 #include "bot/html.hpp"
 #include "bot/reply_codec.hpp"
+#include "fresh_test_dir.hpp"
 
 namespace kt::bot {
 namespace {
@@ -17,10 +17,7 @@ namespace {
 class ReplyResendTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kt-reply-resend-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = kt::testing::fresh_test_dir("kt-reply-resend");
     restart();
   }
   void TearDown() override {

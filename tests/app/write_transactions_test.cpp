@@ -2,13 +2,13 @@
 // reads is claimed together with its stored reply (one write), delivered replies are marked sent in
 // batches, and exactly-once still holds: a redelivery gets the stored reply, not a fresh one.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <filesystem>
 
 #include "app/application.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/html.hpp"
+#include "fresh_test_dir.hpp"
 
 namespace kt::bot {
 namespace {
@@ -39,10 +39,7 @@ class CountingRepository final : public storage::Repository {
 class WriteTransactionsTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    dir_ = std::filesystem::temp_directory_path() / ("kt-write-tx-" + std::to_string(::getpid()) + "-" +
-                                                     ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    std::filesystem::remove_all(dir_);
-    std::filesystem::create_directories(dir_);
+    dir_ = kt::testing::fresh_test_dir("kt-write-tx");
     restart();
   }
   void TearDown() override {
