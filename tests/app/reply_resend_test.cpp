@@ -9,6 +9,7 @@
 #include "bot/dispatcher.hpp"
 #include "bot/html.hpp"
 #include "bot/reply_codec.hpp"
+#include "demo_app.hpp"
 #include "fresh_test_dir.hpp"
 
 namespace kt::bot {
@@ -27,10 +28,7 @@ class ReplyResendTest : public ::testing::Test {
   /// A new process on the same database: nothing in memory survives.
   void restart() {
     app_.reset();
-    ops::Config config;
-    config.database.url = "sqlite://" + (dir_ / "kt.db").string();
-    config.prices.sources = {"demo"};
-    auto app = app::Application::build(config, clock_);
+    auto app = kt::testing::build_demo_app("sqlite://" + (dir_ / "kt.db").string(), clock_);
     ASSERT_TRUE(app.ok()) << app.error().message;
     app_ = std::move(*app);
   }

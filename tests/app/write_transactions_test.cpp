@@ -8,6 +8,7 @@
 #include "app/application.hpp"
 #include "bot/dispatcher.hpp"
 #include "bot/html.hpp"
+#include "demo_app.hpp"
 #include "fresh_test_dir.hpp"
 
 namespace kt::bot {
@@ -54,10 +55,7 @@ class WriteTransactionsTest : public ::testing::Test {
     bot_.reset();
     counted_.reset();
     app_.reset();
-    ops::Config config;
-    config.database.url = "sqlite://" + (dir_ / "kt.db").string();
-    config.prices.sources = {"demo"};
-    auto app = app::Application::build(config, clock_);
+    auto app = kt::testing::build_demo_app("sqlite://" + (dir_ / "kt.db").string(), clock_);
     ASSERT_TRUE(app.ok()) << app.error().message;
     app_ = std::move(*app);
     counted_ = std::make_unique<CountingRepository>(app_->repository());
