@@ -1,18 +1,23 @@
 // End-to-end load: the real `kitrader run` (a child process) against a lean Bot API on loopback,
 // many users playing a mix of price/info/wallet/positions/open/close/button presses on the demo
 // market, open loop at increasing rates. Prints a markdown table: offered and answered updates/s,
-// latency (update available → first reply received) p50/p99/max, the bot's resident memory, and
-// the database's own limit measured in the same run (a raw sqlite3 trade loop, or pgbench).
+// latency (update available → first reply received) p50/p99/max, the bot's and the driver's CPU
+// per answered update (utime + stime from /proc, robust on a shared machine where latency is not),
+// the bot's context switches per answered update, the bot's resident memory, and the database's
+// own limit measured in the same run (a raw sqlite3 trade loop, or pgbench).
 //   kt_bench_e2e_load [--backends sqlite,pg] [--users 1000,100000] [--rates 500,1000,2000,5000]
 //                     [--modes polling,webhook] [--seconds 5] [--workers 8] [--memory-positions 1000000]
 //                     [--pool-size N] [--pg-dsn URL]
 // Webhook mode: the bot listens on a free loopback port and the fake POSTs each update to it over
 // up to 40 keep-alive connections (Telegram's default max_connections).
 // PostgreSQL runs need --pg-dsn or KITRADER_PG_TEST_DSN (scripts/pg-test-cluster start DIR).
+#include <dirent.h>
 #include <netinet/in.h>
 #include <sqlite3.h>
 #include <sys/socket.h>
 #include <unistd.h>
+
+#include <ctime>
 
 #include <algorithm>
 #include <cstdio>
@@ -80,6 +85,53 @@ double proc_mb(pid_t pid, const std::string& key) {
     if (line.rfind(key + ":", 0) == 0) return std::atof(line.c_str() + key.size() + 1) / 1024.0;
   }
   return 0;
+}
+
+/// CPU time (user + system, all threads) and context switches (voluntary + involuntary, summed
+/// over the live threads) of a process at one moment.
+struct CpuSample {
+  double cpu_s = 0;
+  long long context_switches = 0;
+};
+
+CpuSample sample_process(pid_t pid) {
+  CpuSample s;
+  const std::string proc = "/proc/" + std::to_string(pid);
+  std::ifstream stat(proc + "/stat");
+  std::string line;
+  std::getline(stat, line);
+  // Fields after the parenthesised command name (which may contain spaces): utime and stime are the
+  // 12th and 13th of them (14th and 15th of the line), in clock ticks.
+  if (const auto close = line.rfind(')'); close != std::string::npos) {
+    std::istringstream fields(line.substr(close + 2));
+    std::string field;
+    unsigned long long utime = 0, stime = 0;
+    for (int i = 1; i <= 13 && fields >> field; ++i) {
+      if (i == 12) utime = std::stoull(field);
+      if (i == 13) stime = std::stoull(field);
+    }
+    s.cpu_s = static_cast<double>(utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
+  }
+  if (DIR* tasks = ::opendir((proc + "/task").c_str())) {
+    while (const dirent* task = ::readdir(tasks)) {
+      if (task->d_name[0] == '.') continue;
+      std::ifstream status(proc + "/task/" + task->d_name + "/status");
+      for (std::string l; std::getline(status, l);) {
+        if (l.rfind("voluntary_ctxt_switches:", 0) == 0 || l.rfind("nonvoluntary_ctxt_switches:", 0) == 0) {
+          s.context_switches += std::atoll(l.c_str() + l.find(':') + 1);
+        }
+      }
+    }
+    ::closedir(tasks);
+  }
+  return s;
+}
+
+/// This process's CPU time (all threads), in seconds: nanosecond resolution, unlike /proc's ticks.
+double own_cpu_s() {
+  timespec ts{};
+  ::clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
 }
 
 std::string run_command(const std::string& cmd) {
@@ -213,26 +265,32 @@ struct Row {
   PhaseResult phase;
   double rss_mb = 0;
   double hwm_mb = 0;
+  double bot_cpu_us_per_update = 0;     ///< the bot process's utime + stime over the phase / answered
+  double driver_cpu_us_per_update = 0;  ///< this process's CPU over the phase / answered
+  double bot_switches_per_update = 0;   ///< the bot's context switches over the phase / answered
   double baseline = 0;
   std::string baseline_name;
 };
 
 void print_row(const Row& r) {
   const auto& p = r.phase;
-  std::printf("| %s | %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %zu | %zu | %zu | %.0f / %.0f | %.0f %s |\n",
-              r.mode.c_str(), r.backend.c_str(), r.users, p.offered_per_s, p.replied_per_s,
-              percentile(p.latencies_ms, 0.5), percentile(p.latencies_ms, 0.99),
-              p.latencies_ms.empty() ? 0.0 : *std::max_element(p.latencies_ms.begin(), p.latencies_ms.end()),
-              p.unanswered, p.no_idle_user, p.error_replies, r.rss_mb, r.hwm_mb, r.baseline, r.baseline_name.c_str());
+  std::printf(
+      "| %s | %s | %zu | %.0f | %.0f | %.2f | %.2f | %.2f | %.0f | %.0f | %.1f | %zu | %zu | %zu | %.0f / %.0f | %.0f "
+      "%s |\n",
+      r.mode.c_str(), r.backend.c_str(), r.users, p.offered_per_s, p.replied_per_s, percentile(p.latencies_ms, 0.5),
+      percentile(p.latencies_ms, 0.99),
+      p.latencies_ms.empty() ? 0.0 : *std::max_element(p.latencies_ms.begin(), p.latencies_ms.end()),
+      r.bot_cpu_us_per_update, r.driver_cpu_us_per_update, r.bot_switches_per_update, p.unanswered, p.no_idle_user,
+      p.error_replies, r.rss_mb, r.hwm_mb, r.baseline, r.baseline_name.c_str());
   std::fflush(stdout);
 }
 
 void print_header() {
   std::printf(
-      "| mode | backend | users | offered/s | answered/s | p50 ms | p99 ms | max ms | unanswered | skipped (no idle "
-      "user) "
-      "| error replies | RSS / peak MB | storage baseline |\n");
-  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
+      "| mode | backend | users | offered/s | answered/s | p50 ms | p99 ms | max ms | bot CPU µs/update | driver CPU "
+      "µs/update | bot ctx switches/update | unanswered | skipped (no idle user) | error replies | RSS / peak MB | "
+      "storage baseline |\n");
+  std::printf("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
   std::fflush(stdout);
 }
 
@@ -268,7 +326,18 @@ void run_backend(const std::string& mode, const std::string& backend, std::size_
       row.mode = mode;
       row.backend = backend;
       row.users = users;
+      const CpuSample bot_before = sample_process(bot.pid());
+      const double driver_before = own_cpu_s();
       row.phase = api.run_phase(rate, std::chrono::seconds(o.seconds), 3s);
+      const CpuSample bot_after = sample_process(bot.pid());
+      const double driver_after = own_cpu_s();
+      if (row.phase.replied > 0) {
+        const auto answered = static_cast<double>(row.phase.replied);
+        row.bot_cpu_us_per_update = (bot_after.cpu_s - bot_before.cpu_s) * 1e6 / answered;
+        row.driver_cpu_us_per_update = (driver_after - driver_before) * 1e6 / answered;
+        row.bot_switches_per_update =
+            static_cast<double>(bot_after.context_switches - bot_before.context_switches) / answered;
+      }
       row.rss_mb = proc_mb(bot.pid(), "VmRSS");
       row.hwm_mb = proc_mb(bot.pid(), "VmHWM");
       rows.push_back(row);
@@ -278,8 +347,9 @@ void run_backend(const std::string& mode, const std::string& backend, std::size_
                      err.substr(err.size() > 3000 ? err.size() - 3000 : 0).c_str());
         break;
       }
-      std::fprintf(stderr, "[%s] %.0f/s offered: %.0f/s answered, p99 %.2f ms, by kind:", tag.c_str(), rate,
-                   row.phase.replied_per_s, percentile(row.phase.latencies_ms, 0.99));
+      std::fprintf(stderr,
+                   "[%s] %.0f/s offered: %.0f/s answered, p99 %.2f ms, bot CPU %.0f µs/update, by kind:", tag.c_str(),
+                   rate, row.phase.replied_per_s, percentile(row.phase.latencies_ms, 0.99), row.bot_cpu_us_per_update);
       for (const auto& [k, n] : row.phase.by_kind) {
         std::fprintf(stderr, " %s=%zu (p50 %.1f ms)", k.c_str(), n, percentile(row.phase.latencies_by_kind[k], 0.5));
       }
