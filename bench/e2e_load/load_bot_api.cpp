@@ -150,6 +150,8 @@ void LoadBotApi::push_updates(int port, const std::string& path, const std::stri
 std::string LoadBotApi::handle(const std::string& method, const std::string& body) {
   const auto now = std::chrono::steady_clock::now();
   json params = body.empty() ? json::object() : json::parse(body, nullptr, false);
+  // The round trip is simulated before the answer, outside the lock: calls overlap as they would.
+  if (method != "getUpdates" && call_delay_.count() > 0) std::this_thread::sleep_for(call_delay_);
   std::unique_lock lock(mutex_);
   if (method == "getUpdates") return get_updates(params, lock, now);
   if (method == "setWebhook") webhook_set_ = true;
@@ -170,6 +172,7 @@ std::string LoadBotApi::handle(const std::string& method, const std::string& bod
     outbound(static_cast<std::size_t>(chat - first_user_), params.value("text", params.value("caption", "")), now);
   }
   if (method == "sendMessage" || method == "sendPhoto" || method == "editMessageText") {
+    if (running_) result_.paced_calls.emplace_back(now, chat);
     const std::int64_t id = method == "editMessageText" ? int_param(params, "message_id") : next_message_id_++;
     if (chat >= first_user_ && chat < first_user_ + static_cast<std::int64_t>(users_.size())) {
       users_[static_cast<std::size_t>(chat - first_user_)].last_message_id = id;

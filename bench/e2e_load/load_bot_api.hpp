@@ -45,14 +45,16 @@ struct PhaseResult {
   double replied_per_s = 0;
   std::size_t released = 0;
   std::size_t replied = 0;
-  std::size_t unanswered = 0;   ///< released, no reply within the drain time
-  std::size_t no_idle_user = 0; ///< slots skipped because every user had a command outstanding
+  std::size_t unanswered = 0;    ///< released, no reply within the drain time
+  std::size_t no_idle_user = 0;  ///< slots skipped because every user had a command outstanding
   std::size_t error_replies = 0;
   std::size_t outbound_calls = 0;
   std::vector<double> latencies_ms;
   std::vector<double> fetch_delays_ms;  ///< available → first served by getUpdates
   std::map<std::string, std::size_t> by_kind;
   std::map<std::string, std::vector<double>> latencies_by_kind;
+  /// Arrival of every call Telegram rate-limits (sendMessage, editMessageText, sendPhoto) and its chat.
+  std::vector<std::pair<SteadyTime, std::int64_t>> paced_calls;
 };
 
 class LoadBotApi {
@@ -72,6 +74,9 @@ class LoadBotApi {
   bool bot_started() const;
   /// Delivers updates to http://127.0.0.1:port/path with the secret header from now on.
   void start_webhook(int port, std::string path, std::string secret, std::size_t connections);
+  /// Every call other than getUpdates is answered only after `delay`, like Telegram's round trip
+  /// from a server (50–300 ms) rather than loopback's microseconds. Set before the bot starts.
+  void set_call_delay(std::chrono::milliseconds delay) { call_delay_ = delay; }
 
  private:
   struct UserState {
@@ -104,13 +109,14 @@ class LoadBotApi {
   std::unique_ptr<httplib::Server> server_;
   std::thread thread_;
   int port_ = 0;
+  std::chrono::milliseconds call_delay_{0};
 
   mutable std::mutex mutex_;
   std::condition_variable released_cv_;
   std::condition_variable push_cv_;  ///< webhook: an update was released
   std::vector<UserState> users_;
-  std::deque<std::size_t> ready_;                            ///< users without a command outstanding
-  std::deque<std::pair<SteadyTime, std::size_t>> cooling_;   ///< ready again after a short pause
+  std::deque<std::size_t> ready_;                           ///< users without a command outstanding
+  std::deque<std::pair<SteadyTime, std::size_t>> cooling_;  ///< ready again after a short pause
   std::deque<Released> released_;
   std::map<std::string, std::size_t> callback_user_;
   std::int64_t next_update_id_ = 1;
