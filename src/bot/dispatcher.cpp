@@ -125,13 +125,14 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
   // a redelivery discards their fresh answer and gets the stored one.
   bool claim_with_reply = true;
   bool read_only = false;
+  Deferred later;
   if (!parsed->ok()) {
     result = parsed->error();
   } else {
     const Command& command = parsed->value();
     name = command_name(command);
     read_only = !claims_inside_engine(command);
-    result = execute(command, in);
+    result = execute(command, in, later);
     // A failed engine transaction rolled its claim back: claim now, so the refusal is answered once
     // (and re-sent if lost) like any reply, and so a redelivery refused by a check that runs before
     // the engine's claim ("already closed") is still seen as a duplicate.
@@ -158,7 +159,7 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
   };
   replies = render(std::move(result));
   if (in.update_id && claim_with_reply) {
-    auto claimed = claim_and_keep(*in.update_id, replies);
+    auto claimed = claim_and_keep(*in.update_id, replies, later);
     if (claimed.ok() && !*claimed) return resend(in);
     // As when the claim came first: a command that could not be recorded is answered with the
     // storage error (it changed nothing), not with a result a redelivery would compute again.
@@ -174,6 +175,8 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
       (void)s_.repository.write([&](storage::Transaction& tx) { return tx.mark_reply_sent(*in.update_id); });
     }
   }
+  // No claim to ride on (no update id: the console): the deferred writes go on their own.
+  if (!(in.update_id && claim_with_reply) && later.remember) remember_token(*later.remember);
   if (observer_) {
     observer_(name, outcome, std::chrono::duration_cast<Millis>(std::chrono::steady_clock::now() - started));
   }
@@ -238,11 +241,21 @@ void Dispatcher::remember_token(const TokenInfo& info) {
     return {};
   });
   if (read.ok() && known) return;
-  (void)s_.repository.write([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(const bool still_current, current(tx));
-    if (still_current) return {};
-    return tx.upsert_token({info.mint, info.symbol, info.name, info.decimals, true, s_.clock.now()});
-  });
+  (void)s_.repository.write([&](storage::Transaction& tx) { return remember_token_in(tx, info); });
+}
+
+Result<void> Dispatcher::remember_token_in(storage::Transaction& tx, const TokenInfo& info) {
+  return engine::record_token(tx, token_record(info));
+}
+
+storage::TokenRecord Dispatcher::token_record(const TokenInfo& info) const {
+  return {info.mint, info.symbol, info.name, info.decimals, true, s_.clock.now()};
+}
+
+Result<engine::MarkedPosition> Dispatcher::position_of_wallet(const Acting& acting, PositionId id) {
+  const auto& named = acting.position;
+  if (named && named->id == id && named->user == acting.user.id) return s_.portfolio.mark(*named, s_.clock.now());
+  return s_.portfolio.position(acting.user.id, id);
 }
 
 Result<Dispatcher::Acting> Dispatcher::wallet_in_chat(const Incoming& in) {
@@ -256,26 +269,26 @@ Result<Dispatcher::Acting> Dispatcher::wallet_in_chat(const Incoming& in) {
 
 Result<Dispatcher::Acting> Dispatcher::wallet_of_position(const Incoming& in, PositionId id) {
   KT_TRY(const User user, require_user(in));
-  std::optional<UserId> owner;
+  std::optional<Position> named;
   KT_TRY_VOID(s_.repository.read([&](storage::Transaction& tx) -> Result<void> {
     auto position = tx.get_position(id);
     if (position.ok()) {
-      owner = position->user;
+      named = std::move(position).value();
     } else if (position.error().kind != ErrorKind::kNotFound) {
       return std::move(position).error();
     }
     return {};
   }));
-  if (owner && *owner == user.id) return Acting{user, std::nullopt};
-  if (owner) {
-    KT_TRY(auto contest, s_.contests.account_of(*owner, user));
-    if (contest) return Acting{contest->account, std::move(contest)};
+  if (named && named->user == user.id) return Acting{user, std::nullopt, std::move(named)};
+  if (named) {
+    KT_TRY(auto contest, s_.contests.account_of(named->user, user));
+    if (contest) return Acting{contest->account, std::move(contest), std::move(named)};
   }
   return wallet_in_chat(in);
 }
 
-Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Incoming& in) {
-  if (!acts_on_wallet(command)) return execute_for(command, in, Acting{});
+Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Incoming& in, Deferred& later) {
+  if (!acts_on_wallet(command)) return execute_for(command, in, Acting{}, later);
   Acting acting;
   if (const auto position = position_of(command)) {
     KT_TRY(acting, wallet_of_position(in, *position));
@@ -286,7 +299,7 @@ Result<std::vector<Reply>> Dispatcher::execute(const Command& command, const Inc
     return rejected("E-CONTEST-RESET",
                     "A contest wallet cannot be reset; /reset in a private chat resets your personal wallet");
   }
-  KT_TRY(auto replies, execute_for(command, in, acting));
+  KT_TRY(auto replies, execute_for(command, in, acting, later));
   label_wallet(replies, acting);
   return replies;
 }
@@ -296,7 +309,8 @@ void Dispatcher::label_wallet(std::vector<Reply>& replies, const Acting& acting)
   for (auto& r : replies) r.html = contest_wallet_label(*acting.contest) + r.html;
 }
 
-Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const Incoming& in, const Acting& acting) {
+Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const Incoming& in, const Acting& acting,
+                                                   Deferred& later) {
   const User& user = acting.user;  // only for commands that act on a wallet (acts_on_wallet)
   return std::visit(Overloaded{
                         [&](const StartCommand&) -> Result<std::vector<Reply>> {
@@ -313,7 +327,7 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                           KT_TRY(const auto summary, s_.portfolio.summary(user.id));
                           return one(render_wallet(summary));
                         },
-                        [&](const OpenCommand& c) { return do_open(c, in, acting); },
+                        [&](const OpenCommand& c) { return do_open(c, in, acting, later); },
                         [&](const CloseCommand& c) { return do_close(c, in, acting); },
                         [&](const PositionsCommand& c) -> Result<std::vector<Reply>> {
                           if (c.closed) {
@@ -324,7 +338,7 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                           return one(render_positions(open));
                         },
                         [&](const PositionCommand& c) -> Result<std::vector<Reply>> {
-                          KT_TRY(const auto marked, s_.portfolio.position(user.id, c.position));
+                          KT_TRY(const auto marked, position_of_wallet(acting, c.position));
                           Reply r = render_position(marked, s_.clock.now());
                           if (c.refresh && in.message_id) {
                             r.edit_message_id = in.message_id;
@@ -332,8 +346,8 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                           }
                           return one(std::move(r));
                         },
-                        [&](const PriceCommand& c) { return do_price(c.token, false, in); },
-                        [&](const InfoCommand& c) { return do_price(c.token, true, in); },
+                        [&](const PriceCommand& c) { return do_price(c.token, false, later); },
+                        [&](const InfoCommand& c) { return do_price(c.token, true, later); },
                         [&](const HistoryCommand&) -> Result<std::vector<Reply>> { return do_history(user); },
                         [&](const SetRoleCommand& c) -> Result<std::vector<Reply>> {
                           KT_TRY(const User actor, require_user(in));
@@ -386,20 +400,28 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                     command);
 }
 
-Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incoming& in, const Acting& acting) {
+Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incoming& in, const Acting& acting,
+                                               Deferred& later) {
   KT_TRY(const Mint mint, resolve_token(c.token));
   auto info = s_.quotes.token_info(mint, s_.clock.now());
-  if (info.ok()) remember_token(*info);
   auto symbol = [&](const engine::PositionOpened& opened) { return info.ok() ? info->symbol : opened.position.symbol; };
   bool stored = false;
-  KT_TRY(const auto opened,
-         s_.trading.open_position({acting.user.id, mint, c.size, c.side, in.update_id},
-                                  [&](storage::Transaction& tx, const engine::PositionOpened& o) -> Result<void> {
-                                    KT_TRY(stored, store_with_trade(tx, in, acting, render_opened(o, symbol(o))));
-                                    return {};
-                                  }));
-  Reply r = render_opened(opened, symbol(opened));
-  if (in.callback_query_id) r.callback_answer = "Opened #" + std::to_string(opened.position.id.value);
+  // The token's symbol is recorded in the trade's transaction, and the user read for the wallet
+  // spares the engine its early read: one read transaction less each.
+  engine::OpenPosition open{acting.user.id, mint, c.size, c.side, in.update_id, acting.user};
+  if (info.ok()) open.token = token_record(*info);
+  auto opened = s_.trading.open_position(
+      open, [&](storage::Transaction& tx, const engine::PositionOpened& o) -> Result<void> {
+        KT_TRY(stored, store_with_trade(tx, in, acting, render_opened(o, symbol(o))));
+        return {};
+      });
+  if (!opened.ok()) {
+    // Refused (or a duplicate): the symbol goes with the refusal's claim instead.
+    if (info.ok()) later.remember = *info;
+    return std::move(opened).error();
+  }
+  Reply r = render_opened(*opened, symbol(*opened));
+  if (in.callback_query_id) r.callback_answer = "Opened #" + std::to_string(opened->position.id.value);
   if (stored) r.update_id = in.update_id;  // committed with the trade: handle() stores nothing more
   return one(std::move(r));
 }
@@ -407,7 +429,7 @@ Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incom
 Result<std::vector<Reply>> Dispatcher::do_close(const CloseCommand& c, const Incoming& in, const Acting& acting) {
   bool stored = false;
   KT_TRY(const auto closed,
-         s_.trading.close_position({acting.user.id, c.position, c.percent, in.update_id},
+         s_.trading.close_position({acting.user.id, c.position, c.percent, in.update_id, acting.position},
                                    [&](storage::Transaction& tx, const engine::PositionClosed& done) -> Result<void> {
                                      // A token without a stored symbol is named by a price source: no network call
                                      // inside the transaction, so that reply is stored after the commit as before.
@@ -424,14 +446,13 @@ Result<std::vector<Reply>> Dispatcher::do_close(const CloseCommand& c, const Inc
   return one(std::move(r));
 }
 
-Result<std::vector<Reply>> Dispatcher::do_price(const std::string& token, bool card, const Incoming& in) {
-  (void)in;
+Result<std::vector<Reply>> Dispatcher::do_price(const std::string& token, bool card, Deferred& later) {
   KT_TRY(const Mint mint, resolve_token(token));
   const TimePoint now = s_.clock.now();
   if (view_listener_) view_listener_(mint, now);
   auto quote = s_.quotes.quote(mint, now);
   auto info = s_.quotes.token_info(mint, now);
-  if (info.ok()) remember_token(*info);
+  if (info.ok()) later.remember = *info;  // recorded with the claim
   if (!card) {
     if (!quote.ok()) return std::move(quote).error();
     return one(render_price(*quote, info.ok() ? std::optional<TokenInfo>(*info) : std::nullopt, now));

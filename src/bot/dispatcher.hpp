@@ -85,10 +85,19 @@ class Dispatcher {
   struct Acting {
     User user;
     std::optional<engine::ContestAccount> contest;
+    /// The position the command names, as read when choosing the wallet (the engine and the
+    /// position views use it instead of reading it again).
+    std::optional<Position> position = std::nullopt;
+  };
+  /// Writes a command leaves for the write transaction that claims its update (one transaction
+  /// instead of a read and maybe a write of their own).
+  struct Deferred {
+    std::optional<TokenInfo> remember;  ///< a token looked at: its symbol recorded (remember_token)
   };
 
-  Result<std::vector<Reply>> execute(const Command& command, const Incoming& in);
-  Result<std::vector<Reply>> execute_for(const Command& command, const Incoming& in, const Acting& acting);
+  Result<std::vector<Reply>> execute(const Command& command, const Incoming& in, Deferred& later);
+  Result<std::vector<Reply>> execute_for(const Command& command, const Incoming& in, const Acting& acting,
+                                         Deferred& later);
   /// The wallet of a command sent in `in`'s chat: in a group with a running contest, the user's
   /// contest account (E-CONTEST-NOT-ENTERED if not entered); otherwise the personal wallet.
   Result<Acting> wallet_in_chat(const Incoming& in);
@@ -97,9 +106,9 @@ class Dispatcher {
   Result<Acting> wallet_of_position(const Incoming& in, PositionId id);
   Result<User> require_user(const Incoming& in);
   /// Claims `update_id` and, in the same write transaction, stores `replies` as its undelivered
-  /// reply (none: marks it sent). False if it was claimed before: nothing is stored. On success the
-  /// last reply carries `update_id`.
-  Result<bool> claim_and_keep(std::int64_t update_id, std::vector<Reply>& replies);
+  /// reply (none: marks it sent) and does the `later` writes. False if it was claimed before:
+  /// nothing is stored or written. On success the last reply carries `update_id`.
+  Result<bool> claim_and_keep(std::int64_t update_id, std::vector<Reply>& replies, const Deferred& later);
   /// The stored, undelivered reply of a duplicate update (or, if a crash came before it was
   /// stored, a note that the command was applied), at most once per process.
   std::vector<Reply> resend(const Incoming& in);
@@ -109,6 +118,11 @@ class Dispatcher {
   /// Each distinct mint once, with its symbol (for lists that name many tokens).
   std::vector<std::pair<Mint, std::string>> symbols_of(const std::vector<Mint>& mints);
   void remember_token(const TokenInfo& info);
+  /// remember_token inside the caller's write transaction.
+  Result<void> remember_token_in(storage::Transaction& tx, const TokenInfo& info);
+  storage::TokenRecord token_record(const TokenInfo& info) const;
+  /// The named position of `acting` marked, or position `id` of its wallet read and marked.
+  Result<engine::MarkedPosition> position_of_wallet(const Acting& acting, PositionId id);
 
   /// Prefixes each reply with the contest wallet's label when the command acted on one.
   static void label_wallet(std::vector<Reply>& replies, const Acting& acting);
@@ -116,9 +130,9 @@ class Dispatcher {
   /// trade's own transaction (one write transaction less per trade); false without an update id.
   Result<bool> store_with_trade(storage::Transaction& tx, const Incoming& in, const Acting& acting, Reply reply);
 
-  Result<std::vector<Reply>> do_open(const OpenCommand& c, const Incoming& in, const Acting& acting);
+  Result<std::vector<Reply>> do_open(const OpenCommand& c, const Incoming& in, const Acting& acting, Deferred& later);
   Result<std::vector<Reply>> do_close(const CloseCommand& c, const Incoming& in, const Acting& acting);
-  Result<std::vector<Reply>> do_price(const std::string& token, bool card, const Incoming& in);
+  Result<std::vector<Reply>> do_price(const std::string& token, bool card, Deferred& later);
   Result<std::vector<Reply>> do_history(const User& user);
   Result<std::vector<Reply>> do_limit(const LimitCommand& c, const Incoming& in, const User& user);
   Result<std::vector<Reply>> do_exit_order(const ExitOrderCommand& c, const Incoming& in, const User& user);

@@ -41,9 +41,12 @@ Result<std::vector<MarkedPosition>> Portfolio::open_positions(UserId user) {
 Result<WalletSummary> Portfolio::summary(UserId user) {
   WalletSummary s;
   std::vector<Position> positions;
+  std::vector<LedgerEntry> entries;
+  // One read transaction (one snapshot) for the wallet, its positions and its ledger.
   KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
     KT_TRY(s.wallet, tx.get_wallet(user));
     KT_TRY(positions, tx.open_positions(user));
+    KT_TRY(entries, tx.ledger(user, kLedgerScanLimit, std::nullopt));
     return {};
   }));
   const TimePoint now = clock_.now();
@@ -61,13 +64,9 @@ Result<WalletSummary> Portfolio::summary(UserId user) {
     s.open.push_back(std::move(m));
   }
   // Realized PnL is what every close and liquidation booked; grants and resets are not PnL.
-  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(const auto entries, tx.ledger(user, kLedgerScanLimit, std::nullopt));
-    for (const auto& e : entries) {
-      if (e.kind == LedgerKind::kClose || e.kind == LedgerKind::kLiquidation) s.realized += e.pnl;
-    }
-    return {};
-  }));
+  for (const auto& e : entries) {
+    if (e.kind == LedgerKind::kClose || e.kind == LedgerKind::kLiquidation) s.realized += e.pnl;
+  }
   return s;
 }
 

@@ -32,15 +32,26 @@ Result<Position> owned_position(storage::Transaction& tx, UserId user, PositionI
   return position;
 }
 
+Result<void> record_token(storage::Transaction& tx, const storage::TokenRecord& token) {
+  if (token.symbol.empty()) return {};
+  KT_TRY(const auto known, tx.find_token(token.mint));
+  if (known && known->symbol == token.symbol && known->is_active) return {};
+  storage::TokenRecord active = token;
+  active.is_active = true;
+  return tx.upsert_token(active);
+}
+
 Result<PositionOpened> TradingEngine::open_position(const OpenPosition& command,
                                                     const BeforeCommit<PositionOpened>& before_commit) {
   const TimePoint now = clock_.now();
   // Cheap refusals first, so a bad size costs no price lookup.
-  std::optional<User> user;
-  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(user, tx.find_user(command.user));
-    return {};
-  }));
+  std::optional<User> user = command.known_user;
+  if (!user || user->id != command.user) {
+    KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
+      KT_TRY(user, tx.find_user(command.user));
+      return {};
+    }));
+  }
   if (!user) return not_found("E-NO-USER", "Send /start first to get your wallet");
   KT_TRY_VOID(risk_.check_size(*user, command.size));
 
@@ -66,6 +77,7 @@ Result<PositionOpened> TradingEngine::open_position(const OpenPosition& command,
       KT_TRY(wallet, tx.claim_update_and_lock_wallet(*command.update_id, command.user, now));
       if (!wallet) return duplicate();
     }
+    if (command.token) KT_TRY_VOID(record_token(tx, *command.token));
     KT_TRY(out, open_in(tx, command, quote, now, wallet));
     if (before_commit) return before_commit(tx, out);
     return {};
@@ -80,10 +92,15 @@ Result<PositionClosed> TradingEngine::close_position(const ClosePosition& comman
   }
   const TimePoint now = clock_.now();
   std::optional<Position> seen;
-  KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(seen, owned_position(tx, command.user, command.position, false));
-    return {};
-  }));
+  const auto& known = command.known_position;
+  if (known && known->id == command.position && known->user == command.user) {
+    seen = known;
+  } else {
+    KT_TRY_VOID(repository_.read([&](storage::Transaction& tx) -> Result<void> {
+      KT_TRY(seen, owned_position(tx, command.user, command.position, false));
+      return {};
+    }));
+  }
   if (seen->status != PositionStatus::kOpen) {
     return rejected("E-CLOSED", "Position #" + std::to_string(command.position.value) + " is already " +
                                     std::string(to_string(seen->status)));

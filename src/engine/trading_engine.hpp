@@ -22,6 +22,12 @@ struct OpenPosition {
   Lamports size;
   Side side = Side::kLong;
   std::optional<std::int64_t> update_id;  ///< exactly-once key (Telegram update id)
+  /// The user as the caller read them moments ago, if it did: spares the read for the early size
+  /// refusal. Only a shortcut: every rule is checked again on the current row in the transaction.
+  std::optional<User> known_user = std::nullopt;
+  /// The token as the price source describes it, if known: recorded (record_token) in the trade's
+  /// transaction before the position is written, so the position takes its symbol.
+  std::optional<storage::TokenRecord> token = std::nullopt;
 };
 
 /// Close `percent` (1–100) of a position.
@@ -30,6 +36,10 @@ struct ClosePosition {
   PositionId position;
   int percent = 100;
   std::optional<std::int64_t> update_id;
+  /// The position as the caller read it moments ago, if it did: spares the read that refuses a
+  /// closed position before the price lookup. Used only if its id and owner match; every rule is
+  /// checked again on the locked row in the transaction.
+  std::optional<Position> known_position = std::nullopt;
 };
 
 struct PositionOpened {
@@ -52,6 +62,10 @@ struct PositionClosed {
 /// rolls the trade back. The bot stores the trade's reply there, so it commits with the update id.
 template <class Outcome>
 using BeforeCommit = std::function<Result<void>(storage::Transaction& tx, const Outcome& outcome)>;
+
+/// Stores `token` (active, with its symbol) unless it is stored so already: in the common case a
+/// read and no write. A token without a symbol is not recorded.
+Result<void> record_token(storage::Transaction& tx, const storage::TokenRecord& token);
 
 /// Error code returned when an update id was already applied: the caller replies nothing.
 inline constexpr const char* kDuplicateUpdate = "E-DUPLICATE";
