@@ -21,14 +21,13 @@ std::string render_applied_without_reply(const Incoming& in) {
 
 Result<bool> Dispatcher::claim_and_keep(std::int64_t update_id, std::vector<Reply>& replies, const Deferred& later) {
   // Encoded before the transaction: SQLite's write lock is held for the statements only.
-  const std::string json = replies.empty() ? std::string() : encode_replies(replies);
+  std::optional<std::string> json;
+  if (!replies.empty()) json = encode_replies(replies);
   bool fresh = false;
   KT_TRY_VOID(s_.repository.write([&](storage::Transaction& tx) -> Result<void> {
-    KT_TRY(fresh, tx.claim_update(update_id, std::nullopt, s_.clock.now()));
-    if (!fresh) return {};
-    if (later.remember) KT_TRY_VOID(remember_token_in(tx, *later.remember));
-    if (replies.empty()) return tx.mark_reply_sent(update_id);
-    return tx.store_reply(update_id, json);
+    KT_TRY(fresh, tx.claim_update_with_reply(update_id, s_.clock.now(), json));
+    if (fresh && later.remember) return remember_token_in(tx, *later.remember);
+    return {};
   }));
   if (fresh && !replies.empty()) {
     std::lock_guard lock(replies_mutex_);

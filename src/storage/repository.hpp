@@ -102,6 +102,20 @@ class Transaction {
     KT_TRY(Wallet wallet, lock_wallet(user));
     return std::optional<Wallet>{std::move(wallet)};
   }
+  /// claim_update (by no user) together with its reply, in one statement where the backend allows:
+  /// `reply_json` is stored as not yet sent; nullopt records the reply as sent (nothing to send).
+  /// False if `update_id` was already claimed: nothing is stored.
+  virtual Result<bool> claim_update_with_reply(std::int64_t update_id, TimePoint now,
+                                               const std::optional<std::string>& reply_json) {
+    KT_TRY(const bool fresh, claim_update(update_id, std::nullopt, now));
+    if (!fresh) return false;
+    if (reply_json) {
+      KT_TRY_VOID(store_reply(update_id, *reply_json));
+    } else {
+      KT_TRY_VOID(mark_reply_sent(update_id));
+    }
+    return true;
+  }
   /// The highest Telegram update id ever claimed (the poller resumes after it), or nullopt if none.
   /// Negative ids are the bot's own announcements (−contest id, see Contests) and are not counted.
   virtual Result<std::optional<std::int64_t>> last_update_id() = 0;

@@ -111,6 +111,36 @@ TEST_P(RepositoryContract, a_claim_records_a_reply_as_due_until_it_is_stored_or_
   EXPECT_TRUE(unsent(repo(), 10)->empty()) << "a due reply without text is not listed";
 }
 
+Result<bool> claim_with(Repository& repo, std::int64_t update_id, const std::optional<std::string>& json) {
+  return write_result(repo, [&](Transaction& tx) { return tx.claim_update_with_reply(update_id, at(0), json); });
+}
+
+TEST_P(RepositoryContract, a_claim_with_its_reply_is_a_claim_and_a_stored_reply_in_one) {
+  auto fresh = claim_with(repo(), 1101, std::string("[1101]"));
+  ASSERT_TRUE(fresh.ok()) << why(fresh);
+  EXPECT_TRUE(*fresh);
+  EXPECT_EQ(*stored(repo(), 1101), std::optional<std::string>("[1101]"));
+  EXPECT_EQ(*never_stored(repo(), 1101), false);
+  EXPECT_EQ(*unsent(repo(), 10), (Unsent{{1101, "[1101]"}}));
+  EXPECT_EQ(*claim(repo(), 1101), false) << "claimed";
+
+  auto nothing_to_send = claim_with(repo(), 1102, std::nullopt);
+  ASSERT_TRUE(nothing_to_send.ok()) << why(nothing_to_send);
+  EXPECT_TRUE(*nothing_to_send);
+  EXPECT_EQ(*stored(repo(), 1102), std::nullopt);
+  EXPECT_EQ(*never_stored(repo(), 1102), false) << "recorded as sent, not as due";
+  EXPECT_EQ(*claim(repo(), 1102), false) << "claimed";
+
+  auto again = claim_with(repo(), 1101, std::string("[other]"));
+  ASSERT_TRUE(again.ok()) << why(again);
+  EXPECT_FALSE(*again) << "already claimed";
+  EXPECT_EQ(*stored(repo(), 1101), std::optional<std::string>("[1101]")) << "the first reply stays";
+  ASSERT_TRUE(claim(repo(), 1103).ok());
+  EXPECT_FALSE(*claim_with(repo(), 1103, std::string("[x]"))) << "claimed without a reply before";
+  EXPECT_EQ(*never_stored(repo(), 1103), true) << "nothing stored by the refused claim";
+  EXPECT_EQ(*unsent(repo(), 10), (Unsent{{1101, "[1101]"}}));
+}
+
 TEST_P(RepositoryContract, a_reply_stored_again_replaces_the_first_and_is_unsent_again) {
   ASSERT_TRUE(claim(repo(), 801).ok());
   ASSERT_TRUE(store(repo(), 801, "[1]").ok());

@@ -29,6 +29,10 @@ inline constexpr Statement kClaimUpdate{
     "kt_claim_update",
     "INSERT INTO processed_updates (update_id, user_id, processed_at, reply_sent) VALUES ($1, $2, $3, false) "
     "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"};
+inline constexpr Statement kClaimUpdateWithReply{
+    "kt_claim_update_with_reply",
+    "INSERT INTO processed_updates (update_id, user_id, processed_at, reply_sent, reply) VALUES ($1, NULL, $2, $3, $4) "
+    "ON CONFLICT (update_id) DO NOTHING RETURNING update_id"};
 inline constexpr Statement kLastUpdateId{"kt_last_update_id",
                                          "SELECT max(update_id) FROM processed_updates WHERE update_id >= 0"};
 inline constexpr Statement kStoreReply{

@@ -127,6 +127,19 @@ Result<std::optional<Wallet>> PgTransaction::claim_update_and_lock_wallet(std::i
   return std::optional<Wallet>{decode_wallet(r[1], 0)};
 }
 
+Result<bool> PgTransaction::claim_update_with_reply(std::int64_t update_id, TimePoint now,
+                                                   const std::optional<std::string>& reply_json) {
+  // One round trip instead of an INSERT and an UPDATE.
+  PgParams p;
+  p.add(update_id).add(ms(now)).add(!reply_json);
+  if (reply_json)
+    p.add(*reply_json);
+  else
+    p.add_null();
+  KT_TRY(PgResult r, run(sql::kClaimUpdateWithReply, p));
+  return r.rows() == 1;
+}
+
 Result<std::optional<std::int64_t>> PgTransaction::last_update_id() {
   KT_TRY(PgResult r, run(sql::kLastUpdateId, PgParams{}));
   if (r.rows() == 0 || r.is_null(0, 0)) return std::optional<std::int64_t>{};

@@ -32,6 +32,8 @@ class PgTransaction final : public Transaction {
   void rollback();
 
   Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) override;
+  Result<bool> claim_update_with_reply(std::int64_t update_id, TimePoint now,
+                                       const std::optional<std::string>& reply_json) override;
   Result<std::optional<Wallet>> claim_update_and_lock_wallet(std::int64_t update_id, UserId user,
                                                              TimePoint now) override;
   Result<std::optional<std::int64_t>> last_update_id() override;

@@ -26,6 +26,9 @@ inline constexpr char kRecordMigration[] =
 inline constexpr char kClaimUpdate[] =
     "INSERT INTO processed_updates(update_id, user_id, processed_at, reply_sent) VALUES(?1, ?2, ?3, 0)"
     " ON CONFLICT(update_id) DO NOTHING";
+inline constexpr char kClaimUpdateWithReply[] =
+    "INSERT INTO processed_updates(update_id, user_id, processed_at, reply_sent, reply) VALUES(?1, NULL, ?2, ?3, ?4)"
+    " ON CONFLICT(update_id) DO NOTHING";
 inline constexpr char kLastUpdateId[] = "SELECT MAX(update_id) FROM processed_updates WHERE update_id >= 0";
 inline constexpr char kStoreReply[] = "UPDATE processed_updates SET reply = ?2, reply_sent = 0 WHERE update_id = ?1";
 inline constexpr char kMarkReplySent[] =

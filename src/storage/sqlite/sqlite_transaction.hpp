@@ -12,6 +12,8 @@ class SqliteTransaction final : public Transaction {
   explicit SqliteTransaction(Connection& connection) : db_(connection) {}
 
   Result<bool> claim_update(std::int64_t update_id, std::optional<UserId> user, TimePoint now) override;
+  Result<bool> claim_update_with_reply(std::int64_t update_id, TimePoint now,
+                                       const std::optional<std::string>& reply_json) override;
   Result<std::optional<std::int64_t>> last_update_id() override;
   Result<void> store_reply(std::int64_t update_id, const std::string& reply_json) override;
   Result<void> mark_reply_sent(std::int64_t update_id) override;

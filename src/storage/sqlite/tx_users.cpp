@@ -30,6 +30,18 @@ Result<bool> SqliteTransaction::claim_update(std::int64_t update_id, std::option
   return db_.changes() == 1;
 }
 
+Result<bool> SqliteTransaction::claim_update_with_reply(std::int64_t update_id, TimePoint now,
+                                                       const std::optional<std::string>& reply_json) {
+  KT_TRY(auto st, db_.prepare(sql::kClaimUpdateWithReply));
+  st.bind(1, update_id).bind(2, to_unix_millis(now)).bind(3, std::int64_t{reply_json ? 0 : 1});
+  if (reply_json)
+    st.bind(4, std::string_view(*reply_json));
+  else
+    st.bind_null(4);
+  KT_TRY_VOID(st.run());
+  return db_.changes() == 1;
+}
+
 Result<std::optional<std::int64_t>> SqliteTransaction::last_update_id() {
   KT_TRY(auto st, db_.prepare(sql::kLastUpdateId));
   KT_TRY(const bool row, st.step());
