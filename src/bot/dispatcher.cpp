@@ -410,8 +410,8 @@ Result<std::vector<Reply>> Dispatcher::do_open(const OpenCommand& c, const Incom
   // spares the engine its early read: one read transaction less each.
   engine::OpenPosition open{acting.user.id, mint, c.size, c.side, in.update_id, acting.user};
   if (info.ok()) open.token = token_record(*info);
-  auto opened = s_.trading.open_position(
-      open, [&](storage::Transaction& tx, const engine::PositionOpened& o) -> Result<void> {
+  auto opened =
+      s_.trading.open_position(open, [&](storage::Transaction& tx, const engine::PositionOpened& o) -> Result<void> {
         KT_TRY(stored, store_with_trade(tx, in, acting, render_opened(o, symbol(o))));
         return {};
       });

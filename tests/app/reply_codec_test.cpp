@@ -60,20 +60,22 @@ TEST(ReplyCodecFormat, writes_what_the_nlohmann_tree_wrote_for_typical_replies) 
 
 TEST(ReplyCodecFormat, replaces_invalid_utf8_exactly_as_before) {
   for (const std::string& bad : {std::string("\xC3"), std::string("a\xC3("), std::string("\xE2\x82"),
-                                std::string("\xF0\x9F\x98"), std::string("\xED\xA0\x80 surrogate"),
-                                std::string("\xC0\xAF overlong"), std::string("\xF4\x90\x80\x80 too high"),
-                                std::string("\xFF\xFE"), std::string("ok \xE2\x82\xAC then \x80 stray")}) {
+                                 std::string("\xF0\x9F\x98"), std::string("\xED\xA0\x80 surrogate"),
+                                 std::string("\xC0\xAF overlong"), std::string("\xF4\x90\x80\x80 too high"),
+                                 std::string("\xFF\xFE"), std::string("ok \xE2\x82\xAC then \x80 stray")}) {
     const std::vector<Reply> replies{sample(bad)};
-    EXPECT_EQ(encode_replies(replies), reference_encode(replies)) << json(bad).dump(-1, ' ', true, json::error_handler_t::replace);
+    EXPECT_EQ(encode_replies(replies), reference_encode(replies))
+        << json(bad).dump(-1, ' ', true, json::error_handler_t::replace);
   }
 }
 
 TEST(ReplyCodecFormat, random_text_and_buttons_encode_as_the_reference_does) {
   std::mt19937 rng(7);
   // Mostly valid pieces (ASCII, escapes, 2-4 byte characters), with some stray bytes mixed in.
-  const std::vector<std::string> pieces{"a",    "<b>",  "\"",   "\\",   "\n",   "\t",   std::string(1, '\0'),
-                                        "\x1f", "é",    "€",    "😀",   "\xC3", "\x80", "\xED\xBF\xBF",
-                                        "\xF4\x8F\xBF\xBF", "\xE0\x80", "&amp;", " "};
+  const std::vector<std::string> pieces{
+      "a",     "<b>", "\"", "\\",   "\n",   "\t",           std::string(1, '\0'), "\x1f",
+      "é",     "€",   "😀",  "\xC3", "\x80", "\xED\xBF\xBF", "\xF4\x8F\xBF\xBF",   "\xE0\x80",
+      "&amp;", " "};
   std::uniform_int_distribution<std::size_t> pick(0, pieces.size() - 1);
   std::uniform_int_distribution<int> length(0, 40);
   auto text = [&] {

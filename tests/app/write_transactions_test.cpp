@@ -81,7 +81,8 @@ class WriteTransactionsTest : public ::testing::Test {
     ASSERT_TRUE(app.ok()) << app.error().message;
     app_ = std::move(*app);
     counted_ = std::make_unique<CountingRepository>(app_->repository());
-    engine_ = std::make_unique<CountedEngine>(*counted_, app_->prices(), clock_, app::engine_config_from(app_->config()));
+    engine_ =
+        std::make_unique<CountedEngine>(*counted_, app_->prices(), clock_, app::engine_config_from(app_->config()));
     bot_ = std::make_unique<Dispatcher>(BotServices{*counted_, engine_->accounts, engine_->trading, engine_->portfolio,
                                                     engine_->orders, engine_->contests, app_->prices(), clock_});
   }
@@ -225,7 +226,8 @@ TEST_F(WriteTransactionsTest, a_trade_stores_its_reply_in_its_own_transaction) {
 TEST_F(WriteTransactionsTest, each_command_of_the_load_mix_costs_one_write_and_at_most_two_reads) {
   // The counts per command of the benchmark's mix (docs/benchmarks.md), pinned: {writes, reads}.
   say("/start", 100);
-  EXPECT_EQ(cost_of("/price BONK", 101), std::make_pair(1, 0)) << "quote from the source; symbol recorded with the claim";
+  EXPECT_EQ(cost_of("/price BONK", 101), std::make_pair(1, 0))
+      << "quote from the source; symbol recorded with the claim";
   EXPECT_EQ(cost_of("/info BONK", 102), std::make_pair(1, 0));
   EXPECT_EQ(cost_of("/open BONK 1", 103), std::make_pair(1, 1)) << "the user; then the trade with the symbol and reply";
   ASSERT_TRUE(has(text(last_), "Opened #1")) << text(last_);
@@ -248,7 +250,8 @@ TEST_F(WriteTransactionsTest, each_command_of_the_load_mix_costs_one_write_and_a
     EXPECT_EQ(counted_->writes - writes, 1) << data;
     EXPECT_EQ(counted_->reads - reads, 2) << data << ": the user, then the position it names (read once)";
   }
-  EXPECT_EQ(cost_of("/close 1 50", 108), std::make_pair(1, 2)) << "the user and the position (read once), then the trade";
+  EXPECT_EQ(cost_of("/close 1 50", 108), std::make_pair(1, 2))
+      << "the user and the position (read once), then the trade";
   ASSERT_TRUE(has(text(last_), "Partly closed #1")) << text(last_);
   EXPECT_EQ(cost_of("/price BONK", 101), std::make_pair(1, 0)) << "a redelivery: its claim finds it taken";
   EXPECT_TRUE(last_.empty());

@@ -128,7 +128,7 @@ Result<std::optional<Wallet>> PgTransaction::claim_update_and_lock_wallet(std::i
 }
 
 Result<bool> PgTransaction::claim_update_with_reply(std::int64_t update_id, TimePoint now,
-                                                   const std::optional<std::string>& reply_json) {
+                                                    const std::optional<std::string>& reply_json) {
   // One round trip instead of an INSERT and an UPDATE.
   PgParams p;
   p.add(update_id).add(ms(now)).add(!reply_json);

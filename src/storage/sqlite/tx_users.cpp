@@ -31,7 +31,7 @@ Result<bool> SqliteTransaction::claim_update(std::int64_t update_id, std::option
 }
 
 Result<bool> SqliteTransaction::claim_update_with_reply(std::int64_t update_id, TimePoint now,
-                                                       const std::optional<std::string>& reply_json) {
+                                                        const std::optional<std::string>& reply_json) {
   KT_TRY(auto st, db_.prepare(sql::kClaimUpdateWithReply));
   st.bind(1, update_id).bind(2, to_unix_millis(now)).bind(3, std::int64_t{reply_json ? 0 : 1});
   if (reply_json)
