@@ -2,6 +2,7 @@
 
 #include <signal.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cmath>
@@ -9,6 +10,8 @@
 #include <iostream>
 #include <span>
 #include <sstream>
+
+#include <fmt/format.h>
 
 #include "app/application.hpp"
 #include "app/contest_watch.hpp"
@@ -172,6 +175,10 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     log->info("re-sending {} replies a previous run committed but did not deliver", undelivered.size());
     for (const auto& reply : undelivered) front_end.queue().push(reply);
   }
+  // A token revoked while running: every call answers 401, so the bot could never answer anyone
+  // again. It stops the way SIGTERM does and exits 2, which the systemd unit does not restart
+  // (RestartPreventExitStatus): a crash loop against a dead token helps nobody.
+  front_end.api().set_on_token_rejected([] { ::kill(::getpid(), SIGTERM); });
   if (auto started = front_end.start(); !started) {
     log->error("start failed: {}", started.error().message);
     std::cerr << "kitrader: " << started.error().message << "\n";
@@ -189,14 +196,25 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     if (auto r = (*logging)->reopen(); !r) std::cerr << "kitrader: " << r.error().message << "\n";
     log->info("SIGHUP: log files reopened");
   }
-  log->info("{}: finishing in-flight commands", received == SIGINT ? "SIGINT" : "SIGTERM");
+  const bool token_rejected = front_end.api().token_rejected();
+  if (token_rejected) {
+    const std::string why = fmt::format(
+        "Telegram rejects the bot token (401 Unauthorized at every call for {} s): it was probably revoked in "
+        "@BotFather. Put the new token where telegram.token_file / TELEGRAM_BOT_TOKEN points and start again; "
+        "stored replies not yet delivered are sent then",
+        std::chrono::duration_cast<std::chrono::seconds>(options.api.token_rejected_after).count());
+    log->error("stopping: {}", why);
+    std::cerr << "kitrader: " << why << "\n";
+  } else {
+    log->info("{}: finishing in-flight commands", received == SIGINT ? "SIGINT" : "SIGTERM");
+  }
   market.stop();
   front_end.stop(std::chrono::seconds(8));
   delivered.stop();
   contests.stop();
   (*observability)->stop();
   (*logging)->flush();
-  return 0;
+  return token_rejected ? 2 : 0;
 }
 
 }  // namespace kt::app

@@ -79,12 +79,32 @@ Result<json> BotApi::finish(const std::string& method, Result<http::Response> re
     return e;
   }
   auto result = parse_api_response(method, response->status, response->body);
+  // A transport failure (above) is no answer: it neither extends nor ends a run of 401s.
+  note_answer(!result.ok() && result.error().code == "E-TG-401");
   if (!result.ok()) {
     Error e = std::move(result).error();
     e.message = redact(std::move(e.message));
     return e;
   }
   return result;
+}
+
+void BotApi::note_answer(bool unauthorized) {
+  if (!unauthorized && !in_unauthorized_run_.load(std::memory_order_relaxed)) return;
+  bool rejected_now = false;
+  {
+    std::lock_guard lock(rejection_mutex_);
+    if (!unauthorized) {
+      first_unauthorized_.reset();
+      in_unauthorized_run_.store(false);
+      return;
+    }
+    const auto now = std::chrono::steady_clock::now();
+    if (!first_unauthorized_) first_unauthorized_ = now;
+    in_unauthorized_run_.store(true);
+    if (now - *first_unauthorized_ >= options_.token_rejected_after) rejected_now = !token_rejected_.exchange(true);
+  }
+  if (rejected_now && on_token_rejected_) on_token_rejected_();
 }
 
 Result<json> BotApi::call(const std::string& method, const json& params, std::chrono::milliseconds extra_timeout,

@@ -6,6 +6,9 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
+#include <mutex>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -21,6 +24,10 @@ struct BotApiOptions {
   std::string api_url = "https://api.telegram.org";  ///< any http/https base URL (tests: loopback)
   std::string token;
   std::chrono::milliseconds request_timeout{15'000};  ///< getUpdates adds its long-poll time
+  /// A token revoked while running (BotFather /revoke) makes every call answer 401. Once 401s have
+  /// come back-to-back, with no other answer between them, for this long, on_token_rejected runs
+  /// (once). The span guards against a single spurious 401 during a Telegram incident.
+  std::chrono::milliseconds token_rejected_after{5'000};
 };
 
 /// The bot's own account (getMe).
@@ -96,12 +103,27 @@ class BotApi {
   /// `text` with the token replaced (defence in depth for anything echoed back by a server).
   std::string redact(std::string text) const;
 
+  /// Called once, on the thread whose call completed the evidence, when Telegram has rejected the
+  /// token at every call for BotApiOptions::token_rejected_after. Set before the first call.
+  void set_on_token_rejected(std::function<void()> on_token_rejected) {
+    on_token_rejected_ = std::move(on_token_rejected);
+  }
+  /// The token has been rejected as described above.
+  bool token_rejected() const { return token_rejected_.load(); }
+
  private:
+  /// Tracks back-to-back 401 answers; any other answer (an error included) clears the run.
+  void note_answer(bool unauthorized);
   Result<nlohmann::json> finish(const std::string& method, Result<http::Response> response);
   std::string method_url(const std::string& method) const;
 
   http::Client& client_;
   BotApiOptions options_;
+  std::function<void()> on_token_rejected_;
+  std::mutex rejection_mutex_;
+  std::optional<std::chrono::steady_clock::time_point> first_unauthorized_;  ///< of the current run of 401s
+  std::atomic<bool> in_unauthorized_run_{false};                             ///< lets the usual answer skip the mutex
+  std::atomic<bool> token_rejected_{false};
 };
 
 /// inline_keyboard reply markup for `keyboard`.

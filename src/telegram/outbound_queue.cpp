@@ -260,6 +260,15 @@ std::optional<std::int64_t> OutboundQueue::settle(std::int64_t chat_id, ChatQueu
     item.plain = true;
     return std::nullopt;
   }
+  if (error.code == "E-TG-401" || error.code == "E-TG-404") {
+    // The token was rejected (revoked while running): Telegram never looked at the message, so it
+    // is not "refused for good". It is dropped here but stays stored, not reported delivered, and
+    // is re-sent by the next start with a valid token.
+    ++counters_.failed;
+    log(LogLevel::kError, "could not send to chat {}: {}; the reply stays stored for the next start", chat_id,
+        error.message);
+    return done(false);
+  }
   if (error.retryable() && ++item.attempts < options_.max_attempts) {
     chat.next_allowed = now + options_.retry_backoff * (1 << std::min(item.attempts - 1, 5));
     log(LogLevel::kWarn, "sending to chat {} failed ({}); attempt {} of {}", chat_id, error.message, item.attempts,

@@ -58,8 +58,9 @@ class OutboundQueue {
 
   /// Called (on a sender thread, without the queue's lock) once the last piece of a reply that
   /// carries an update_id left the queue, and every piece of it was accepted by Telegram or refused
-  /// for good (a 4xx other than 429: re-sending would fail again). Not called when a piece was
-  /// given up after retries or dropped by stop(): that reply stays stored for the next start.
+  /// for good (a 4xx other than 429 and 401/404: re-sending would fail again). Not called when a
+  /// piece was given up after retries, was not sent because the token was rejected (401/404), or
+  /// was dropped by stop(): that reply stays stored for the next start.
   /// Set before start().
   void set_on_delivered(std::function<void(std::int64_t update_id)> on_delivered) {
     on_delivered_ = std::move(on_delivered);

@@ -112,6 +112,22 @@ TEST_F(KitraderRunE2E, a_rejected_token_at_start_up_exits_nonzero_and_says_so) {
   EXPECT_EQ(fake.count("getUpdates"), 0u);
 }
 
+TEST_F(KitraderRunE2E, a_token_revoked_while_running_stops_the_bot_with_exit_2_and_says_why) {
+  auto& p = start_polling();
+  const std::int64_t user = 7010;
+  fake.push_text(user, user, "/start");
+  ASSERT_TRUE(wait_texts(user, 1));
+  // BotFather /revoke: from now on Telegram answers every call with 401.
+  fake.inject("getUpdates", Fault::unauthorized(), -1);
+  fake.inject("sendMessage", Fault::unauthorized(), -1);
+  // 401s back-to-back for 5 s (the poller backs off 1, 2, 4 s), then a SIGTERM-like stop.
+  auto status = p.wait_exit(30s);
+  ASSERT_TRUE(status.has_value()) << "still running against a rejected token";
+  EXPECT_EQ(*p.exit_code(), 2) << "exit 2: the systemd unit does not restart it (RestartPreventExitStatus=2)";
+  EXPECT_TRUE(contains(p.err(), "Telegram rejects the bot token")) << p.err();
+  EXPECT_TRUE(contains(p.err(), "revoked in @BotFather")) << p.err();
+}
+
 TEST_F(KitraderRunE2E, webhook_mode_registers_the_secret_and_accepts_only_it) {
   const int port = free_port();
   ASSERT_GT(port, 0);

@@ -52,9 +52,9 @@ TEST(Deploy, token_file_from_the_credentials_directory_loads_like_systemd_provid
 TEST(Deploy, service_runs_hardened_as_kitrader_with_encrypted_credentials) {
   const std::string unit = deploy_file("kitrader.service");
   for (const char* line :
-       {"User=kitrader", "Group=kitrader", "Restart=on-failure", "NoNewPrivileges=yes", "ProtectSystem=strict",
-        "PrivateTmp=yes", "ProtectHome=yes", "ReadWritePaths=/var/lib/kitrader /var/log/kitrader",
-        "StateDirectory=kitrader", "LogsDirectory=kitrader",
+       {"User=kitrader", "Group=kitrader", "Restart=on-failure", "RestartPreventExitStatus=2", "NoNewPrivileges=yes",
+        "ProtectSystem=strict", "PrivateTmp=yes", "ProtectHome=yes",
+        "ReadWritePaths=/var/lib/kitrader /var/log/kitrader", "StateDirectory=kitrader", "LogsDirectory=kitrader",
         "LoadCredentialEncrypted=telegram-token:/etc/kitrader/credentials/telegram-token.cred",
         "Environment=KITRADER_TELEGRAM_TOKEN_FILE=%d/telegram-token",
         "#LoadCredentialEncrypted=db-password:/etc/kitrader/credentials/db-password.cred",

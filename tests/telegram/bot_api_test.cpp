@@ -1,6 +1,8 @@
 // The Bot API client: error envelopes (recorded bodies), requests against the fake server, secrecy.
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "telegram/bot_api.hpp"
 #include "telegram/fake_bot_api.hpp"
 #include "test_support.hpp"
@@ -189,6 +191,44 @@ TEST_F(BotApiAgainstFake, transport_errors_never_name_the_token) {
   EXPECT_EQ(r.error().code, "E-NETWORK");
   EXPECT_EQ(r.error().message.find(fake.token()), std::string::npos) << r.error().message;
   EXPECT_NE(r.error().message.find("telegram getMe"), std::string::npos) << r.error().message;
+}
+
+// A token revoked while the bot runs: only an unbroken run of 401s lasting token_rejected_after
+// counts, and the callback fires once.
+TEST_F(BotApiAgainstFake, an_unbroken_run_of_401s_reports_the_token_rejected_once) {
+  BotApi wrong(*client, {fake.api_url(), "999:not-the-right-token", 2s, 300ms});
+  int calls = 0;
+  wrong.set_on_token_rejected([&] { ++calls; });
+  EXPECT_FALSE(wrong.get_me().ok());
+  EXPECT_FALSE(wrong.token_rejected()) << "one 401 is not yet evidence";
+  std::this_thread::sleep_for(350ms);
+  EXPECT_FALSE(wrong.get_me().ok());
+  EXPECT_TRUE(wrong.token_rejected());
+  EXPECT_FALSE(wrong.get_me().ok());
+  EXPECT_EQ(calls, 1);
+}
+
+TEST_F(BotApiAgainstFake, any_other_answer_between_401s_starts_the_run_again) {
+  BotApi flaky(*client, {fake.api_url(), fake.token(), 2s, 300ms});
+  int calls = 0;
+  flaky.set_on_token_rejected([&] { ++calls; });
+  fake.inject("getMe", kt::testing::Fault::unauthorized(), 1);
+  EXPECT_FALSE(flaky.get_me().ok());
+  std::this_thread::sleep_for(350ms);
+  fake.inject("getMe", kt::testing::Fault{400, "Bad Request: something else", std::nullopt, 0ms}, 1);
+  EXPECT_FALSE(flaky.get_me().ok());  // an answer that is not a 401 ends the run
+  fake.inject("getMe", kt::testing::Fault::unauthorized(), 1);
+  EXPECT_FALSE(flaky.get_me().ok());  // a new run starts here, 0 ms long
+  EXPECT_FALSE(flaky.token_rejected());
+  EXPECT_TRUE(flaky.get_me().ok());
+  EXPECT_EQ(calls, 0);
+}
+
+TEST(TokenRejection, transport_failures_neither_extend_nor_end_a_run_of_401s) {
+  auto client = http::make_curl_client();
+  BotApi unreachable(*client, {"http://127.0.0.1:1", "42:SeCrEt-token", 1s, 0ms});
+  EXPECT_FALSE(unreachable.get_me().ok());
+  EXPECT_FALSE(unreachable.token_rejected()) << "no answer is no evidence about the token";
 }
 
 }  // namespace

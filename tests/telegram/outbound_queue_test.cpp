@@ -319,5 +319,23 @@ TEST_F(DeliveryTest, a_reply_dropped_by_stop_is_not_reported) {
   EXPECT_TRUE(reported().empty());
 }
 
+TEST_F(DeliveryTest, a_reply_not_sent_because_the_token_was_rejected_is_not_reported) {
+  // A revoked token: Telegram never looked at the message, so it must be re-sent after a restart
+  // with a new token, not marked sent like a message refused for good.
+  fake.inject("sendMessage", Fault::unauthorized(), 1);
+  auto& q = make_reporting_queue();
+  bot::Reply r = text(77, "kept for the next start");
+  r.update_id = 906;
+  q.push(r);
+  bot::Reply next = text(78, "the token works again");
+  next.update_id = 907;
+  q.push(next);
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  q.stop();  // joins the senders: the reports (made after a piece leaves the queue) are in
+  EXPECT_EQ(q.counters().failed, 1u);
+  EXPECT_EQ(reported(), (std::vector<std::int64_t>{907}));
+}
+
 }  // namespace
 }  // namespace kt::telegram
