@@ -93,7 +93,8 @@ int main(int argc, char** argv) {
   // profiler (perf record) sees mostly the warm cycle.
   const int profile_cycles = argc == 3 && std::string_view(argv[1]) == "--profile" ? std::atoi(argv[2]) : 0;
   constexpr std::uint32_t kTokens = 10'000;
-  pricing::testing::FakeSolanaRpc rpc;
+  // Real nodes keep connections alive, and so does the product's libcurl client.
+  pricing::testing::FakeSolanaRpc rpc(pricing::testing::Connections::kKeepAlive);
   const Mint pump = *Mint::parse(solana::kPumpFunProgramId);
   const Mint token_program = *Mint::parse(solana::kTokenProgramId);
   ManualClock clock(from_unix_millis(1'750'000'000'000));

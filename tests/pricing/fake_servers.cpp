@@ -37,8 +37,16 @@ std::vector<std::string> split(const std::string& text) {
 }
 
 template <class Server>
-int start(Server& server, std::thread& thread) {
-  server.set_keep_alive_timeout(0);  // stop() must not wait for an idle keep-alive connection
+int start(Server& server, std::thread& thread, Connections connections = Connections::kClosePerRequest) {
+  if (connections == Connections::kKeepAlive) {
+    server.set_keep_alive_max_count(1000);
+    server.set_keep_alive_timeout(1);
+    // Without it, Nagle's algorithm meets the client's delayed ACK on a reused connection and
+    // each answer waits ~40 ms for its last segment.
+    server.set_tcp_nodelay(true);
+  } else {
+    server.set_keep_alive_timeout(0);  // stop() must not wait for an idle keep-alive connection
+  }
   const int port = server.bind_to_any_port("127.0.0.1");
   thread = std::thread([&server] { server.listen_after_bind(); });
   // A stop() that comes before the accept loop runs is lost and the join then hangs: wait for it.
@@ -96,13 +104,15 @@ Mint test_mint(std::uint32_t index) {
 
 // --- FakeSolanaRpc -----------------------------------------------------------------------------
 
-FakeSolanaRpc::FakeSolanaRpc() : server_(std::make_unique<httplib::Server>()) {
+FakeSolanaRpc::FakeSolanaRpc(Connections connections) : server_(std::make_unique<httplib::Server>()) {
   server_->Post("/", [this](const httplib::Request& req, httplib::Response& res) {
     int status = 200;
     std::optional<Fault> fault;
     {
       std::lock_guard lock(mutex_);
       ++http_requests_;
+      client_ports_.insert(req.remote_port);
+      last_accept_encoding_ = req.get_header_value("Accept-Encoding");
       if (!faults_.empty()) {
         fault = faults_.front();
         faults_.pop_front();
@@ -143,7 +153,7 @@ FakeSolanaRpc::FakeSolanaRpc() : server_(std::make_unique<httplib::Server>()) {
     res.status = status;
     res.set_content(body, "application/json");
   });
-  port_ = start(*server_, thread_);
+  port_ = start(*server_, thread_, connections);
 }
 
 FakeSolanaRpc::~FakeSolanaRpc() {
@@ -188,11 +198,20 @@ std::size_t FakeSolanaRpc::max_keys_per_call() const {
   std::lock_guard lock(mutex_);
   return max_keys_;
 }
+std::size_t FakeSolanaRpc::client_connections() const {
+  std::lock_guard lock(mutex_);
+  return client_ports_.size();
+}
+std::string FakeSolanaRpc::last_accept_encoding() const {
+  std::lock_guard lock(mutex_);
+  return last_accept_encoding_;
+}
 void FakeSolanaRpc::reset_counters() {
   std::lock_guard lock(mutex_);
   calls_.clear();
   http_requests_ = 0;
   max_keys_ = 0;
+  client_ports_.clear();
 }
 
 Json FakeSolanaRpc::answer(const Json& call) {

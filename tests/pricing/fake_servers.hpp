@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -35,11 +36,21 @@ struct FakeAccount {
   std::vector<std::uint8_t> data;
 };
 
+/// How the fake node treats connections.
+enum class Connections {
+  /// One request per connection: what most tests want, because httplib's stop() waits for a
+  /// connection the client keeps idle until the keep-alive timeout (1 s here) runs out.
+  kClosePerRequest,
+  /// Kept open between requests (up to 1,000 per connection, 1 s idle), as real nodes and their
+  /// proxies do; what the tracker bench measures against.
+  kKeepAlive,
+};
+
 /// A Solana JSON-RPC node: getMultipleAccounts, getAccountInfo (base64), getHealth, getSlot; single
 /// and batch bodies; counts calls per method and the largest getMultipleAccounts key count.
 class FakeSolanaRpc {
  public:
-  FakeSolanaRpc();
+  explicit FakeSolanaRpc(Connections connections = Connections::kClosePerRequest);
   ~FakeSolanaRpc();
   FakeSolanaRpc(const FakeSolanaRpc&) = delete;
   FakeSolanaRpc& operator=(const FakeSolanaRpc&) = delete;
@@ -56,6 +67,10 @@ class FakeSolanaRpc {
   std::size_t calls(const std::string& method) const;
   std::size_t http_requests() const;
   std::size_t max_keys_per_call() const;
+  /// Distinct client ports of the requests since the last reset: the connections the client opened.
+  std::size_t client_connections() const;
+  /// The Accept-Encoding header of the last request ("" when absent).
+  std::string last_accept_encoding() const;
   void reset_counters();
 
  private:
@@ -73,6 +88,8 @@ class FakeSolanaRpc {
   std::map<std::string, std::size_t> calls_;
   std::size_t http_requests_ = 0;
   std::size_t max_keys_ = 0;
+  std::set<int> client_ports_;
+  std::string last_accept_encoding_;
   std::atomic<long> timeout_hold_ms_{1500};
 };
 

@@ -229,6 +229,30 @@ TEST(PumpFunCurveSource, quotes_250_curves_in_3_get_multiple_accounts_calls_of_a
   EXPECT_EQ(f.primary.max_keys_per_call(), 100u);
 }
 
+TEST(PumpFunCurveSource, a_node_that_keeps_connections_alive_serves_every_call_over_one_uncompressed_connection) {
+  FakeSolanaRpc node(testing::Connections::kKeepAlive);
+  solana::RpcPoolConfig config;
+  config.urls = {node.url()};
+  config.requests_per_second = 1000;
+  config.burst = 1000;
+  ManualClock clock;
+  const auto client = http::make_curl_client();
+  solana::RpcPool pool(config, *client, clock, [&](Millis d) { clock.advance(d); });
+  auto decimals = std::make_shared<MintDecimals>(&pool);
+  std::vector<Mint> mints;
+  for (std::uint32_t i = 0; i < 250; ++i) {
+    mints.push_back(test_mint(2000 + i));
+    add_curve_token(node, mints.back());
+    decimals->remember(mints.back(), 6);
+  }
+  PumpFunCurveSource source(pool, decimals);
+  node.reset_counters();
+  for (const auto& q : source.quote_many(mints, kNow)) ASSERT_TRUE(q.ok()) << q.error().message;
+  EXPECT_EQ(node.calls("getMultipleAccounts"), 3u);
+  EXPECT_EQ(node.client_connections(), 1u);
+  EXPECT_EQ(node.last_accept_encoding(), "identity");
+}
+
 TEST(PumpFunCurveSource, token_info_reads_the_mint_and_its_metaplex_metadata) {
   PoolFixture f;
   const Mint token = test_mint(9);

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "fake_rpc_client.hpp"
 #include "fixtures.hpp"
 
@@ -276,6 +278,19 @@ TEST(RpcPool, splits_101_keys_into_two_get_multiple_accounts_calls) {
   EXPECT_FALSE(r->value[1].has_value());
   EXPECT_EQ(r->value[100]->lamports, 101u);
   EXPECT_EQ(r->slot, 499u);
+}
+
+TEST(RpcPool, asks_for_uncompressed_json_answers) {
+  PoolFixture f({}, {kPrimary});
+  f.client.on(kPrimary, answer(Json(42)));
+  ASSERT_TRUE(f.pool->get_slot().ok());
+  ASSERT_EQ(f.client.seen().size(), 1u);
+  const auto& headers = f.client.seen()[0].http.headers;
+  const auto has = [&](const std::string& name, const std::string& value) {
+    return std::find(headers.begin(), headers.end(), std::pair{name, value}) != headers.end();
+  };
+  EXPECT_TRUE(has("Content-Type", "application/json"));
+  EXPECT_TRUE(has("Accept-Encoding", "identity"));
 }
 
 TEST(RpcPool, get_account_info_reads_fixture_and_null_account) {
