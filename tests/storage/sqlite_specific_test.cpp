@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "storage/contract_helpers.hpp"
+#include "storage/sqlite/connection.hpp"
 #include "storage/sqlite/errors.hpp"
 #include "storage/sqlite/migrations.hpp"
 #include "storage/sqlite/sql.hpp"
@@ -257,8 +258,43 @@ TEST(SqliteRepository, writes_inside_read_are_refused) {
     });
     ASSERT_FALSE(refused.ok()) << target;
     EXPECT_EQ(refused.error().code, "E-STORAGE");
+    EXPECT_NE(refused.error().message.find("read-only"), std::string::npos) << refused.error().message;
     add_user(*repo, 3, 1);  // the writer is writable again afterwards
+    EXPECT_EQ(read_result(*repo, [](Transaction& tx) { return tx.count_users(); }).value_or(-1), 1) << target;
   }
+}
+
+TEST(SqliteConnection, refusing_writes_stops_a_write_without_recompiling_the_cached_statements) {
+  static constexpr char kInsert[] = "INSERT INTO t(x) VALUES(?1)";
+  static constexpr char kCount[] = "SELECT count(*) FROM t";
+  auto opened = Connection::open(":memory:", ConnectionOptions{});
+  ASSERT_TRUE(opened.ok()) << why(opened);
+  Connection& db = **opened;
+  ASSERT_TRUE(db.exec("CREATE TABLE t(x INTEGER)", "creating t").ok());
+  const auto insert = [&](std::int64_t x) {
+    auto st = db.prepare(kInsert);
+    EXPECT_TRUE(st.ok());
+    st->bind(1, x);
+    auto ran = st->run();
+    return std::pair{ran.ok() ? std::string() : ran.error().message, st->times_reprepared()};
+  };
+  const auto count = [&] {
+    auto st = db.prepare(kCount);
+    EXPECT_TRUE(st.ok() && st->step().value_or(false));
+    return st->column_int64(0);
+  };
+  EXPECT_EQ(insert(1).first, "");
+  db.refuse_writes(true);
+  const auto refused = insert(2).first;
+  EXPECT_NE(refused.find("database is read-only"), std::string::npos) << refused;
+  EXPECT_EQ(count(), 1);
+  db.refuse_writes(false);
+  EXPECT_EQ(insert(3), std::pair(std::string(), 0));  // still the statement compiled first
+  EXPECT_EQ(count(), 2);
+  // What the flag replaces: toggling PRAGMA query_only expires every cached statement.
+  ASSERT_TRUE(db.exec("PRAGMA query_only = ON", "on").ok());
+  ASSERT_TRUE(db.exec("PRAGMA query_only = OFF", "off").ok());
+  EXPECT_EQ(insert(4), std::pair(std::string(), 1));
 }
 
 TEST(SqliteErrors, maps_result_codes_to_retryable_or_fatal_errors_naming_the_cause) {

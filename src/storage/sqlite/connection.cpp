@@ -44,6 +44,11 @@ Statement& Statement::bind(int index, std::string_view value) {
   return *this;
 }
 
+Statement& Statement::bind_unowned(int index, std::string_view value) {
+  note_bind(sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()), SQLITE_STATIC));
+  return *this;
+}
+
 Statement& Statement::bind(int index, double value) {
   note_bind(sqlite3_bind_double(stmt_, index, value));
   return *this;
@@ -56,6 +61,10 @@ Statement& Statement::bind_null(int index) {
 
 Result<bool> Statement::step() {
   if (bind_rc_ != SQLITE_OK) return sqlite_error(bind_rc_, connection_->handle(), "binding parameters");
+  if (connection_->refusing_writes() && sqlite3_stmt_readonly(stmt_) == 0) {
+    const std::string_view sql = sqlite3_sql(stmt_);
+    return sqlite_error(SQLITE_READONLY, nullptr, std::string("writing inside a read: ").append(sql.substr(0, 60)));
+  }
   const int rc = sqlite3_step(stmt_);
   if (rc == SQLITE_ROW) return true;
   if (rc == SQLITE_DONE) return false;
@@ -81,9 +90,16 @@ std::string_view Statement::column_text(int index) const {
 
 bool Statement::column_is_null(int index) const { return sqlite3_column_type(stmt_, index) == SQLITE_NULL; }
 
+int Statement::times_reprepared() const { return sqlite3_stmt_status(stmt_, SQLITE_STMTSTATUS_REPREPARE, 0); }
+
 // --- Connection -------------------------------------------------------------------------------
 
 Result<std::unique_ptr<Connection>> Connection::open(const std::string& target, const ConnectionOptions& options) {
+  // Process-wide, before sqlite initializes: no memory statistics, which nothing here reads and
+  // which cost a global mutex around every sqlite allocation. Too late (SQLITE_MISUSE) only if
+  // something else in the process used sqlite first; then the statistics simply stay on.
+  static const int memstatus_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  (void)memstatus_off;
   sqlite3* db = nullptr;
   // NOMUTEX: each connection is used by one thread at a time (the repository guarantees it).
   const int flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX;

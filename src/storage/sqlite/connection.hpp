@@ -29,6 +29,9 @@ class Statement {
 
   Statement& bind(int index, std::int64_t value);
   Statement& bind(int index, std::string_view value);
+  /// Binds text without copying it: `value` must stay unchanged until this Statement is destroyed
+  /// (the batch writes bind tens of thousands of texts a cycle; each copy was a malloc).
+  Statement& bind_unowned(int index, std::string_view value);
   Statement& bind(int index, double value);
   Statement& bind_null(int index);
   template <class T>
@@ -46,6 +49,9 @@ class Statement {
   /// The column as text ("" for NULL).
   std::string_view column_text(int index) const;
   bool column_is_null(int index) const;
+
+  /// How often sqlite recompiled this statement (after a schema change or an expiry).
+  int times_reprepared() const;
 
  private:
   friend class Connection;
@@ -85,6 +91,12 @@ class Connection {
   /// True while a transaction is open (sqlite has not fallen back to autocommit).
   bool in_transaction() const;
   bool read_only() const;
+  /// While on, a Statement that would write fails with "database is read-only" before it runs:
+  /// how reads that share the writer connection are kept read-only. Unlike toggling
+  /// `PRAGMA query_only`, it does not expire every cached statement (each expiry made the next
+  /// write recompile its statements, the 256-row batch inserts included).
+  void refuse_writes(bool on) { refusing_writes_ = on; }
+  bool refusing_writes() const { return refusing_writes_; }
   sqlite3* handle() const { return db_; }
 
  private:
@@ -95,6 +107,7 @@ class Connection {
     bool in_use = false;
   };
   sqlite3* db_;
+  bool refusing_writes_ = false;
   std::unordered_map<const char*, Cached> cache_;  // node-based: slot addresses are stable
 };
 

@@ -18,9 +18,6 @@ namespace kt::storage::sqlite {
 
 namespace {
 
-constexpr char kQueryOnlyOn[] = "PRAGMA query_only = ON";
-constexpr char kQueryOnlyOff[] = "PRAGMA query_only = OFF";
-
 /// Where a repository's connections point.
 struct Target {
   std::string uri;
@@ -89,23 +86,15 @@ class SqliteRepository final : public Repository {
   // wait) when a reader meets a writer, so reads of an in-memory database share the writer.
   Result<void> read_on_writer(const std::function<Result<void>(Transaction&)>& work) {
     std::lock_guard lock(writer_mutex_);
-    KT_TRY(auto on, writer_->prepare(kQueryOnlyOn));
-    KT_TRY_VOID(on.run());
+    struct RefuseWrites {
+      Connection& connection;
+      explicit RefuseWrites(Connection& c) : connection(c) { connection.refuse_writes(true); }
+      ~RefuseWrites() { connection.refuse_writes(false); }
+      RefuseWrites(const RefuseWrites&) = delete;
+      RefuseWrites& operator=(const RefuseWrites&) = delete;
+    } refuse{*writer_};
     SqliteTransaction tx(*writer_);
-    Result<void> result;
-    try {
-      result = run_transaction(*writer_, sql::kBeginDeferred, [&] { return work(tx); });
-    } catch (...) {
-      (void)restore_writable();
-      throw;
-    }
-    KT_TRY_VOID(restore_writable());
-    return result;
-  }
-
-  Result<void> restore_writable() {
-    KT_TRY(auto off, writer_->prepare(kQueryOnlyOff));
-    return off.run();
+    return run_transaction(*writer_, sql::kBeginDeferred, [&] { return work(tx); });
   }
 
   Result<std::unique_ptr<Connection>> acquire_reader() {
