@@ -1,7 +1,5 @@
 #include "core/checked_math.hpp"
 
-#include <algorithm>
-
 namespace kt {
 namespace {
 
@@ -77,15 +75,27 @@ u128 gcd_u128(u128 a, u128 b) {
   return a;
 }
 
+std::size_t u128_to_chars(u128 v, char* out) {
+  // Digits come out backwards in 64-bit pieces of 19: one 128-bit division per piece instead of
+  // one per digit.
+  constexpr std::uint64_t kPiece = 10'000'000'000'000'000'000ULL;  // 10^19
+  char reversed[kU128MaxDigits];
+  std::size_t n = 0;
+  do {
+    auto piece = static_cast<std::uint64_t>(v % kPiece);
+    v /= kPiece;
+    for (int i = 0; i < 19 && (v > 0 || piece > 0 || n == 0); ++i) {
+      reversed[n++] = static_cast<char>('0' + piece % 10);
+      piece /= 10;
+    }
+  } while (v > 0);
+  for (std::size_t i = 0; i < n; ++i) out[i] = reversed[n - 1 - i];
+  return n;
+}
+
 std::string u128_to_string(u128 v) {
-  if (v == 0) return "0";
-  std::string out;
-  while (v > 0) {
-    out.push_back(static_cast<char>('0' + static_cast<int>(v % 10)));
-    v /= 10;
-  }
-  std::reverse(out.begin(), out.end());
-  return out;
+  char digits[kU128MaxDigits];
+  return std::string(digits, u128_to_chars(v, digits));
 }
 
 std::optional<u128> u128_from_string(std::string_view text) {

@@ -28,6 +28,11 @@ std::strong_ordering compare_products(u128 a, u128 b, u128 c, u128 d);
 
 /// Decimal text of a 128-bit unsigned value.
 std::string u128_to_string(u128 v);
+/// The most digits a u128 has (2^128 - 1 has 39).
+inline constexpr std::size_t kU128MaxDigits = 39;
+/// Writes the decimal digits of `v` to `out` (room for kU128MaxDigits) without allocating; returns
+/// how many it wrote.
+std::size_t u128_to_chars(u128 v, char* out);
 /// Parses decimal digits only (no sign, no spaces); nullopt on anything else or overflow.
 std::optional<u128> u128_from_string(std::string_view text);
 

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <rapidcheck/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace kt {
 namespace {
 
@@ -29,6 +32,34 @@ TEST(CheckedMath, u128_text_round_trips_including_the_maximum) {
   EXPECT_FALSE(u128_from_string("340282366920938463463374607431768211456").has_value());
   EXPECT_FALSE(u128_from_string("-1").has_value());
   EXPECT_FALSE(u128_from_string("").has_value());
+}
+
+TEST(CheckedMath, u128_to_chars_writes_every_digit_across_its_19_digit_pieces) {
+  // The digit-by-digit reference the faster writer must match.
+  const auto reference = [](u128 v) {
+    std::string out;
+    do {
+      out.insert(out.begin(), static_cast<char>('0' + static_cast<int>(v % 10)));
+      v /= 10;
+    } while (v > 0);
+    return out;
+  };
+  const u128 e19 = 10'000'000'000'000'000'000ULL;
+  std::vector<u128> values = {
+      0,    1,       9, 10, e19 - 1, e19, e19 + 1, e19 * e19 - 1, e19 * e19, e19 * e19 + 7, static_cast<u128>(1) << 64,
+      kMax, kMax - 1};
+  std::uint64_t x = 0x9E3779B97F4A7C15ULL;
+  for (int i = 0; i < 2000; ++i) {
+    x ^= x << 13, x ^= x >> 7, x ^= x << 17;
+    const u128 v = (static_cast<u128>(x) << 64 | (x * 0x2545F4914F6CDD1DULL)) >> (i % 128);
+    values.push_back(v);
+  }
+  for (const u128 v : values) {
+    char digits[kU128MaxDigits];
+    const std::size_t n = u128_to_chars(v, digits);
+    ASSERT_EQ(std::string(digits, n), reference(v));
+    EXPECT_EQ(u128_to_string(v), reference(v));
+  }
 }
 
 TEST(CheckedMath, compare_products_is_exact_beyond_128_bits) {

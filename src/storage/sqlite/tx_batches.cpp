@@ -2,7 +2,9 @@
 // sizes (each prepared once and cached like every statement), so a cycle of 10,000 tokens runs ~80
 // statements instead of 20,000; the per-row work inside SQLite stays the same.
 #include <string>
+#include <vector>
 
+#include "core/checked_math.hpp"
 #include "storage/sqlite/sql.hpp"
 #include "storage/sqlite/sqlite_transaction.hpp"
 #include "storage/token_metrics_values.hpp"
@@ -49,18 +51,17 @@ constexpr std::string_view kMetricsTail =
     " high_24h = excluded.high_24h, low_24h = excluded.low_24h, volatility_24h = excluded.volatility_24h,"
     " updated_at = excluded.updated_at";
 
-/// Runs `rows` through the chunk statements: `bind_row(statement, first parameter index, row)`
+/// Runs `rows` through the chunk statements: `bind_row(statement, first parameter index, row index)`
 /// binds one row's parameters.
-template <class Row, class BindRow>
-Result<void> run_chunks(Connection& db, const ChunkStatements& statements, std::span<const Row> rows,
-                        BindRow bind_row) {
+template <class BindRow>
+Result<void> run_chunks(Connection& db, const ChunkStatements& statements, std::size_t rows, BindRow bind_row) {
   std::size_t done = 0;
   for (std::size_t size_index = 0; size_index < std::size(kChunkRows); ++size_index) {
     const std::size_t chunk = kChunkRows[size_index];
-    while (rows.size() - done >= chunk) {
+    while (rows - done >= chunk) {
       KT_TRY(auto st, db.prepare(statements.text[size_index].c_str()));
       int parameter = 1;
-      for (std::size_t r = done; r < done + chunk; ++r) parameter = bind_row(st, parameter, rows[r]);
+      for (std::size_t r = done; r < done + chunk; ++r) parameter = bind_row(st, parameter, r);
       KT_TRY_VOID(st.run());
       done += chunk;
     }
@@ -70,16 +71,30 @@ Result<void> run_chunks(Connection& db, const ChunkStatements& statements, std::
 
 }  // namespace
 
+/// The decimal text of a price's numerator and denominator, kept until the statement ran.
+struct PriceDigits {
+  char num[kU128MaxDigits];
+  char den[kU128MaxDigits];
+  std::uint8_t num_size = 0, den_size = 0;
+};
+
 Result<void> SqliteTransaction::insert_prices(std::span<const PriceRecord> prices) {
   static const ChunkStatements statements(kPriceHead, 8, "");
-  return run_chunks(db_, statements, prices, [](Statement& st, int i, const PriceRecord& price) {
-    st.bind(i, price.mint.text())
-        .bind(i + 1, std::string_view(u128_to_string(price.price.num())))
-        .bind(i + 2, std::string_view(u128_to_string(price.price.den())))
+  // Every text is bound without a copy: the records and `digits` outlive each statement.
+  std::vector<PriceDigits> digits(prices.size());
+  for (std::size_t r = 0; r < prices.size(); ++r) {
+    digits[r].num_size = static_cast<std::uint8_t>(u128_to_chars(prices[r].price.num(), digits[r].num));
+    digits[r].den_size = static_cast<std::uint8_t>(u128_to_chars(prices[r].price.den(), digits[r].den));
+  }
+  return run_chunks(db_, statements, prices.size(), [&](Statement& st, int i, std::size_t r) {
+    const PriceRecord& price = prices[r];
+    st.bind_unowned(i, price.mint.text())
+        .bind_unowned(i + 1, std::string_view(digits[r].num, digits[r].num_size))
+        .bind_unowned(i + 2, std::string_view(digits[r].den, digits[r].den_size))
         .bind(i + 3, std::int64_t{price.decimals})
         .bind(i + 4, price.price.sol_per_token(price.decimals))
         .bind(i + 5, price.usd_per_token)
-        .bind(i + 6, std::string_view(price.source))
+        .bind_unowned(i + 6, std::string_view(price.source))
         .bind(i + 7, to_unix_millis(price.observed_at));
     return i + 8;
   });
@@ -88,18 +103,18 @@ Result<void> SqliteTransaction::insert_prices(std::span<const PriceRecord> price
 Result<void> SqliteTransaction::upsert_token_metrics_many(std::span<const TokenMetricsRecord> metrics) {
   static const ChunkStatements statements(kMetricsHead, 8, kMetricsTail);
   KT_TRY(const auto rows, storable_metrics_batch(metrics));  // all checked before any is written
-  return run_chunks(db_, statements, std::span<const TokenMetricsRecord>(rows),
-                    [](Statement& st, int i, const TokenMetricsRecord& m) {
-                      st.bind(i, m.mint.text())
-                          .bind(i + 1, m.last_price_sol)
-                          .bind(i + 2, m.change_1h_pct)
-                          .bind(i + 3, m.change_24h_pct)
-                          .bind(i + 4, m.high_24h)
-                          .bind(i + 5, m.low_24h)
-                          .bind(i + 6, m.volatility_24h)
-                          .bind(i + 7, to_unix_millis(m.updated_at));
-                      return i + 8;
-                    });
+  return run_chunks(db_, statements, rows.size(), [&rows](Statement& st, int i, std::size_t r) {
+    const TokenMetricsRecord& m = rows[r];
+    st.bind_unowned(i, m.mint.text())
+        .bind(i + 1, m.last_price_sol)
+        .bind(i + 2, m.change_1h_pct)
+        .bind(i + 3, m.change_24h_pct)
+        .bind(i + 4, m.high_24h)
+        .bind(i + 5, m.low_24h)
+        .bind(i + 6, m.volatility_24h)
+        .bind(i + 7, to_unix_millis(m.updated_at));
+    return i + 8;
+  });
 }
 
 Result<std::size_t> SqliteTransaction::set_tokens_active(std::span<const Mint> mints, bool active) {
@@ -115,7 +130,7 @@ Result<std::size_t> SqliteTransaction::set_tokens_active(std::span<const Mint> m
   }
   list += ']';
   KT_TRY(auto st, db_.prepare(sql::kSetTokensActive));
-  st.bind(1, std::int64_t{active ? 1 : 0}).bind(2, std::string_view(list));
+  st.bind(1, std::int64_t{active ? 1 : 0}).bind_unowned(2, std::string_view(list));
   KT_TRY_VOID(st.run());
   return static_cast<std::size_t>(db_.changes());
 }
