@@ -8,6 +8,7 @@
 #include <optional>
 #include <span>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "engine/ports.hpp"
@@ -80,7 +81,7 @@ class PriceService final : public engine::QuoteProvider {
   PriceServiceOptions options_;
   mutable std::mutex mutex_;
   std::vector<SourceHealth> health_;
-  std::map<Mint, Quote> quotes_;
+  std::unordered_map<Mint, Quote> quotes_;  // looked up per mint each cycle: hashed, not ordered
   std::map<Mint, std::pair<TokenInfo, TimePoint>> infos_;
 };
 

@@ -1,10 +1,10 @@
 #pragma once
 // Token decimals per mint, read once from the SPL mint account and cached (decimals never change).
 #include <cstdint>
-#include <map>
 #include <mutex>
 #include <optional>
 #include <span>
+#include <unordered_map>
 #include <vector>
 
 #include "core/result.hpp"
@@ -37,7 +37,7 @@ class MintDecimals {
  private:
   solana::RpcPool* rpc_;
   mutable std::mutex mutex_;
-  std::map<Mint, std::uint8_t> decimals_;
+  std::unordered_map<Mint, std::uint8_t> decimals_;
 };
 
 }  // namespace kt::pricing

@@ -1,8 +1,8 @@
 #pragma once
 // The pump.fun bonding curve, read on-chain through the RpcPool, as a PriceSource.
-#include <map>
 #include <memory>
 #include <mutex>
+#include <unordered_map>
 
 #include "market/price_source.hpp"
 #include "pricing/mint_facts.hpp"
@@ -40,7 +40,7 @@ class PumpFunCurveSource final : public market::PriceSource {
   std::shared_ptr<MintDecimals> decimals_;
   std::shared_ptr<SolUsdCache> sol_usd_;
   std::mutex mutex_;
-  std::map<Mint, solana::Pubkey> curves_;
+  std::unordered_map<Mint, solana::Pubkey> curves_;
 };
 
 }  // namespace kt::pricing
