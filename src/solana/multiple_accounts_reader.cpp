@@ -153,7 +153,10 @@ class AccountListReader {
           return in_.skip_value(3);
         });
       }
-      if (key == "value") return first_time(seen_value) && in_.elements(2, [&] { return account(); });
+      if (key == "value") {
+        out_.value.reserve(kMaxAccountsPerCall);  // what the tracker asks for: no regrowth
+        return first_time(seen_value) && in_.elements(2, [&] { return account(); });
+      }
       return in_.skip_value(2);
     });
     return ok && seen_context && seen_value && seen_slot;
