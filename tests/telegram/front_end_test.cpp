@@ -1,6 +1,10 @@
 // The whole front end against the fake Bot API: start-up, polling, buttons, groups, webhook,
 // shards, shutdown, and the token never showing in a log line.
+#include <arpa/inet.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <atomic>
@@ -294,6 +298,72 @@ TEST_F(FrontEndTest, webhook_accepts_the_right_secret_only) {
   EXPECT_EQ(bot.texts(), std::vector<std::string>{"/balance"});
   EXPECT_EQ(fake.count("getUpdates"), 0u);
   EXPECT_FALSE(logs.contains("wh-secret-0123456789"));
+}
+
+/// One HTTP/1.1 exchange on an open socket: the status code and whether the server said it closes
+/// the connection; status 0 if the server closed it or answered garbage.
+struct RawAnswer {
+  int status = 0;
+  bool closes = false;
+};
+RawAnswer exchange(int fd, const std::string& request) {
+  if (::send(fd, request.data(), request.size(), MSG_NOSIGNAL) != static_cast<ssize_t>(request.size())) return {};
+  std::string in;
+  char buf[4096];
+  std::size_t head_end = std::string::npos;
+  while ((head_end = in.find("\r\n\r\n")) == std::string::npos) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return {};
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  std::string head = in.substr(0, head_end);
+  std::transform(head.begin(), head.end(), head.begin(), [](unsigned char c) { return std::tolower(c); });
+  std::size_t length = 0;
+  if (auto at = head.find("content-length:"); at != std::string::npos) length = std::stoul(head.substr(at + 15));
+  while (in.size() < head_end + 4 + length) {
+    const ssize_t n = ::recv(fd, buf, sizeof buf, 0);
+    if (n <= 0) return {};
+    in.append(buf, static_cast<std::size_t>(n));
+  }
+  RawAnswer answer;
+  if (head.rfind("http/1.1 ", 0) == 0) answer.status = std::atoi(head.c_str() + 9);
+  answer.closes = head.find("connection: close") != std::string::npos;
+  return answer;
+}
+
+TEST_F(FrontEndTest, webhook_serves_many_updates_on_one_keep_alive_connection) {
+  // Telegram keeps its connections open; closing one every few requests costs a TCP handshake and
+  // a new listener task per few updates.
+  auto fe = make(options(ReceiveMode::kWebhook));
+  ASSERT_TRUE(fe->start().ok());
+  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  ASSERT_GE(fd, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<std::uint16_t>(fe->webhook_port()));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr), 0);
+  constexpr int kUpdates = 20;
+  for (int i = 0; i < kUpdates; ++i) {
+    const std::string body = nlohmann::json{{"update_id", 9100 + i},
+                                            {"message",
+                                             {{"message_id", i + 1},
+                                              {"from", {{"id", 8}, {"is_bot", false}}},
+                                              {"chat", {{"id", 8}, {"type", "private"}}},
+                                              {"text", "m" + std::to_string(i)}}}}
+                                 .dump();
+    const std::string request =
+        "POST /tg HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\n"
+        "X-Telegram-Bot-Api-Secret-Token: wh-secret-0123456789\r\nContent-Length: " +
+        std::to_string(body.size()) + "\r\n\r\n" + body;
+    const RawAnswer answer = exchange(fd, request);
+    ASSERT_EQ(answer.status, 200) << "request " << i << " on the same connection";
+    EXPECT_FALSE(answer.closes) << "the listener closed the connection after request " << i;
+  }
+  ::close(fd);
+  ASSERT_TRUE(fake.wait_for("sendMessage", kUpdates, 5s));
+  fe->stop(2s);
+  EXPECT_EQ(bot.texts().size(), static_cast<std::size_t>(kUpdates));
 }
 
 TEST_F(FrontEndTest, stop_drains_in_flight_updates_and_the_queue) {
