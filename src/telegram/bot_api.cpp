@@ -107,8 +107,8 @@ void BotApi::note_answer(bool unauthorized) {
   if (rejected_now && on_token_rejected_) on_token_rejected_();
 }
 
-Result<json> BotApi::call(const std::string& method, const json& params, std::chrono::milliseconds extra_timeout,
-                          const std::atomic<bool>* cancel) {
+Result<http::Response> BotApi::post(const std::string& method, const json& params,
+                                    std::chrono::milliseconds extra_timeout, const std::atomic<bool>* cancel) {
   http::Request request;
   request.method = "POST";
   request.url = method_url(method);
@@ -116,7 +116,12 @@ Result<json> BotApi::call(const std::string& method, const json& params, std::ch
   request.body = params.dump(-1, ' ', false, json::error_handler_t::replace);
   request.timeout = options_.request_timeout + extra_timeout;
   request.cancel = cancel;
-  return finish(method, client_.perform(request));
+  return client_.perform(request);
+}
+
+Result<json> BotApi::call(const std::string& method, const json& params, std::chrono::milliseconds extra_timeout,
+                          const std::atomic<bool>* cancel) {
+  return finish(method, post(method, params, extra_timeout, cancel));
 }
 
 Result<BotIdentity> BotApi::get_me() {
@@ -157,6 +162,38 @@ Result<std::vector<json>> BotApi::get_updates(std::int64_t offset, int timeout_s
   KT_TRY(json result, call("getUpdates", params, std::chrono::seconds(timeout_seconds), cancel));
   if (!result.is_array()) return rejected("E-TG-BAD-RESPONSE", "telegram getUpdates: the result is not an array");
   return result.get<std::vector<json>>();
+}
+
+Result<UpdateBatch> BotApi::get_update_batch(std::int64_t offset, int timeout_seconds, int limit,
+                                             const std::atomic<bool>* cancel) {
+  json params = {{"offset", offset},
+                 {"timeout", timeout_seconds},
+                 {"limit", limit},
+                 {"allowed_updates", {"message", "callback_query"}}};
+  auto response = post("getUpdates", params, std::chrono::seconds(timeout_seconds), cancel);
+  if (response.ok() && response->status == 200) {
+    if (auto updates = split_updates_answer(response->body)) {
+      note_answer(false);  // an answer, as finish() would note: it ends a run of 401s
+      return UpdateBatch{std::move(response->body), *updates};
+    }
+  }
+  // Anything but a plain successful answer: the full parse reports the error (or, for an unusual
+  // but valid answer, gives the updates, which are written out again to be split).
+  KT_TRY(json result, finish("getUpdates", std::move(response)));
+  if (!result.is_array()) return rejected("E-TG-BAD-RESPONSE", "telegram getUpdates: the result is not an array");
+  UpdateBatch batch;
+  for (const auto& update : result) {
+    RawUpdate raw;
+    raw.offset = batch.body.size();
+    batch.body += update.dump(-1, ' ', false, json::error_handler_t::replace);
+    raw.size = batch.body.size() - raw.offset;
+    if (auto id = update.is_object() ? update.find("update_id") : update.end();
+        id != update.end() && id->is_number_integer()) {
+      raw.update_id = id->get<std::int64_t>();
+    }
+    batch.updates.push_back(raw);
+  }
+  return batch;
 }
 
 namespace {

@@ -16,6 +16,7 @@
 #include "bot/conversation.hpp"
 #include "core/result.hpp"
 #include "http/http_client.hpp"
+#include "telegram/update_batch.hpp"
 
 namespace kt::telegram {
 
@@ -83,6 +84,10 @@ class BotApi {
   /// `cancel` (optional) aborts the wait, for a quick shutdown.
   Result<std::vector<nlohmann::json>> get_updates(std::int64_t offset, int timeout_seconds = 50, int limit = 100,
                                                   const std::atomic<bool>* cancel = nullptr);
+  /// The same long poll, the answer split into raw updates (see update_batch.hpp) instead of parsed:
+  /// the poller parses only the updates it has not taken yet. Errors as for get_updates.
+  Result<UpdateBatch> get_update_batch(std::int64_t offset, int timeout_seconds, int limit,
+                                       const std::atomic<bool>* cancel = nullptr);
   /// The new message's id.
   Result<std::int64_t> send_message(std::int64_t chat_id, const std::string& text, bool html,
                                     const Keyboard& keyboard = {});
@@ -115,6 +120,9 @@ class BotApi {
   /// Tracks back-to-back 401 answers; any other answer (an error included) clears the run.
   void note_answer(bool unauthorized);
   Result<nlohmann::json> finish(const std::string& method, Result<http::Response> response);
+  /// POSTs `params` as JSON to `method`; the raw answer.
+  Result<http::Response> post(const std::string& method, const nlohmann::json& params,
+                              std::chrono::milliseconds extra_timeout, const std::atomic<bool>* cancel);
   std::string method_url(const std::string& method) const;
 
   http::Client& client_;

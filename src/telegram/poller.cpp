@@ -1,5 +1,7 @@
 #include "telegram/poller.hpp"
 
+#include <nlohmann/json.hpp>
+
 #include "telegram/log.hpp"
 
 namespace kt::telegram {
@@ -45,7 +47,7 @@ milliseconds Poller::poll_once() {
     offset = offset_locked();
     sent_offset_ = offset;
   }
-  auto updates = api_.get_updates(offset, options_.long_poll_seconds, options_.limit, &stop_);
+  auto updates = api_.get_update_batch(offset, options_.long_poll_seconds, options_.limit, &stop_);
   if (!updates.ok()) {
     const Error& error = updates.error();
     if (error.code == "E-CANCELLED") return milliseconds(0);
@@ -70,14 +72,22 @@ milliseconds Poller::poll_once() {
     confirmed_offset_ = std::max(confirmed_offset_, offset);
   }
   bool fresh = false;
-  for (const auto& raw : *updates) {
+  for (const auto& raw : updates->updates) {
     // Updates still unconfirmed come back in every answer: skip the ones already taken by their id
-    // alone, before the full parse.
-    if (auto id = raw.find("update_id"); id != raw.end() && id->is_number_integer()) {
+    // alone, before any parse.
+    if (raw.update_id) {
       std::lock_guard lock(mutex_);
-      if (last_fetched_ && id->get<std::int64_t>() <= *last_fetched_) continue;
+      if (last_fetched_ && *raw.update_id <= *last_fetched_) continue;
     }
-    auto parsed = parse_update(raw, bot_username_);
+    auto tree = nlohmann::json::parse(updates->text(raw), nullptr, /*allow_exceptions=*/false);
+    if (tree.is_discarded()) {
+      // A new update that is not JSON: the answer was damaged, not the update. Poll again (after a
+      // back-off) rather than skip it; the updates taken before it are skipped by id next time.
+      backoff_ = options_.backoff_initial;
+      log(LogLevel::kWarn, "getUpdates answered with a malformed update; retrying in {} ms", backoff_.count());
+      return backoff_;
+    }
+    auto parsed = parse_update(tree, bot_username_);
     if (!parsed.ok()) {
       log(LogLevel::kWarn, "skipping an update: {}", parsed.error().message);
       continue;
@@ -94,7 +104,7 @@ milliseconds Poller::poll_once() {
     // Not taken (shutting down): it stays in flight, so it is never confirmed and comes back.
     if (!dispatch_(std::move(*parsed))) return milliseconds(0);
   }
-  if (updates->empty()) {
+  if (updates->updates.empty()) {
     auto elapsed = std::chrono::duration_cast<milliseconds>(clock_.now() - started);
     if (elapsed < options_.min_empty_poll_interval) return options_.min_empty_poll_interval - elapsed;
   } else if (!fresh) {

@@ -224,6 +224,18 @@ TEST_F(BotApiAgainstFake, any_other_answer_between_401s_starts_the_run_again) {
   EXPECT_EQ(calls, 0);
 }
 
+TEST_F(BotApiAgainstFake, a_successful_poll_answer_split_without_a_full_parse_also_ends_a_run_of_401s) {
+  BotApi api(*client, {fake.api_url(), fake.token(), 2s, 300ms});
+  fake.inject("getMe", kt::testing::Fault::unauthorized(), 1);
+  EXPECT_FALSE(api.get_me().ok());
+  std::this_thread::sleep_for(350ms);
+  auto batch = api.get_update_batch(0, 0, 100);  // the poller's call: its answer is split, not parsed
+  ASSERT_TRUE(batch.ok()) << batch.error().message;
+  fake.inject("getMe", kt::testing::Fault::unauthorized(), 1);
+  EXPECT_FALSE(api.get_me().ok());
+  EXPECT_FALSE(api.token_rejected()) << "the poll's answer came between the two 401s";
+}
+
 TEST(TokenRejection, transport_failures_neither_extend_nor_end_a_run_of_401s) {
   auto client = http::make_curl_client();
   BotApi unreachable(*client, {"http://127.0.0.1:1", "42:SeCrEt-token", 1s, 0ms});

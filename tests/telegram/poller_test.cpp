@@ -224,5 +224,44 @@ TEST_F(PollerTest, a_finishing_update_does_not_cut_short_the_wait_after_a_429) {
   EXPECT_EQ(poller.next_offset(), 601);
 }
 
+/// Answers each request with the next canned body (HTTP 200), then with an empty result.
+class CannedClient final : public http::Client {
+ public:
+  explicit CannedClient(std::vector<std::string> bodies) : bodies_(std::move(bodies)) {}
+  Result<http::Response> perform(const http::Request&) override {
+    http::Response response;
+    response.status = 200;
+    response.body = next_ < bodies_.size() ? bodies_[next_++] : R"({"ok":true,"result":[]})";
+    return response;
+  }
+
+ private:
+  std::vector<std::string> bodies_;
+  std::size_t next_ = 0;
+};
+
+TEST(PollerAnswers, a_damaged_new_update_is_polled_again_and_a_taken_one_is_skipped_unparsed) {
+  const std::string u1 = text_update(1, 1, "a").dump(), u2 = text_update(2, 2, "b").dump(),
+                    u3 = text_update(3, 3, "c").dump();
+  const std::string damaged2 = R"({"update_id":2,"message":tru})", damaged1 = R"({"update_id":1,"message":nul})";
+  CannedClient client({
+      R"({"ok":true,"result":[)" + u1 + "," + damaged2 + "," + u3 + "]}",
+      // 1 was taken: even damaged, it is skipped by its id without a parse.
+      R"({"ok":true,"result":[)" + damaged1 + "," + u2 + "," + u3 + "]}",
+  });
+  BotApi api(client, {"http://127.0.0.1:1", "123456789:AAF-fake-token_for-tests", 2s});
+  ManualClock clock;
+  std::vector<std::int64_t> seen;
+  PollerOptions options;
+  Poller poller(api, clock, options, "KiTraderBot", [&](ParsedUpdate u) {
+    seen.push_back(u.update_id);
+    return true;
+  });
+  EXPECT_EQ(poller.poll_once(), options.backoff_initial) << "a damaged new update backs off like a bad answer";
+  EXPECT_EQ(seen, std::vector<std::int64_t>{1}) << "nothing after the damaged update is taken";
+  EXPECT_EQ(poller.poll_once(), 0ms);
+  EXPECT_EQ(seen, (std::vector<std::int64_t>{1, 2, 3}));
+}
+
 }  // namespace
 }  // namespace kt::telegram
