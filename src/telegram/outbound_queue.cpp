@@ -65,22 +65,28 @@ void OutboundQueue::push(const bot::Reply& reply) {
     for (auto& item : items) item.update_id = reply.update_id;
     items.back().last_of_reply = true;
   }
-  std::lock_guard lock(mutex_);
-  if (stopping_) return;
-  auto& chat = chats_[reply.chat_id];
-  const bool was_idle = chat.items.empty() && !chat.in_flight;
-  for (auto& item : items) chat.items.push_back(std::move(item));
-  pending_ += items.size();
-  if (was_idle) schedule(reply.chat_id, chat, clock_.now());
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    auto& chat = chats_[reply.chat_id];
+    const bool was_idle = chat.items.empty() && !chat.in_flight;
+    for (auto& item : items) chat.items.push_back(std::move(item));
+    pending_ += items.size();
+    if (was_idle) schedule(reply.chat_id, chat, clock_.now());
+  }
+  // After unlocking: a sender woken while the lock is still held would only block on it again
+  // (with 16 senders and 8 workers on one mutex that was a measurable share of the bot's CPU).
   work_.notify_one();
 }
 
 void OutboundQueue::answer_callback(std::string callback_query_id, std::string text) {
-  std::lock_guard lock(mutex_);
-  if (stopping_) return;
-  answers_.emplace_back(std::move(callback_query_id), std::move(text));
-  ++pending_;
-  work_.notify_one();
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    answers_.emplace_back(std::move(callback_query_id), std::move(text));
+    ++pending_;
+  }
+  work_.notify_one();  // after unlocking, as in push()
 }
 
 void OutboundQueue::send_answer_locked(std::unique_lock<std::mutex>& lock) {
