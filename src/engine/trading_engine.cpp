@@ -164,8 +164,7 @@ Result<PositionOpened> TradingEngine::open_in(storage::Transaction& tx, const Op
   entry.update_id = command.update_id;
   entry.created_at = now;
   entry.note = std::string(to_string(command.side));
-  KT_TRY(const std::int64_t ledger_id, tx.append_ledger(entry));
-  (void)ledger_id;
+  KT_TRY_VOID(tx.append_ledger_deferred(entry));
   out.balance_after = entry.balance_after;
   return out;
 }
@@ -231,8 +230,7 @@ Result<PositionClosed> TradingEngine::close_in(storage::Transaction& tx, const C
   entry.update_id = command.update_id;
   entry.created_at = now;
   entry.note = std::to_string(command.percent) + "%";
-  KT_TRY(const std::int64_t ledger_id, tx.append_ledger(entry));
-  (void)ledger_id;
+  KT_TRY_VOID(tx.append_ledger_deferred(entry));
   out.position = p;
   out.balance_after = entry.balance_after;
   if (p.status != PositionStatus::kOpen) {

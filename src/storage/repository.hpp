@@ -162,6 +162,14 @@ class Transaction {
   /// Appends `entry` (its id is ignored) and sets the wallet's balance to entry.balance_after.
   /// The backend refuses (E-STORAGE, rejected) a negative balance_after; callers check first.
   virtual Result<std::int64_t> append_ledger(const LedgerEntry& entry) = 0;
+  /// append_ledger for a caller that does not need the entry's id (a trade). PostgreSQL sends it
+  /// with the next statement or the COMMIT (one round trip less); its refusal, the same error as
+  /// append_ledger's, is then returned by that call or by the commit, and nothing is written.
+  virtual Result<void> append_ledger_deferred(const LedgerEntry& entry) {
+    KT_TRY(const std::int64_t id, append_ledger(entry));
+    (void)id;
+    return {};
+  }
   /// Entries newest first, at most `limit`, optionally only since `since`.
   virtual Result<std::vector<LedgerEntry>> ledger(UserId user, int limit, std::optional<TimePoint> since) = 0;
   /// Σ amounts of the user's ledger (for the conservation check).

@@ -94,6 +94,121 @@ TEST_P(RepositoryContract, update_position_of_a_missing_position_fails_the_trans
   EXPECT_TRUE(*retried);
 }
 
+// A trade as the engine writes it: claim, lock, the position, the ledger entry without its id.
+// PostgreSQL sends append_ledger_deferred (and update_position) in the COMMIT's round trip, so a
+// refusal of the deferred part must still stop the commit: the whole trade, claim included, is
+// rolled back and the error is append_ledger's.
+Result<void> open_trade_with_deferred_ledger(Transaction& tx, UserId user, std::int64_t update_id, std::int64_t amount,
+                                             std::int64_t balance_delta) {
+  KT_TRY(std::optional<Wallet> w, tx.claim_update_and_lock_wallet(update_id, user, at(1)));
+  if (!w) return rejected("E-DUP", "duplicate update");
+  KT_TRY(const Position p, tx.insert_position(sample_position(user, bonk(), at(1))));
+  LedgerEntry e = entry(user, LedgerKind::kOpen, amount, w->balance.value + balance_delta, at(1));
+  e.position = p.id;
+  return tx.append_ledger_deferred(e);
+}
+
+void expect_untouched(Repository& repo, UserId user, std::int64_t balance, std::int64_t update_id) {
+  auto state = read_result(repo, [&](Transaction& tx) -> Result<void> {
+    KT_TRY(const Wallet w, tx.get_wallet(user));
+    KT_TRY(const Lamports sum, tx.ledger_sum(user));
+    KT_TRY(const std::int64_t open, tx.count_open_positions(user));
+    EXPECT_EQ(w.balance.value, balance);
+    EXPECT_EQ(sum.value, 0);
+    EXPECT_EQ(open, 0);
+    return {};
+  });
+  ASSERT_TRUE(state.ok()) << why(state);
+  auto retried = write_result(repo, [&](Transaction& tx) { return tx.claim_update(update_id, std::nullopt, at(2)); });
+  ASSERT_TRUE(retried.ok()) << why(retried);
+  EXPECT_TRUE(*retried) << "the claim of the failed trade was committed";
+}
+
+TEST_P(RepositoryContract, deferred_ledger_entry_commits_with_the_trade) {
+  const User u = add_user(repo(), 1001, 1'000);
+  ASSERT_TRUE(
+      repo().write([&](Transaction& tx) { return open_trade_with_deferred_ledger(tx, u.id, 540, -300, -300); }).ok());
+  auto state = read_result(repo(), [&](Transaction& tx) -> Result<std::pair<Wallet, std::vector<LedgerEntry>>> {
+    KT_TRY(Wallet w, tx.get_wallet(u.id));
+    KT_TRY(auto entries, tx.ledger(u.id, 10, std::nullopt));
+    return std::pair{w, entries};
+  });
+  ASSERT_TRUE(state.ok()) << why(state);
+  EXPECT_EQ(state->first.balance.value, 700);
+  ASSERT_EQ(state->second.size(), 1u);
+  EXPECT_EQ(state->second[0].amount.value, -300);
+  EXPECT_EQ(state->second[0].balance_after.value, 700);
+  EXPECT_TRUE(state->second[0].position.has_value());
+}
+
+TEST_P(RepositoryContract, deferred_ledger_entry_is_applied_before_the_next_statement_of_the_transaction) {
+  const User u = add_user(repo(), 1001, 1'000);
+  auto seen = write_result(repo(), [&](Transaction& tx) -> Result<std::pair<Wallet, Lamports>> {
+    KT_TRY(const Wallet w, tx.lock_wallet(u.id));
+    KT_TRY_VOID(tx.append_ledger_deferred(entry(u.id, LedgerKind::kGrant, 250, w.balance.value + 250, at(1))));
+    KT_TRY(Wallet after, tx.get_wallet(u.id));
+    KT_TRY(Lamports sum, tx.ledger_sum(u.id));
+    return std::pair{after, sum};
+  });
+  ASSERT_TRUE(seen.ok()) << why(seen);
+  EXPECT_EQ(seen->first.balance.value, 1'250);
+  EXPECT_EQ(seen->second.value, 250);
+}
+
+TEST_P(RepositoryContract, deferred_ledger_entry_that_does_not_add_up_fails_the_commit_and_writes_nothing) {
+  const User u = add_user(repo(), 1001, 1'000);
+  // amount -300 but balance_after = balance - 200: refused, like append_ledger.
+  auto r = repo().write([&](Transaction& tx) { return open_trade_with_deferred_ledger(tx, u.id, 550, -300, -200); });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kRejected);
+  EXPECT_EQ(r.error().code, "E-STORAGE");
+  EXPECT_NE(r.error().message.find("does not add up"), std::string::npos) << r.error().message;
+  expect_untouched(repo(), u.id, 1'000, 550);
+}
+
+TEST_P(RepositoryContract, deferred_ledger_entry_of_a_user_without_wallet_fails_the_commit_and_writes_nothing) {
+  const User u = add_user(repo(), 1001, 1'000);
+  auto r = repo().write([&](Transaction& tx) -> Result<void> {
+    KT_TRY_VOID(tx.claim_update_and_lock_wallet(560, u.id, at(1)));
+    KT_TRY_VOID(tx.insert_position(sample_position(u.id, bonk(), at(1))));
+    return tx.append_ledger_deferred(entry(UserId{987654}, LedgerKind::kGrant, 10, 10, at(1)));
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
+  EXPECT_EQ(r.error().code, "E-NOT-FOUND");
+  expect_untouched(repo(), u.id, 1'000, 560);
+}
+
+TEST_P(RepositoryContract, deferred_ledger_entry_with_a_negative_balance_is_refused_at_once) {
+  const User u = add_user(repo(), 1001, 100);
+  auto r = repo().write([&](Transaction& tx) -> Result<void> {
+    KT_TRY(const Wallet w, tx.lock_wallet(u.id));
+    Result<void> refused = tx.append_ledger_deferred(entry(u.id, LedgerKind::kOpen, -101, -1, at(1)));
+    EXPECT_FALSE(refused.ok());
+    (void)w;
+    return refused;
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kRejected);
+  EXPECT_EQ(r.error().code, "E-STORAGE");
+  expect_untouched(repo(), u.id, 100, 0);
+}
+
+TEST_P(RepositoryContract, missing_position_and_ledger_entry_sent_with_the_commit_write_nothing) {
+  const User u = add_user(repo(), 1001, 1'000);
+  Position ghost = sample_position(u.id, bonk(), at(1));
+  ghost.id = PositionId{999'999};
+  auto r = repo().write([&](Transaction& tx) -> Result<void> {
+    KT_TRY(std::optional<Wallet> w, tx.claim_update_and_lock_wallet(570, u.id, at(1)));
+    KT_TRY_VOID(tx.update_position(ghost));
+    return tx.append_ledger_deferred(entry(u.id, LedgerKind::kClose, 10, (*w).balance.value + 10, at(1)));
+  });
+  ASSERT_FALSE(r.ok());
+  EXPECT_EQ(r.error().kind, ErrorKind::kNotFound);
+  EXPECT_NE(r.error().message.find("999999"), std::string::npos) << r.error().message;
+  expect_untouched(repo(), u.id, 1'000, 570);
+}
+
 TEST_P(RepositoryContract, last_update_id_is_the_highest_claimed) {
   auto empty = read_result(repo(), [](Transaction& tx) { return tx.last_update_id(); });
   ASSERT_TRUE(empty.ok()) << why(empty);

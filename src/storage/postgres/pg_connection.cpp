@@ -219,6 +219,13 @@ Error PgConnection::result_error(const PgResult& result, std::string_view action
   if (sqlstate.empty() || is_connection_sqlstate(sqlstate) || PQstatus(conn_) != CONNECTION_OK) {
     return connection_error(action);
   }
+  // Our own refusals (kt_refuse, migration 0005) carry the client's message and kind.
+  if (sqlstate == kRefusedNotFound || sqlstate == kRefusedRejected) {
+    const char* primary = PQresultErrorField(result.get(), PG_DIAG_MESSAGE_PRIMARY);
+    std::string message = primary != nullptr ? primary : "refused";
+    if (sqlstate == kRefusedNotFound) return not_found(kNotFoundCode, std::move(message));
+    return rejected(kStorageCode, std::move(message));
+  }
   std::string detail = fmt::format("{} [{}] (while {})", trimmed(PQresultErrorMessage(result.get())), sqlstate, action);
   if (sqlstate == "57014" || sqlstate == "55P03") {  // statement_timeout / lock_timeout
     return retryable(kStorageCode, "storage query timed out, nothing was changed", std::chrono::milliseconds{200});
@@ -255,6 +262,7 @@ Result<std::vector<PgResult>> PgConnection::execute_all(const std::vector<Step>&
   const auto until = deadline();
 
   if (PQenterPipelineMode(conn_) == 0) return connection_error("entering pipeline mode");
+  ++round_trips_;
   bool sent = true;
   auto send = [&](const Statement& statement, const PgParams* params, int step) {
     if (prepared_.count(statement.name) == 0 && preparing.insert(statement.name).second) {
@@ -307,6 +315,7 @@ Result<std::vector<PgResult>> PgConnection::execute_all(const std::vector<Step>&
 Result<PgResult> PgConnection::exec(std::string_view sql) {
   if (!usable()) return connection_error("exec");
   const std::string text(sql);
+  ++round_trips_;
   if (PQsendQuery(conn_, text.c_str()) == 0) return connection_error("exec");
   const auto until = deadline();
   std::optional<Error> first_error;

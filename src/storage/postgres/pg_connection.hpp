@@ -24,6 +24,11 @@ inline constexpr const char* kNotFoundCode = "E-NOT-FOUND";
 /// The message of a retryable failure before anything could commit.
 inline constexpr const char* kUnavailableMessage = "storage temporarily unavailable, nothing was changed";
 
+/// SQLSTATEs of the refusals our statements raise on the server (kt_refuse, migration 0005):
+/// reported as NotFound (kNotFoundCode) and Rejected (kStorageCode) with the server's message.
+inline constexpr std::string_view kRefusedNotFound = "KT404";
+inline constexpr std::string_view kRefusedRejected = "KT422";
+
 /// A named SQL statement, prepared once per connection on first use.
 struct Statement {
   const char* name;  ///< a string literal: connections keep it as the prepared statement's key
@@ -122,6 +127,8 @@ class PgConnection {
   void discard() { broken_ = true; }
   /// Server process id, for tests that kill the backend.
   int backend_pid() const;
+  /// Round trips sent on this connection so far (pipelines and simple queries), for tests.
+  std::int64_t round_trips() const { return round_trips_; }
   /// The libpq handle, for LISTEN (socket waits, PQconsumeInput, PQnotifies); still owned here.
   pg_conn* native() const { return conn_; }
 
@@ -142,6 +149,7 @@ class PgConnection {
   PgConnectOptions options_;
   std::unordered_set<std::string_view> prepared_;  ///< names of static Statements
   bool broken_ = false;
+  std::int64_t round_trips_ = 0;
 };
 
 /// True for SQLSTATEs meaning "the connection or server went away" (class 08, 57P01..57P03).

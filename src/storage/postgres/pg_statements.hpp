@@ -85,9 +85,10 @@ inline constexpr Statement kLockWallet{
 inline constexpr Statement kGetWallet{"kt_get_wallet",
                                       "SELECT " KT_PG_WALLET_COLUMNS " FROM virtual_wallets WHERE user_id = $1"};
 // The entry and the new balance in one statement (one round trip). The wallet changes only if
-// old balance + amount = balance_after. Returns (new entry id, NULL) on success; (NULL, balance)
-// if the entry does not add up; (NULL, NULL) if there is no wallet. The balance is read only on
-// failure (a CASE branch; the sub-select runs lazily).
+// old balance + amount = balance_after. Returns the new entry's id; otherwise the server raises
+// the refusal (kt_refuse, migration 0005: KT404 no wallet, KT422 does not add up), which aborts
+// the transaction, so this can go in the same pipeline as COMMIT. The balance is read only on
+// failure (COALESCE evaluates its second argument only when the first is NULL).
 inline constexpr Statement kAppendLedger{
     "kt_append_ledger",
     "WITH w AS (UPDATE virtual_wallets SET balance_lamports = $4, updated_at = $14 "
@@ -96,8 +97,11 @@ inline constexpr Statement kAppendLedger{
     "token_address, qty_raw, price_num, price_den, fee_lamports, pnl_lamports, update_id, note, created_at) "
     "SELECT w.user_id, $2::text, $3::bigint, $4::bigint, $5::bigint, $6::text, $7::numeric, $8::numeric, "
     "$9::numeric, $10::bigint, $11::bigint, $12::bigint, $13::text, $14::bigint FROM w RETURNING id) "
-    "SELECT (SELECT id FROM l), CASE WHEN NOT EXISTS (SELECT 1 FROM l) THEN "
-    "(SELECT balance_lamports FROM virtual_wallets WHERE user_id = $1) END"};
+    "SELECT COALESCE((SELECT id FROM l), (SELECT CASE WHEN c.balance IS NULL "
+    "THEN kt_refuse('KT404', 'no wallet for user ' || $1::bigint) "
+    "ELSE kt_refuse('KT422', 'ledger entry does not add up: balance ' || c.balance || ' + amount ' || $3::bigint "
+    "|| ' != ' || $4::bigint) END "
+    "FROM (SELECT (SELECT balance_lamports FROM virtual_wallets WHERE user_id = $1) AS balance) AS c))"};
 inline constexpr Statement kLedger{"kt_ledger", "SELECT " KT_PG_LEDGER_COLUMNS
                                                 " FROM wallet_ledger WHERE user_id = $1 AND created_at >= $2 "
                                                 "ORDER BY created_at DESC, id DESC LIMIT $3"};
@@ -112,11 +116,13 @@ inline constexpr Statement kInsertPosition{
     "entry_price_den, realized_pnl_lamports, exit_price_num, exit_price_den, source, simulated, opened_at, "
     "closed_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18, "
     "$19, $20) RETURNING id"};
+// Raises KT404 if there is no such position (so it can go in the same pipeline as COMMIT).
 inline constexpr Statement kUpdatePosition{
     "kt_update_position",
-    "UPDATE positions SET qty_raw = $2, cost_lamports = $3, entry_notional_lamports = $4, "
+    "WITH u AS (UPDATE positions SET qty_raw = $2, cost_lamports = $3, entry_notional_lamports = $4, "
     "realized_pnl_lamports = $5, status = $6, closed_at = $7, exit_price_num = $8, exit_price_den = $9 "
-    "WHERE id = $1"};
+    "WHERE id = $1 RETURNING id) "
+    "SELECT COALESCE((SELECT id FROM u), kt_refuse('KT404', 'no position ' || $1::bigint))"};
 inline constexpr Statement kLockPosition{"kt_lock_position",
                                          "SELECT " KT_PG_POSITION_COLUMNS " FROM positions WHERE id = $1 FOR UPDATE"};
 inline constexpr Statement kGetPosition{"kt_get_position",

@@ -39,53 +39,57 @@ Result<std::vector<PgResult>> PgTransaction::run_all(const std::vector<PgConnect
   all.insert(all.end(), steps.begin(), steps.end());
   auto result = conn_.execute_all(all, begun_ ? nullptr : &begin_);
   begun_ = true;
-  std::vector<Deferred> sent = std::move(deferred_);
+  const std::size_t sent = deferred_.size();
   deferred_.clear();
   if (!result.ok()) {
     failed_ = result.error();
     return *failed_;
   }
-  for (std::size_t i = 0; i < sent.size(); ++i) {
-    Result<void> checked = sent[i].check((*result)[i]);
-    if (!checked.ok()) {
-      failed_ = std::move(checked).error();
-      return *failed_;
-    }
-  }
   std::vector<PgResult> out;
   out.reserve(steps.size());
-  for (std::size_t i = sent.size(); i < result->size(); ++i) out.push_back(std::move((*result)[i]));
+  for (std::size_t i = sent; i < result->size(); ++i) out.push_back(std::move((*result)[i]));
   return out;
 }
 
-Result<void> PgTransaction::defer(const Statement& statement, PgParams params,
-                                  std::function<Result<void>(const PgResult&)> check) {
+Result<void> PgTransaction::defer(const Statement& statement, PgParams params) {
   if (failed_) return *failed_;
   if (params.has_nul()) return rejected(kStorageCode, "text contains a NUL byte, which PostgreSQL cannot store");
-  deferred_.push_back(Deferred{&statement, std::move(params), std::move(check)});
+  deferred_.push_back(Deferred{&statement, std::move(params)});
   return {};
 }
 
 Result<void> PgTransaction::commit() {
-  // A waiting statement goes alone first: its check (e.g. "no row changed") must pass before COMMIT.
-  if (!failed_ && !deferred_.empty()) (void)run_all({});
   if (failed_) {
     rollback();
     return *failed_;
   }
-  if (!begun_) return {};
-  auto result = conn_.execute(sql::kCommit, PgParams{});
-  begun_ = false;
-  if (!result.ok()) {
-    Error e = std::move(result).error();
-    if (e.retryable()) {
-      // The COMMIT may or may not have reached the server before the connection dropped.
-      conn_.discard();
-      e.message = "storage connection lost during commit; the change may or may not have been applied";
-    }
+  if (!begun_ && deferred_.empty()) return {};
+  // The waiting statements and COMMIT in one round trip. Each waiting statement raises its own
+  // refusal on the server; the error aborts the transaction and the pipeline skips the COMMIT.
+  static const PgParams no_params;
+  std::vector<PgConnection::Step> steps;
+  steps.reserve(deferred_.size() + 1);
+  for (const Deferred& d : deferred_) steps.push_back(PgConnection::Step{d.statement, &d.params});
+  steps.push_back(PgConnection::Step{&sql::kCommit, &no_params});
+  auto result = conn_.execute_all(steps, begun_ ? nullptr : &begin_);
+  begun_ = true;
+  deferred_.clear();
+  if (result.ok()) {
+    begun_ = false;
+    return {};
+  }
+  Error e = std::move(result).error();
+  if (!conn_.usable()) {
+    // The COMMIT may or may not have reached the server before the connection dropped.
+    begun_ = false;
+    conn_.discard();
+    e.message = "storage connection lost during commit; the change may or may not have been applied";
     return e;
   }
-  return {};
+  // The server answered with an error: the transaction is aborted and nothing was written.
+  failed_ = e;
+  rollback();
+  return e;
 }
 
 void PgTransaction::rollback() {
@@ -273,7 +277,10 @@ Result<Wallet> PgTransaction::get_wallet(UserId user) {
   return decode_wallet(r, 0);
 }
 
-Result<std::int64_t> PgTransaction::append_ledger(const LedgerEntry& e) {
+namespace {
+
+/// kAppendLedger's parameters; the refusal of a negative balance (before anything is sent).
+Result<PgParams> ledger_params(const LedgerEntry& e) {
   if (e.balance_after.value < 0) {
     return rejected(kStorageCode, fmt::format("balance would become negative ({} lamports)", e.balance_after.value));
   }
@@ -293,11 +300,22 @@ Result<std::int64_t> PgTransaction::append_ledger(const LedgerEntry& e) {
   else
     p.add_null().add_null();
   p.add(e.fee.value).add(e.pnl.value).add(e.update_id).add(e.note).add(ms(e.created_at));
+  return p;
+}
+
+}  // namespace
+
+Result<std::int64_t> PgTransaction::append_ledger(const LedgerEntry& e) {
+  KT_TRY(PgParams p, ledger_params(e));
+  // A refusal (no wallet, does not add up) is raised by the server and comes back as the error.
   KT_TRY(PgResult r, run(sql::kAppendLedger, p));
-  if (!r.is_null(0, 0)) return r.int64(0, 0);
-  if (r.is_null(0, 1)) return not_found(kNotFoundCode, fmt::format("no wallet for user {}", e.user.value));
-  return rejected(kStorageCode, fmt::format("ledger entry does not add up: balance {} + amount {} != {}", r.int64(0, 1),
-                                            e.amount.value, e.balance_after.value));
+  return r.int64(0, 0);
+}
+
+Result<void> PgTransaction::append_ledger_deferred(const LedgerEntry& e) {
+  KT_TRY(PgParams p, ledger_params(e));
+  // Sent with the next statement or the COMMIT; the server's refusal then aborts the transaction.
+  return defer(sql::kAppendLedger, std::move(p));
 }
 
 Result<std::vector<LedgerEntry>> PgTransaction::ledger(UserId user, int limit, std::optional<TimePoint> since) {
@@ -349,11 +367,9 @@ Result<void> PgTransaction::update_position(const Position& pos) {
     p.add(numeric_text(pos.exit_price->num())).add(numeric_text(pos.exit_price->den()));
   else
     p.add_null().add_null();
-  // Nothing the caller needs comes back: sent with the next statement (usually append_ledger).
-  return defer(sql::kUpdatePosition, std::move(p), [id = pos.id.value](const PgResult& r) -> Result<void> {
-    if (r.affected() == 0) return not_found(kNotFoundCode, fmt::format("no position {}", id));
-    return {};
-  });
+  // Nothing the caller needs comes back: sent with the next statement or the COMMIT; a missing
+  // position is refused by the server (KT404), which aborts the transaction.
+  return defer(sql::kUpdatePosition, std::move(p));
 }
 
 Result<Position> PgTransaction::lock_position(PositionId id) {

@@ -1,8 +1,8 @@
 #pragma once
 // The PostgreSQL Transaction: every method is one prepared statement. BEGIN is sent lazily, in the
 // same pipeline (round trip) as the first statement; statements whose result the caller does not
-// use (update_position) wait and go with the next one; claim_update_and_lock_wallet pipelines two.
-#include <functional>
+// use (update_position, append_ledger_deferred) wait and go with the next one or with the COMMIT;
+// claim_update_and_lock_wallet pipelines two.
 #include <optional>
 #include <vector>
 
@@ -25,8 +25,8 @@ class PgTransaction final : public Transaction {
   PgTransaction(const PgTransaction&) = delete;
   PgTransaction& operator=(const PgTransaction&) = delete;
 
-  /// COMMIT if anything was sent (after the statements still waiting, which must succeed first);
-  /// the first statement error instead if one happened.
+  /// COMMIT if anything was sent or is waiting, in one round trip with the waiting statements; the
+  /// first statement error instead if one happened (then nothing was written).
   Result<void> commit();
   /// ROLLBACK if anything was sent; a failure only discards the connection.
   void rollback();
@@ -56,6 +56,7 @@ class PgTransaction final : public Transaction {
   Result<Wallet> lock_wallet(UserId user) override;
   Result<Wallet> get_wallet(UserId user) override;
   Result<std::int64_t> append_ledger(const LedgerEntry& entry) override;
+  Result<void> append_ledger_deferred(const LedgerEntry& entry) override;
   Result<std::vector<LedgerEntry>> ledger(UserId user, int limit, std::optional<TimePoint> since) override;
   Result<Lamports> ledger_sum(UserId user) override;
 
@@ -106,12 +107,11 @@ class PgTransaction final : public Transaction {
   Result<std::optional<ContestEntryRecord>> contest_entry_of_account(UserId account) override;
 
  private:
-  /// A statement sent later, ahead of the next one in the same pipeline; `check` turns its result
-  /// into the error the caller would have got (e.g. NotFound for no row changed).
+  /// A statement sent later, ahead of the next one or of the COMMIT in the same pipeline. It must
+  /// raise its own refusal on the server (kt_refuse): the error is what stops the COMMIT behind it.
   struct Deferred {
     const Statement* statement;
     PgParams params;
-    std::function<Result<void>(const PgResult&)> check;
   };
 
   /// Runs a statement, piggy-backing BEGIN on the first one.
@@ -119,9 +119,9 @@ class PgTransaction final : public Transaction {
   /// Runs the deferred statements, then `steps`, in one round trip; the results of `steps`. A
   /// deferred statement's failure fails the transaction (and is returned) like any other.
   Result<std::vector<PgResult>> run_all(const std::vector<PgConnection::Step>& steps);
-  /// Queues a statement whose result the caller does not need now; its error, if any, is returned
-  /// by the next call that reaches the server (at the latest commit()).
-  Result<void> defer(const Statement& statement, PgParams params, std::function<Result<void>(const PgResult&)> check);
+  /// Queues a statement whose result the caller does not need; its error, if any, is returned by
+  /// the next call that reaches the server (at the latest commit()).
+  Result<void> defer(const Statement& statement, PgParams params);
   Result<std::optional<User>> optional_user(const Statement& statement, const PgParams& params);
 
   PgConnection& conn_;
