@@ -1,8 +1,10 @@
 // kill -9 of `kitrader run` in the middle of a burst: after a restart every update is applied
 // exactly once (no loss, no double), checked by exact balances, and every applied command's reply
 // arrives (re-sent after the restart if the kill came first).
+#include <chrono>
 #include <iostream>
 #include <map>
+#include <thread>
 
 #include "e2e/e2e_fixture.hpp"
 
@@ -39,7 +41,17 @@ TEST_F(KitraderRunE2E, kill_9_under_a_burst_then_restart_applies_every_update_ex
   const std::size_t sent_before_kill = all_texts().size();
   EXPECT_LT(opened_before_kill, static_cast<std::size_t>(kUsers * kOpensEach)) << "the kill came after the burst";
 
-  const auto polls_before = fake.count("getUpdates");
+  // A poll the killed bot sent just before the kill can still reach the fake after it: wait until
+  // the count has settled, so that the call at polls_before is the restarted bot's first.
+  auto polls_before = fake.count("getUpdates");
+  for (auto settled_since = std::chrono::steady_clock::now();
+       std::chrono::steady_clock::now() - settled_since < 300ms;) {
+    std::this_thread::sleep_for(20ms);
+    if (const auto n = fake.count("getUpdates"); n != polls_before) {
+      polls_before = n;
+      settled_since = std::chrono::steady_clock::now();
+    }
+  }
   start_polling();
   ASSERT_GT(fake.count("getUpdates"), polls_before) << "the restarted bot never polled";
   EXPECT_EQ(fake.calls("getUpdates").at(polls_before).params["offset"], 0) << "a restart takes back all unconfirmed";
