@@ -48,7 +48,9 @@ TEST(ReplyCodecFormat, writes_what_the_nlohmann_tree_wrote_for_typical_replies) 
   card.callback_answer = "not stored";
   Reply chart = sample("<b>BONK</b> 24h");
   chart.photo_png = std::string("\x89PNG\r\n", 6);
-  Reply controls = sample(std::string("tab\tnew\nline\rcr\bbs\fff\x01\x1f end\0nul", 38));
+  // sizeof - 1 keeps the embedded NUL and nothing past the literal's end.
+  static constexpr char kControls[] = "tab\tnew\nline\rcr\bbs\fff\x01\x1f end\0nul";
+  Reply controls = sample(std::string(kControls, sizeof kControls - 1));
   for (const auto& replies : std::vector<std::vector<Reply>>{{}, {card}, {card, chart, controls}, {sample("")}}) {
     const std::string written = encode_replies(replies);
     EXPECT_EQ(written, reference_encode(replies));
