@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -59,7 +60,9 @@ class KitraderProcess {
                   const std::filesystem::path& out_dir, const std::string& tag) {
     out_path_ = out_dir / (tag + ".out");
     err_path_ = out_dir / (tag + ".err");
-    const std::string binary = std::string(KT_BINARY_DIR) + "/kitrader";
+    // KT_KITRADER_BINARY: another build's binary (benchmarks compare two builds with one driver).
+    const char* other_binary = std::getenv("KT_KITRADER_BINARY");
+    const std::string binary = other_binary && *other_binary ? other_binary : std::string(KT_BINARY_DIR) + "/kitrader";
     std::vector<std::string> argv_s{binary};
     argv_s.insert(argv_s.end(), args.begin(), args.end());
     std::vector<std::string> env_s{"PATH=/usr/bin:/bin"};
