@@ -60,15 +60,31 @@ Result<void> TelegramFrontEnd::start() {
   sink.send = [this](const bot::Reply& reply) { queue_.push(reply); };
   // Queued, not called: a worker never waits on HTTP (the senders answer before sending messages).
   sink.answer_callback = [this](const std::string& id, const std::string& text) { queue_.answer_callback(id, text); };
-  // Webhook updates are acknowledged by the HTTP answer; polled ones by the next offset, which
-  // the poller only moves past updates reported here.
-  if (poller_) sink.finished = [poller = poller_.get()](std::int64_t id) { poller->finished(id); };
+  // Webhook updates are acknowledged by the HTTP answer, sent once the update finished
+  // (update_acks.hpp); polled ones by the next offset, which the poller only moves past updates
+  // reported here.
+  if (poller_) {
+    sink.finished = [poller = poller_.get()](std::int64_t id) { poller->finished(id); };
+  } else {
+    sink.finished = [this](std::int64_t id) { acks_.complete(id); };
+  }
   dispatcher_ = std::make_unique<UpdateDispatcher>(options_.shards, handler_, std::move(sink));
   queue_.start();
   dispatcher_->start();
 
   if (options_.mode == ReceiveMode::kWebhook) {
-    webhook_ = std::make_unique<WebhookServer>(options_.webhook, identity_.username, dispatch);
+    // 200 only once the worker finished the update; 503 (Telegram retries) when it was not taken
+    // (shutting down), or did not finish within ack_timeout (a retry finds it claimed).
+    auto dispatch_and_wait = [this](ParsedUpdate update) {
+      const std::int64_t id = update.update_id;
+      acks_.expect(id);
+      if (!dispatcher_->dispatch(std::move(update))) {
+        acks_.forget(id);
+        return false;
+      }
+      return acks_.wait(id, options_.webhook.ack_timeout);
+    };
+    webhook_ = std::make_unique<WebhookServer>(options_.webhook, identity_.username, dispatch_and_wait);
     if (auto r = webhook_->start(); !r.ok()) return r;
     if (auto r = api_.set_webhook(options_.webhook.public_url, options_.webhook.secret); !r.ok()) {
       webhook_->stop();
@@ -91,12 +107,16 @@ Result<void> TelegramFrontEnd::start() {
 void TelegramFrontEnd::stop(std::chrono::milliseconds drain_budget) {
   auto started = std::chrono::steady_clock::now();
   if (poller_) poller_->stop();
-  if (webhook_) webhook_->stop();
   auto remaining = [&] {
     auto spent = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
     return std::max(std::chrono::milliseconds(0), drain_budget - spent);
   };
+  // The webhook listener stays up while the workers drain, so the updates they finish are still
+  // answered 200; new ones get 503 (the dispatcher no longer takes them). What is abandoned is
+  // answered 503 too, and Telegram delivers it to the next run.
   if (dispatcher_) dispatcher_->stop(remaining());
+  acks_.cancel_all();
+  if (webhook_) webhook_->stop();
   if (poller_) poller_->confirm_finished();
   queue_.flush(remaining());
   queue_.stop();

@@ -15,6 +15,7 @@
 #include "telegram/handler.hpp"
 #include "telegram/outbound_queue.hpp"
 #include "telegram/poller.hpp"
+#include "telegram/update_acks.hpp"
 #include "telegram/webhook_server.hpp"
 
 namespace kt::telegram {
@@ -77,6 +78,7 @@ class TelegramFrontEnd {
   BotIdentity identity_;
   std::unique_ptr<Poller> poller_;  // before dispatcher_: workers report to it until they are joined
   std::unique_ptr<UpdateDispatcher> dispatcher_;
+  UpdateAcks acks_;  // before webhook_: its listener threads wait on it
   std::unique_ptr<WebhookServer> webhook_;
   bool started_ = false;
 };

@@ -51,7 +51,8 @@ Result<void> WebhookServer::start() {
       res.status = 200;
       return;
     }
-    // 503 while shutting down: Telegram keeps the update and retries later.
+    // 200 once a worker finished it; 503 when it was not taken (shutting down) or did not finish in
+    // time: Telegram keeps the update and retries later.
     res.status = dispatch_(std::move(*parsed)) ? 200 : 503;
   });
   if (options_.listen_port == 0) {

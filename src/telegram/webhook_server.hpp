@@ -1,6 +1,8 @@
 #pragma once
 // Webhook receiver: a cpp-httplib listener that checks Telegram's secret header in constant time,
-// parses the update and hands it to the shards, answering 200 at once.
+// parses the update and hands it to `dispatch`, whose answer decides the status: 200 (taken and
+// finished) or 503 (Telegram retries later).
+#include <chrono>
 #include <cstddef>
 #include <functional>
 #include <memory>
@@ -25,6 +27,9 @@ struct WebhookOptions {
   std::string path = "/telegram/webhook";
   std::string secret;      ///< X-Telegram-Bot-Api-Secret-Token; required
   std::string public_url;  ///< what setWebhook registers (https://host/path)
+  /// Longest wait for a worker to finish an update before answering 503 instead of 200 (Telegram
+  /// then delivers it again; the claimed update id keeps it from being applied twice).
+  std::chrono::milliseconds ack_timeout{10'000};
 };
 
 /// `a == b` in time that depends only on the lengths.

@@ -366,6 +366,100 @@ TEST_F(FrontEndTest, webhook_serves_many_updates_on_one_keep_alive_connection) {
   EXPECT_EQ(bot.texts().size(), static_cast<std::size_t>(kUpdates));
 }
 
+/// A handler that holds every update until released, to see when the webhook answers.
+struct GateBot {
+  std::promise<void> entered;
+  std::shared_future<void> release;
+  std::atomic<int> handled{0};
+  explicit GateBot(std::shared_future<void> r) : release(std::move(r)) {}
+  UpdateHandler handler() {
+    return [this](const bot::Incoming& in) {
+      if (handled.fetch_add(1) == 0) entered.set_value();
+      release.wait();
+      bot::Reply r;
+      r.chat_id = in.chat_id;
+      r.html = "done: " + in.text;
+      return std::vector<bot::Reply>{r};
+    };
+  }
+};
+
+nlohmann::json text_update(std::int64_t update_id, const std::string& text) {
+  return {{"update_id", update_id},
+          {"message",
+           {{"message_id", 1},
+            {"from", {{"id", 8}, {"is_bot", false}}},
+            {"chat", {{"id", 8}, {"type", "private"}}},
+            {"text", text}}}};
+}
+
+TEST_F(FrontEndTest, webhook_answers_200_only_after_the_update_finished) {
+  // Telegram forgets an update once it has the 200: answered before the command ran, a crash in
+  // between lost it.
+  std::promise<void> open_gate;
+  GateBot gate(open_gate.get_future().share());
+  TelegramFrontEnd fe(*curl, clock, options(ReceiveMode::kWebhook), gate.handler(), [] { return std::nullopt; });
+  ASSERT_TRUE(fe.start().ok());
+  const int port = fe.webhook_port();
+  auto answer = std::async(std::launch::async, [&] {
+    return kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", text_update(9300, "/wallet"),
+                                                 "wh-secret-0123456789");
+  });
+  ASSERT_EQ(gate.entered.get_future().wait_for(5s), std::future_status::ready);
+  EXPECT_EQ(answer.wait_for(300ms), std::future_status::timeout) << "answered while the handler still ran";
+  open_gate.set_value();
+  EXPECT_EQ(answer.get(), 200);
+  ASSERT_TRUE(fake.wait_for("sendMessage", 1, 5s));
+  fe.stop(2s);
+}
+
+TEST_F(FrontEndTest, webhook_answers_503_for_an_update_that_does_not_finish_in_time_and_still_finishes_it) {
+  std::promise<void> open_gate;
+  GateBot gate(open_gate.get_future().share());
+  auto o = options(ReceiveMode::kWebhook);
+  o.webhook.ack_timeout = 200ms;
+  TelegramFrontEnd fe(*curl, clock, o, gate.handler(), [] { return std::nullopt; });
+  ASSERT_TRUE(fe.start().ok());
+  // 503: Telegram keeps the update and delivers it again; the redelivery finds its id claimed.
+  EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", fe.webhook_port(), "/tg", text_update(9301, "/slow"),
+                                                  "wh-secret-0123456789"),
+            503);
+  open_gate.set_value();
+  ASSERT_TRUE(fake.wait_for("sendMessage", 1, 5s));
+  fe.stop(2s);
+  EXPECT_EQ(gate.handled.load(), 1);
+}
+
+TEST_F(FrontEndTest, webhook_stop_answers_what_the_workers_finish_and_503_for_the_rest) {
+  std::promise<void> open_gate;
+  GateBot gate(open_gate.get_future().share());
+  auto o = options(ReceiveMode::kWebhook);
+  o.shards = 1;  // the second update queues behind the first
+  TelegramFrontEnd fe(*curl, clock, o, gate.handler(), [] { return std::nullopt; });
+  ASSERT_TRUE(fe.start().ok());
+  const int port = fe.webhook_port();
+  auto first = std::async(std::launch::async, [&] {
+    return kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", text_update(9310, "a"),
+                                                 "wh-secret-0123456789");
+  });
+  ASSERT_EQ(gate.entered.get_future().wait_for(5s), std::future_status::ready);
+  auto second = std::async(std::launch::async, [&] {
+    return kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", text_update(9311, "b"),
+                                                 "wh-secret-0123456789");
+  });
+  while (fe.dispatcher()->depth() < 1) std::this_thread::sleep_for(5ms);  // queued behind the running one
+  // Stop with a budget too short for the second update: the first finishes as the gate opens.
+  auto stopped = std::async(std::launch::async, [&] { fe.stop(300ms); });
+  std::this_thread::sleep_for(50ms);
+  open_gate.set_value();
+  stopped.get();
+  EXPECT_EQ(first.get(), 200);
+  const int second_status = second.get();
+  // The second either ran within the budget (200) or was abandoned and left to Telegram (503).
+  EXPECT_TRUE(second_status == 200 || second_status == 503) << second_status;
+  EXPECT_EQ(second_status == 200, gate.handled.load() == 2);
+}
+
 TEST_F(FrontEndTest, stop_drains_in_flight_updates_and_the_queue) {
   // Queued before start so the first getUpdates returns all five at once: pushed one by one while
   // a long poll waits, a poll could return part of them and stop() cut the next poll short.
