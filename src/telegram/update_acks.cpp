@@ -8,24 +8,21 @@ void UpdateAcks::expect(std::int64_t update_id) {
 }
 
 void UpdateAcks::complete(std::int64_t update_id) {
-  {
-    std::lock_guard lock(mutex_);
-    auto it = entries_.find(update_id);
-    if (it == entries_.end()) return;
-    it->second.done = true;
-  }
-  changed_.notify_all();
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(update_id);
+  if (it == entries_.end()) return;
+  it->second.done = true;
+  // Under the lock: the waiter that wakes may erase the entry as soon as it can take the lock.
+  it->second.finished.notify_all();
 }
 
 bool UpdateAcks::wait(std::int64_t update_id, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
+  Entry& entry = entries_[update_id];         // made by expect(); kept while this waiter counts in it
+  if (entry.waiters == 0) entry.waiters = 1;  // wait() without expect(): count this waiter anyway
   const auto deadline = std::chrono::steady_clock::now() + timeout;
-  const bool done = changed_.wait_until(lock, deadline, [&] {
-    auto it = entries_.find(update_id);
-    return cancelled_ || (it != entries_.end() && it->second.done);
-  });
-  auto it = entries_.find(update_id);
-  const bool completed = done && it != entries_.end() && it->second.done;
+  entry.finished.wait_until(lock, deadline, [&] { return cancelled_ || entry.done; });
+  const bool completed = entry.done;
   release_locked(update_id);
   return completed;
 }
@@ -36,11 +33,9 @@ void UpdateAcks::forget(std::int64_t update_id) {
 }
 
 void UpdateAcks::cancel_all() {
-  {
-    std::lock_guard lock(mutex_);
-    cancelled_ = true;
-  }
-  changed_.notify_all();
+  std::lock_guard lock(mutex_);
+  cancelled_ = true;
+  for (auto& [id, entry] : entries_) entry.finished.notify_all();
 }
 
 std::size_t UpdateAcks::waiting() const {
