@@ -193,7 +193,7 @@ TEST(PostgresRepository, open_positions_query_uses_idx_open_positions) {
                  "SELECT (g % 1000) + 1, 'mint' || (g % 97), 'SYM', 6, 'long', "
                  "CASE WHEN g % 20 = 0 THEN 'open' ELSE 'closed' END, 1, 1, 1, 1, 1, 1, 1, g, "
                  "CASE WHEN g % 20 = 0 THEN NULL ELSE g + 1 END FROM generate_series(1, 40000) g; "
-                 "ANALYZE")
+                 "ANALYZE users, positions")
           .ok());
   const std::string seed_query = "SELECT * FROM positions WHERE user_id = 42 AND status = 'open'";
   EXPECT_NE(explain(*admin, seed_query).find("idx_open_positions"), std::string::npos) << explain(*admin, seed_query);
@@ -217,7 +217,7 @@ TEST(PostgresRepository, active_token_lookup_uses_idx_token_address_status) {
       admin
           ->exec("INSERT INTO solana_tokens (token_address, symbol, name, decimals, is_active, created_at, updated_at) "
                  "SELECT 'mint' || g, 'S' || g, 'N', 6, g % 10 <> 0, 0, 0 FROM generate_series(1, 20000) g; "
-                 "ANALYZE")
+                 "ANALYZE solana_tokens")
           .ok());
   const std::string seed_query = "SELECT * FROM solana_tokens WHERE token_address = 'mint77' AND is_active";
   const std::string plan = explain(*admin, seed_query);
@@ -247,7 +247,9 @@ TEST(PostgresRepository, pending_orders_for_mint_uses_idx_pending_orders_token) 
               "INSERT INTO orders (user_id, kind, status, token_address, decimals, side, size_lamports, created_at, "
               "updated_at) SELECT (g % 500) + 1, 'limit_buy', CASE WHEN g % 25 = 0 THEN 'pending' ELSE 'filled' END, "
               "'mint' || (g % 200), 6, 'long', 1000, g, g FROM generate_series(1, 50000) g; "
-              "ANALYZE")
+              // Only these tables: a bare ANALYZE visits every schema earlier tests left in the
+              // database and, on a long-reused cluster, ran out of lock memory.
+              "ANALYZE users, orders")
           .ok());
   const std::string generic =
       explain_generic(*admin, "pending_q", postgres::sql::kPendingOrdersForMint.sql, "'mint77'");
