@@ -22,6 +22,9 @@ struct Incoming {
   std::optional<std::string> callback_data;      ///< a pressed button's data (≤ 64 bytes)
   std::optional<std::string> callback_query_id;  ///< to answer the button press
   std::optional<std::int64_t> message_id;        ///< the message the button sits on
+  /// The text of this bot's own message that this one replies to (Telegram's reply_to_message):
+  /// how a bare "2" answers the "X SOL" prompt.
+  std::optional<std::string> reply_to_bot_text;
 };
 
 /// An inline button: pressing it sends `callback_data` back as an Incoming.
@@ -39,6 +42,9 @@ struct Reply {
   std::optional<std::int64_t> edit_message_id;  ///< edit this message instead of sending a new one
   std::optional<std::string> photo_png;         ///< PNG bytes: sent as a photo with `html` as caption
   std::optional<std::string> callback_answer;   ///< short toast for the pressed button ("" = just ack)
+  /// Set: the client opens a reply to this message, with this placeholder in the input field
+  /// (Telegram's ForceReply); a new message only, not with buttons.
+  std::optional<std::string> force_reply;
   /// The update this answers, when its reply is stored for re-sending (set by the Dispatcher on
   /// the last reply of an update): the front end reports it once Telegram accepted the reply.
   std::optional<std::int64_t> update_id;

@@ -106,6 +106,8 @@ std::vector<Reply> Dispatcher::handle(const Incoming& in) {
   std::optional<Result<Command>> parsed;
   if (in.callback_data) {
     parsed = parse_callback(*in.callback_data);
+  } else if (auto open = in.reply_to_bot_text ? open_from_amount_reply(in.text, *in.reply_to_bot_text) : std::nullopt) {
+    parsed = parse_message(*open);
   } else {
     parsed = parse_message(in.text);
   }
@@ -391,9 +393,14 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                           return do_top(c, in);
                         },
                         [&](const AskAmountCommand& c) -> Result<std::vector<Reply>> {
+                          // The client opens a reply to this prompt; a bare amount sent as that
+                          // reply is read as "/open <token> <amount>" (open_from_amount_reply).
                           Reply r;
-                          r.html = "How much SOL? Send <code>/open " + c.token +
-                                   " &lt;amount&gt;</code>, e.g. <code>/open " + c.token + " 2</code>";
+                          r.html =
+                              "How much SOL? Reply to this message with an amount, e.g. <code>2</code>, or send "
+                              "<code>/open " +
+                              c.token + " &lt;amount&gt;</code>";
+                          r.force_reply = "Amount in SOL, e.g. 2";
                           return one(std::move(r));
                         },
                     },

@@ -120,6 +120,10 @@ std::string encode_replies(const std::vector<Reply>& replies) {
       out += ",\"edit_message_id\":";
       out += std::to_string(*r.edit_message_id);
     }
+    if (r.force_reply) {  // keys stay in sorted order, as the nlohmann tree wrote them
+      out += ",\"force_reply\":";
+      append_json_string(out, *r.force_reply);
+    }
     out += ",\"html\":";
     if (r.photo_png) {
       append_json_string(out, r.html + std::string(kPhotoNotKept));
@@ -164,6 +168,10 @@ Result<std::vector<Reply>> decode_replies(std::string_view text) {
     if (const auto edit = item.find("edit_message_id"); edit != item.end()) {
       if (!edit->is_number_integer()) return malformed("edit_message_id is not an integer");
       r.edit_message_id = edit->get<std::int64_t>();
+    }
+    if (const auto force = item.find("force_reply"); force != item.end()) {
+      if (!force->is_string()) return malformed("force_reply is not a string");
+      r.force_reply = force->get<std::string>();
     }
     out.push_back(std::move(r));
   }

@@ -207,10 +207,14 @@ std::int64_t message_id_of(const json& message) {
 }  // namespace
 
 Result<std::int64_t> BotApi::send_message(std::int64_t chat_id, const std::string& text, bool html,
-                                          const Keyboard& keyboard) {
+                                          const Keyboard& keyboard, const std::optional<std::string>& force_reply) {
   json params = {{"chat_id", chat_id}, {"text", text}, {"link_preview_options", {{"is_disabled", true}}}};
   if (html) params["parse_mode"] = "HTML";
-  if (!keyboard.empty()) params["reply_markup"] = keyboard_markup(keyboard);
+  if (!keyboard.empty()) {
+    params["reply_markup"] = keyboard_markup(keyboard);
+  } else if (force_reply) {
+    params["reply_markup"] = {{"force_reply", true}, {"input_field_placeholder", *force_reply}};
+  }
   KT_TRY(json message, call("sendMessage", params));
   return message_id_of(message);
 }

@@ -89,8 +89,11 @@ class BotApi {
   Result<UpdateBatch> get_update_batch(std::int64_t offset, int timeout_seconds, int limit,
                                        const std::atomic<bool>* cancel = nullptr);
   /// The new message's id.
+  /// `force_reply` (without a keyboard): the client opens a reply to the message, with that
+  /// placeholder in the input field.
   Result<std::int64_t> send_message(std::int64_t chat_id, const std::string& text, bool html,
-                                    const Keyboard& keyboard = {});
+                                    const Keyboard& keyboard = {},
+                                    const std::optional<std::string>& force_reply = std::nullopt);
   Result<void> edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text, bool html,
                                  const Keyboard& keyboard = {});
   Result<void> edit_message_reply_markup(std::int64_t chat_id, std::int64_t message_id, const Keyboard& keyboard);

@@ -30,7 +30,7 @@ void OutboundQueue::push(const bot::Reply& reply) {
   std::vector<Item> items;
   const Keyboard& keyboard = reply.buttons;
   if (reply.photo_png) {
-    Item photo{Item::kPhoto, reply.chat_id, 0, "", *reply.photo_png, {}, false, 0, std::nullopt, false};
+    Item photo{Item::kPhoto, reply.chat_id, 0, "", *reply.photo_png, {}, false, 0, std::nullopt, false, std::nullopt};
     bool caption_fits = utf16_length(reply.html) <= kMaxCaptionLength;
     if (caption_fits) {
       photo.text = reply.html;
@@ -39,7 +39,8 @@ void OutboundQueue::push(const bot::Reply& reply) {
     items.push_back(std::move(photo));
     if (!caption_fits) {
       for (auto& piece : split_html(reply.html))
-        items.push_back({Item::kText, reply.chat_id, 0, std::move(piece), "", {}, false, 0, std::nullopt, false});
+        items.push_back(
+            {Item::kText, reply.chat_id, 0, std::move(piece), "", {}, false, 0, std::nullopt, false, std::nullopt});
       items.back().keyboard = keyboard;
     }
   } else if (!reply.html.empty()) {
@@ -55,9 +56,11 @@ void OutboundQueue::push(const bot::Reply& reply) {
                        false,
                        0,
                        std::nullopt,
-                       false});
+                       false,
+                       std::nullopt});
     }
     items.back().keyboard = keyboard;
+    if (items.back().kind == Item::kText) items.back().force_reply = reply.force_reply;
   } else {
     return;  // nothing to show (a bare callback answer is sent by the dispatcher)
   }
@@ -205,7 +208,7 @@ Result<void> OutboundQueue::send(const Item& item) {
   bool html = !item.plain;
   switch (item.kind) {
     case Item::kText: {
-      auto r = api_.send_message(item.chat_id, item.text, html, item.keyboard);
+      auto r = api_.send_message(item.chat_id, item.text, html, item.keyboard, item.force_reply);
       if (!r.ok()) return std::move(r).error();
       return ok_result();
     }

@@ -94,6 +94,7 @@ class OutboundQueue {
     int attempts = 0;
     std::optional<std::int64_t> update_id;  // the reply's, on each of its pieces
     bool last_of_reply = false;
+    std::optional<std::string> force_reply;  // kText, the last piece: the input field's placeholder
   };
   struct ChatQueue {
     std::deque<Item> items;

@@ -85,6 +85,14 @@ ParsedUpdate parse_message(std::int64_t id, const json& message, std::string_vie
   if (!addressed) return ignored(id, "command addressed to another bot");
   in.text = std::move(*addressed);
   in.message_id = int_member(message, "message_id");
+  // A reply to one of this bot's own messages (an amount typed in answer to the "X SOL" prompt).
+  if (const json* replied = member(message, "reply_to_message"); replied != nullptr) {
+    const json* author = member(*replied, "from");
+    if (author != nullptr && bool_member(*author, "is_bot") && !bot_username.empty() &&
+        iequals(string_member(*author, "username"), bot_username)) {
+      in.reply_to_bot_text = string_member(*replied, "text");
+    }
+  }
   ParsedUpdate p;
   p.update_id = id;
   p.shard_key = in.telegram_user_id;

@@ -148,5 +148,19 @@ TEST(ButtonData, crafted_ask_amount_data_must_name_a_mint) {
   EXPECT_TRUE(parse_callback(std::string("x:") + kLongestMint).ok());
 }
 
+TEST(AmountReply, a_bare_amount_replying_to_the_prompt_becomes_an_open_of_its_token) {
+  const std::string prompt =
+      "How much SOL? Reply to this message with an amount, e.g. 2, or send /open MINT123 <amount>";
+  EXPECT_EQ(open_from_amount_reply("2.5", prompt), std::optional<std::string>("/open MINT123 2.5"));
+  EXPECT_EQ(open_from_amount_reply("  0.1\n", prompt), std::optional<std::string>("/open MINT123 0.1"));
+  // The amount is not judged here: parse_message refuses a bad one as it would in /open.
+  EXPECT_EQ(open_from_amount_reply("abc", prompt), std::optional<std::string>("/open MINT123 abc"));
+  EXPECT_EQ(open_from_amount_reply("/wallet", prompt), std::nullopt);       // a command stays a command
+  EXPECT_EQ(open_from_amount_reply("2 SOL please", prompt), std::nullopt);  // not a bare amount
+  EXPECT_EQ(open_from_amount_reply("   ", prompt), std::nullopt);
+  EXPECT_EQ(open_from_amount_reply("2", "Opened #1 long BONK"), std::nullopt);  // not the prompt
+  EXPECT_EQ(open_from_amount_reply("2", "send /open "), std::nullopt);
+}
+
 }  // namespace
 }  // namespace kt::bot

@@ -117,11 +117,32 @@ TEST_F(DispatcherTest, the_x_sol_button_asks_for_the_amount_and_the_answer_opens
   const auto prompt = press(1, ask.callback_data);
   ASSERT_EQ(prompt.size(), 1u);
   const std::string asked = text(prompt);
-  EXPECT_NE(asked.find("How much SOL? Send /open DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 <amount>"),
+  EXPECT_NE(asked.find("How much SOL? Reply to this message with an amount, e.g. 2, or send /open "
+                       "DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 <amount>"),
             std::string::npos)
       << asked;
   EXPECT_TRUE(prompt.front().callback_answer.has_value());
-  EXPECT_NE(text(say(1, "/open DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 2.5")).find("Opened #1 long BONK"),
+  // The client opens a reply to the prompt (Telegram's ForceReply)...
+  EXPECT_EQ(prompt.front().force_reply, std::optional<std::string>("Amount in SOL, e.g. 2"));
+  EXPECT_TRUE(prompt.front().buttons.empty());
+  // ...and the bare amount sent as that reply opens, as "/open <mint> 2.5" would. Telegram gives the
+  // replied-to message as plain text: what `asked` holds.
+  const auto reply_to_prompt = [&](const std::string& amount) {
+    Incoming in;
+    in.telegram_user_id = 1;
+    in.chat_id = 1;
+    in.text = amount;
+    in.reply_to_bot_text = asked;
+    return text(app_->dispatcher().handle(in));
+  };
+  EXPECT_NE(reply_to_prompt(" 2.5 ").find("Opened #1 long BONK"), std::string::npos);
+  // A bad amount gets the same refusal as in /open, and opens nothing.
+  const std::string bad = reply_to_prompt("-3");
+  EXPECT_EQ(bad.find("Opened"), std::string::npos) << bad;
+  EXPECT_NE(bad.find("E-USAGE"), std::string::npos) << bad;
+  // A bare number that replies to nothing is no command.
+  EXPECT_NE(text(say(1, "2.5")).find("E-USAGE"), std::string::npos);
+  EXPECT_NE(text(say(1, "/open DezXAZ8z7PnrnRJjz3wXBoRgixCa6xjnB7YaB1pPB263 2.5")).find("Opened #2 long BONK"),
             std::string::npos);
   // A forged "X SOL" button with markup instead of a mint is refused, not echoed.
   const auto forged = press(1, "x:<a href=\"https://evil\">x</a>");

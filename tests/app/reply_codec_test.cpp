@@ -96,5 +96,18 @@ TEST(ReplyCodecFormat, random_text_and_buttons_encode_as_the_reference_does) {
   }
 }
 
+TEST(ReplyCodecFormat, a_force_reply_prompt_survives_storage) {
+  Reply prompt = sample("How much SOL?");
+  prompt.force_reply = "Amount in SOL, e.g. 2";
+  const std::string written = encode_replies({prompt, sample("plain")});
+  EXPECT_NE(written.find("\"force_reply\":\"Amount in SOL, e.g. 2\",\"html\""), std::string::npos) << written;
+  auto back = decode_replies(written);
+  ASSERT_TRUE(back.ok()) << back.error().message;
+  ASSERT_EQ(back->size(), 2u);
+  EXPECT_EQ((*back)[0].force_reply, std::optional<std::string>("Amount in SOL, e.g. 2"));
+  EXPECT_FALSE((*back)[1].force_reply.has_value());
+  EXPECT_FALSE(decode_replies(R"([{"chat_id":1,"force_reply":7,"html":"x"}])").ok());
+}
+
 }  // namespace
 }  // namespace kt::bot

@@ -337,5 +337,26 @@ TEST_F(DeliveryTest, a_reply_not_sent_because_the_token_was_rejected_is_not_repo
   EXPECT_EQ(reported(), (std::vector<std::int64_t>{907}));
 }
 
+TEST_F(QueueTest, a_force_reply_prompt_asks_the_client_to_reply_and_buttons_win_over_it) {
+  OutboundOptions options;
+  options.pacing_enabled = false;
+  auto& q = make_queue(options);
+  auto prompt = text(77, "How much SOL?");
+  prompt.force_reply = "Amount in SOL, e.g. 2";
+  q.push(prompt);
+  auto with_buttons = text(77, "card");
+  with_buttons.force_reply = "ignored";
+  with_buttons.buttons = {{{"Close", "c:1:100"}}};
+  q.push(with_buttons);
+  q.start();
+  ASSERT_TRUE(q.flush(60s));
+  auto calls = fake.calls("sendMessage");
+  ASSERT_EQ(calls.size(), 2u);
+  EXPECT_EQ(calls[0].params["reply_markup"],
+            (nlohmann::json{{"force_reply", true}, {"input_field_placeholder", "Amount in SOL, e.g. 2"}}));
+  // Telegram takes one reply_markup: an inline keyboard is kept, the prompt's ForceReply dropped.
+  EXPECT_TRUE(calls[1].params["reply_markup"].contains("inline_keyboard"));
+}
+
 }  // namespace
 }  // namespace kt::telegram

@@ -246,5 +246,33 @@ TEST(UpdateParser, ignored_button_press_still_carries_its_id_for_the_answer) {
   EXPECT_EQ(p.callback_query_id, "cb1");
 }
 
+TEST(UpdateParser, a_reply_to_this_bots_message_carries_its_text_and_other_replies_do_not) {
+  auto message = [](const json& replied_from) {
+    return json{{"update_id", 5001},
+                {"message",
+                 {{"message_id", 12},
+                  {"from", {{"id", 8}, {"is_bot", false}, {"first_name", "A"}}},
+                  {"chat", {{"id", 8}, {"type", "private"}}},
+                  {"text", "2.5"},
+                  {"reply_to_message",
+                   {{"message_id", 11},
+                    {"from", replied_from},
+                    {"chat", {{"id", 8}, {"type", "private"}}},
+                    {"text", "How much SOL? … or send /open So11111111111111111111111111111111111111112 <amount>"}}}}}};
+  };
+  auto ours = parse_ok(message({{"id", 900}, {"is_bot", true}, {"username", "kitraderbot"}}));
+  ASSERT_TRUE(ours.incoming.has_value());
+  EXPECT_EQ(ours.incoming->text, "2.5");
+  ASSERT_TRUE(ours.incoming->reply_to_bot_text.has_value());
+  EXPECT_NE(ours.incoming->reply_to_bot_text->find("/open So111"), std::string::npos);
+  // Another bot's message, or a person's, is not a prompt of ours.
+  for (const json& other : {json{{"id", 901}, {"is_bot", true}, {"username", "OtherBot"}},
+                            json{{"id", 902}, {"is_bot", false}, {"username", "KiTraderBot"}}}) {
+    auto p = parse_ok(message(other));
+    ASSERT_TRUE(p.incoming.has_value());
+    EXPECT_FALSE(p.incoming->reply_to_bot_text.has_value()) << other.dump();
+  }
+}
+
 }  // namespace
 }  // namespace kt::telegram
