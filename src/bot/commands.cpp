@@ -502,6 +502,9 @@ std::optional<std::string> open_from_amount_reply(std::string_view text, std::st
   if (first == std::string_view::npos) return std::nullopt;
   text = text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
   if (text.front() == '/' || text.find_first_of(kWhitespace) != std::string_view::npos) return std::nullopt;
+  // Only the prompt: a one-word reply to another message of ours that shows "/open …" (the help,
+  // a card) is not an amount.
+  if (!replied_text.starts_with(kAmountPrompt)) return std::nullopt;
   constexpr std::string_view kOpen = "/open ";
   const auto at = replied_text.find(kOpen);
   if (at == std::string_view::npos) return std::nullopt;

@@ -127,8 +127,11 @@ const std::vector<CommandSpec>& command_table();
 /// link becomes an InfoCommand (the token card). Errors carry a hint with an example (E-USAGE).
 /// nullopt: not addressed to the bot (plain chat text).
 std::optional<Result<Command>> parse_message(std::string_view text);
+/// How the "X SOL" prompt begins.
+inline constexpr std::string_view kAmountPrompt = "How much SOL?";
 /// A reply to the bot's "X SOL" prompt: `text` is a single word (the amount) and `replied_text`
-/// (the prompt as the client shows it) names the token as "/open <token> …". Returns the command
+/// (the prompt as the client shows it: it begins with kAmountPrompt) names the token as
+/// "/open <token> …". Returns the command
 /// it stands for, "/open <token> <text>", for parse_message to check like any other; else nullopt.
 std::optional<std::string> open_from_amount_reply(std::string_view text, std::string_view replied_text);
 

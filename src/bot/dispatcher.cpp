@@ -396,10 +396,9 @@ Result<std::vector<Reply>> Dispatcher::execute_for(const Command& command, const
                           // The client opens a reply to this prompt; a bare amount sent as that
                           // reply is read as "/open <token> <amount>" (open_from_amount_reply).
                           Reply r;
-                          r.html =
-                              "How much SOL? Reply to this message with an amount, e.g. <code>2</code>, or send "
-                              "<code>/open " +
-                              c.token + " &lt;amount&gt;</code>";
+                          r.html = std::string(kAmountPrompt) +
+                                   " Reply to this message with an amount, e.g. <code>2</code>, or send <code>/open " +
+                                   c.token + " &lt;amount&gt;</code>";
                           r.force_reply = "Amount in SOL, e.g. 2";
                           return one(std::move(r));
                         },

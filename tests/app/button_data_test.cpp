@@ -159,7 +159,9 @@ TEST(AmountReply, a_bare_amount_replying_to_the_prompt_becomes_an_open_of_its_to
   EXPECT_EQ(open_from_amount_reply("2 SOL please", prompt), std::nullopt);  // not a bare amount
   EXPECT_EQ(open_from_amount_reply("   ", prompt), std::nullopt);
   EXPECT_EQ(open_from_amount_reply("2", "Opened #1 long BONK"), std::nullopt);  // not the prompt
-  EXPECT_EQ(open_from_amount_reply("2", "send /open "), std::nullopt);
+  EXPECT_EQ(open_from_amount_reply("2", "How much SOL? send /open "), std::nullopt);
+  // Another message of ours that shows a command (the help) is not the prompt.
+  EXPECT_EQ(open_from_amount_reply("thanks", "Commands: /open BONK 1 opens a long"), std::nullopt);
 }
 
 }  // namespace
