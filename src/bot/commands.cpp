@@ -497,21 +497,17 @@ std::string encode_buy_button(std::string_view mint, std::string_view sol) {
 std::string encode_ask_amount_button(std::string_view mint) { return "x:" + std::string(mint); }
 
 std::optional<std::string> open_from_amount_reply(std::string_view text, std::string_view replied_text) {
-  constexpr std::string_view kWhitespace = " \t\n\r";
-  const auto first = text.find_first_not_of(kWhitespace);
-  if (first == std::string_view::npos) return std::nullopt;
-  text = text.substr(first, text.find_last_not_of(kWhitespace) - first + 1);
-  if (text.front() == '/' || text.find_first_of(kWhitespace) != std::string_view::npos) return std::nullopt;
+  const auto amount = split_words(text);
+  if (amount.size() != 1 || amount.front().front() == '/') return std::nullopt;
   // Only the prompt: a one-word reply to another message of ours that shows "/open …" (the help,
   // a card) is not an amount.
   if (!replied_text.starts_with(kAmountPrompt)) return std::nullopt;
   constexpr std::string_view kOpen = "/open ";
   const auto at = replied_text.find(kOpen);
   if (at == std::string_view::npos) return std::nullopt;
-  std::string_view token = replied_text.substr(at + kOpen.size());
-  token = token.substr(0, token.find_first_of(kWhitespace));
+  const auto token = split_words(replied_text.substr(at + kOpen.size()));
   if (token.empty()) return std::nullopt;
-  return std::string(kOpen) + std::string(token) + " " + std::string(text);
+  return std::string(kOpen) + std::string(token.front()) + " " + std::string(amount.front());
 }
 std::string encode_card_button(PositionId id) { return "k:" + std::to_string(id.value); }
 std::string encode_exit_button(PositionId id, OrderKind kind, std::int64_t bps) {

@@ -30,7 +30,7 @@ void OutboundQueue::push(const bot::Reply& reply) {
   std::vector<Item> items;
   const Keyboard& keyboard = reply.buttons;
   if (reply.photo_png) {
-    Item photo{Item::kPhoto, reply.chat_id, 0, "", *reply.photo_png, {}, false, 0, std::nullopt, false, std::nullopt};
+    Item photo{.kind = Item::kPhoto, .chat_id = reply.chat_id, .png = *reply.photo_png};
     bool caption_fits = utf16_length(reply.html) <= kMaxCaptionLength;
     if (caption_fits) {
       photo.text = reply.html;
@@ -39,25 +39,17 @@ void OutboundQueue::push(const bot::Reply& reply) {
     items.push_back(std::move(photo));
     if (!caption_fits) {
       for (auto& piece : split_html(reply.html))
-        items.push_back(
-            {Item::kText, reply.chat_id, 0, std::move(piece), "", {}, false, 0, std::nullopt, false, std::nullopt});
+        items.push_back({.kind = Item::kText, .chat_id = reply.chat_id, .text = std::move(piece)});
       items.back().keyboard = keyboard;
     }
   } else if (!reply.html.empty()) {
     auto pieces = split_html(reply.html);
     for (std::size_t i = 0; i < pieces.size(); ++i) {
       bool edit = i == 0 && reply.edit_message_id.has_value();
-      items.push_back({edit ? Item::kEdit : Item::kText,
-                       reply.chat_id,
-                       edit ? *reply.edit_message_id : 0,
-                       std::move(pieces[i]),
-                       "",
-                       {},
-                       false,
-                       0,
-                       std::nullopt,
-                       false,
-                       std::nullopt});
+      items.push_back({.kind = edit ? Item::kEdit : Item::kText,
+                       .chat_id = reply.chat_id,
+                       .message_id = edit ? *reply.edit_message_id : 0,
+                       .text = std::move(pieces[i])});
     }
     items.back().keyboard = keyboard;
     if (items.back().kind == Item::kText) items.back().force_reply = reply.force_reply;

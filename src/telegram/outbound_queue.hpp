@@ -82,19 +82,19 @@ class OutboundQueue {
   OutboundCounters counters() const;
 
  private:
-  /// One API call.
+  /// One API call. Every member has a default, so it is built with designated initializers.
   struct Item {
     enum Kind { kText, kEdit, kPhoto } kind = kText;
     std::int64_t chat_id = 0;
     std::int64_t message_id = 0;  // kEdit
-    std::string text;             // HTML unless `plain`
-    std::string png;              // kPhoto
-    Keyboard keyboard;
+    std::string text{};           // HTML unless `plain`
+    std::string png{};            // kPhoto
+    Keyboard keyboard{};
     bool plain = false;
     int attempts = 0;
-    std::optional<std::int64_t> update_id;  // the reply's, on each of its pieces
+    std::optional<std::int64_t> update_id{};  // the reply's, on each of its pieces
     bool last_of_reply = false;
-    std::optional<std::string> force_reply;  // kText, the last piece: the input field's placeholder
+    std::optional<std::string> force_reply{};  // kText, the last piece: the input field's placeholder
   };
   struct ChatQueue {
     std::deque<Item> items;

@@ -18,8 +18,7 @@ void UpdateAcks::complete(std::int64_t update_id) {
 
 bool UpdateAcks::wait(std::int64_t update_id, std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
-  Entry& entry = entries_[update_id];         // made by expect(); kept while this waiter counts in it
-  if (entry.waiters == 0) entry.waiters = 1;  // wait() without expect(): count this waiter anyway
+  Entry& entry = entries_[update_id];  // made by expect(); kept while this waiter counts in it
   const auto deadline = std::chrono::steady_clock::now() + timeout;
   entry.finished.wait_until(lock, deadline, [&] { return cancelled_ || entry.done; });
   const bool completed = entry.done;

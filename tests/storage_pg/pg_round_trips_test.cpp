@@ -2,6 +2,7 @@
 // pg_transaction.hpp and bench/storage_pg). Counted by the connection, so the test is exact.
 #include <gtest/gtest.h>
 
+#include "storage/contract_helpers.hpp"
 #include "storage/postgres/pg_statements.hpp"
 #include "storage/postgres/pg_transaction.hpp"
 #include "storage_pg/pg_test_env.hpp"
@@ -9,11 +10,9 @@
 namespace kt::storage::pgtest {
 namespace {
 
+using contract::at;
 using postgres::PgConnection;
 using postgres::PgTransaction;
-
-constexpr std::int64_t kT0 = 1'700'000'000'000;
-TimePoint at(std::int64_t offset_ms) { return from_unix_millis(kT0 + offset_ms); }
 
 Position sample_position(UserId user) {
   Position p;
@@ -32,13 +31,8 @@ Position sample_position(UserId user) {
 
 LedgerEntry ledger_entry(UserId user, LedgerKind kind, std::int64_t amount, std::int64_t balance_after,
                          PositionId position) {
-  LedgerEntry e;
-  e.user = user;
-  e.kind = kind;
-  e.amount = Lamports{amount};
-  e.balance_after = Lamports{balance_after};
+  LedgerEntry e = contract::entry(user, kind, amount, balance_after, at(1));
   e.position = position;
-  e.created_at = at(1);
   return e;
 }
 

@@ -393,6 +393,17 @@ nlohmann::json text_update(std::int64_t update_id, const std::string& text) {
             {"text", text}}}};
 }
 
+/// POSTs a text update to the listener with the right secret; the status code (0: no answer).
+int post_text(int port, std::int64_t update_id, const std::string& text) {
+  return kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", text_update(update_id, text),
+                                               "wh-secret-0123456789");
+}
+
+/// The same from another thread, so the test can watch when the answer comes.
+std::future<int> post_text_async(int port, std::int64_t update_id, const std::string& text) {
+  return std::async(std::launch::async, [=] { return post_text(port, update_id, text); });
+}
+
 TEST_F(FrontEndTest, webhook_answers_200_only_after_the_update_finished) {
   // Telegram forgets an update once it has the 200: answered before the command ran, a crash in
   // between lost it.
@@ -400,11 +411,7 @@ TEST_F(FrontEndTest, webhook_answers_200_only_after_the_update_finished) {
   GateBot gate(open_gate.get_future().share());
   TelegramFrontEnd fe(*curl, clock, options(ReceiveMode::kWebhook), gate.handler(), [] { return std::nullopt; });
   ASSERT_TRUE(fe.start().ok());
-  const int port = fe.webhook_port();
-  auto answer = std::async(std::launch::async, [&] {
-    return kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", text_update(9300, "/wallet"),
-                                                 "wh-secret-0123456789");
-  });
+  auto answer = post_text_async(fe.webhook_port(), 9300, "/wallet");
   ASSERT_EQ(gate.entered.get_future().wait_for(5s), std::future_status::ready);
   EXPECT_EQ(answer.wait_for(300ms), std::future_status::timeout) << "answered while the handler still ran";
   open_gate.set_value();
@@ -421,9 +428,7 @@ TEST_F(FrontEndTest, webhook_answers_503_for_an_update_that_does_not_finish_in_t
   TelegramFrontEnd fe(*curl, clock, o, gate.handler(), [] { return std::nullopt; });
   ASSERT_TRUE(fe.start().ok());
   // 503: Telegram keeps the update and delivers it again; the redelivery finds its id claimed.
-  EXPECT_EQ(kt::testing::FakeBotApi::post_webhook("127.0.0.1", fe.webhook_port(), "/tg", text_update(9301, "/slow"),
-                                                  "wh-secret-0123456789"),
-            503);
+  EXPECT_EQ(post_text(fe.webhook_port(), 9301, "/slow"), 503);
   open_gate.set_value();
   ASSERT_TRUE(fake.wait_for("sendMessage", 1, 5s));
   fe.stop(2s);
@@ -437,16 +442,9 @@ TEST_F(FrontEndTest, webhook_stop_answers_what_the_workers_finish_and_503_for_th
   o.shards = 1;  // the second update queues behind the first
   TelegramFrontEnd fe(*curl, clock, o, gate.handler(), [] { return std::nullopt; });
   ASSERT_TRUE(fe.start().ok());
-  const int port = fe.webhook_port();
-  auto first = std::async(std::launch::async, [&] {
-    return kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", text_update(9310, "a"),
-                                                 "wh-secret-0123456789");
-  });
+  auto first = post_text_async(fe.webhook_port(), 9310, "a");
   ASSERT_EQ(gate.entered.get_future().wait_for(5s), std::future_status::ready);
-  auto second = std::async(std::launch::async, [&] {
-    return kt::testing::FakeBotApi::post_webhook("127.0.0.1", port, "/tg", text_update(9311, "b"),
-                                                 "wh-secret-0123456789");
-  });
+  auto second = post_text_async(fe.webhook_port(), 9311, "b");
   while (fe.dispatcher()->depth() < 1) std::this_thread::sleep_for(5ms);  // queued behind the running one
   // Stop with a budget too short for the second update: the first finishes as the gate opens.
   auto stopped = std::async(std::launch::async, [&] { fe.stop(300ms); });
