@@ -47,6 +47,7 @@ milliseconds Poller::poll_once() {
     offset = offset_locked();
     sent_offset_ = offset;
   }
+  last_answer_had_updates_ = false;
   auto updates = api_.get_update_batch(offset, options_.long_poll_seconds, options_.limit, &stop_);
   if (!updates.ok()) {
     const Error& error = updates.error();
@@ -67,6 +68,7 @@ milliseconds Poller::poll_once() {
     return wait;
   }
   backoff_ = milliseconds(0);
+  last_answer_had_updates_ = !updates->updates.empty();
   {
     std::lock_guard lock(mutex_);
     confirmed_offset_ = std::max(confirmed_offset_, offset);
@@ -123,17 +125,26 @@ void Poller::start() {
   stop_.store(false);
   thread_ = std::thread([this] {
     log(LogLevel::kInfo, "polling for updates from offset {}", next_offset());
+    using std::chrono::steady_clock;
     while (!stop_.load()) {
-      milliseconds wait = poll_once();
-      if (wait.count() > 0) {
-        // Compared with the offset the last poll sent, not re-read now: an update that finished
-        // since that poll has already moved it, and the wait ends at once.
-        std::unique_lock lock(mutex_);
-        // A back-off after a failed poll (a 429's retry_after included) is waited out in full: under
-        // load an update finishes every few milliseconds, and waking on that would retry at once.
-        const bool backing_off = backoff_.count() > 0;
-        wake_.wait_for(lock, wait, [&] { return stop_.load() || (!backing_off && offset_locked() != sent_offset_); });
-      }
+      const auto poll_started = steady_clock::now();
+      const milliseconds wait = poll_once();
+      const auto answered = steady_clock::now();
+      const auto paced_until = last_answer_had_updates_ ? poll_started + options_.busy_poll_interval : answered;
+      const auto wait_until = answered + wait;
+      if (paced_until <= answered && wait.count() == 0) continue;
+      std::unique_lock lock(mutex_);
+      // The pace is not cut short by a finishing update: under load one finishes every fraction of
+      // a millisecond, and each would start another request.
+      wake_.wait_until(lock, paced_until, [&] { return stop_.load(); });
+      if (steady_clock::now() >= wait_until) continue;
+      // Compared with the offset the last poll sent, not re-read now: an update that finished
+      // since that poll has already moved it, and the wait ends at once.
+      // A back-off after a failed poll (a 429's retry_after included) is waited out in full: under
+      // load an update finishes every few milliseconds, and waking on that would retry at once.
+      const bool backing_off = backoff_.count() > 0;
+      wake_.wait_until(lock, wait_until,
+                       [&] { return stop_.load() || (!backing_off && offset_locked() != sent_offset_); });
     }
   });
 }

@@ -263,5 +263,49 @@ TEST(PollerAnswers, a_damaged_new_update_is_polled_again_and_a_taken_one_is_skip
   EXPECT_EQ(seen, (std::vector<std::int64_t>{1, 2, 3}));
 }
 
+/// A server under load: every answer carries the update still in flight (the lowest unconfirmed)
+/// and one new one, at once.
+class BusyServerClient final : public http::Client {
+ public:
+  Result<http::Response> perform(const http::Request&) override {
+    const std::int64_t fresh = 2 + calls_++;
+    http::Response response;
+    response.status = 200;
+    response.body = R"({"ok":true,"result":[)" + text_update(1, 1, "slow").dump() + "," +
+                    text_update(fresh, fresh, "/price SOL").dump() + "]}";
+    return response;
+  }
+  std::size_t calls() const { return calls_.load(); }
+
+ private:
+  std::atomic<std::size_t> calls_{0};
+};
+
+std::size_t requests_in(std::chrono::milliseconds busy_poll_interval, std::chrono::milliseconds run_for) {
+  BusyServerClient client;
+  BotApi api(client, {"http://127.0.0.1:1", "123456789:AAF-fake-token_for-tests", 2s});
+  SystemClock real;
+  PollerOptions options;
+  options.busy_poll_interval = busy_poll_interval;
+  Poller* self = nullptr;
+  Poller poller(api, real, options, "KiTraderBot", [&](ParsedUpdate u) {
+    if (u.update_id != 1) self->finished(u.update_id);  // each finish moves nothing: 1 stays lowest
+    return true;
+  });
+  self = &poller;
+  poller.start();
+  std::this_thread::sleep_for(run_for);
+  poller.stop();
+  return client.calls();
+}
+
+TEST(PollerPace, answers_with_updates_start_at_most_one_request_per_busy_poll_interval) {
+  // 300 ms at one request per 20 ms: at most 15 + the first.
+  EXPECT_LE(requests_in(20ms, 300ms), 16u);
+  EXPECT_GE(requests_in(20ms, 300ms), 2u);
+  // Without the pace the same server is asked again at once, after every answer.
+  EXPECT_GT(requests_in(0ms, 300ms), 30u);
+}
+
 }  // namespace
 }  // namespace kt::telegram
