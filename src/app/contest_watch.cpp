@@ -1,5 +1,6 @@
 #include "app/contest_watch.hpp"
 
+#include "core/thread_name.hpp"
 #include "ops/logging.hpp"
 
 namespace kt::app {
@@ -13,7 +14,10 @@ void ContestWatch::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable()) return;
   stopping_ = false;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("kt-contests");
+    run();
+  });
 }
 
 void ContestWatch::stop() {

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "bot/views.hpp"
+#include "core/thread_name.hpp"
 #include "ops/logging.hpp"
 
 namespace kt::app {
@@ -64,7 +65,10 @@ void MarketLoop::start() {
     coordination_.bus->subscribe([this](std::vector<Quote> ticks) { on_remote_ticks(std::move(ticks)); });
   }
   const auto interval = std::chrono::duration_cast<Millis>(app_.config().tracker.interval);
-  loop_ = std::thread([this, interval] { election_loop(interval); });
+  loop_ = std::thread([this, interval] {
+    name_this_thread("kt-market");
+    election_loop(interval);
+  });
 }
 
 void MarketLoop::stop() {

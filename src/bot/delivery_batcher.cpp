@@ -2,6 +2,8 @@
 
 #include <utility>
 
+#include "core/thread_name.hpp"
+
 namespace kt::bot {
 
 DeliveryBatcher::DeliveryBatcher(Flush flush, std::chrono::milliseconds linger, std::size_t max_batch)
@@ -12,7 +14,10 @@ DeliveryBatcher::~DeliveryBatcher() { stop(); }
 void DeliveryBatcher::start() {
   std::lock_guard lock(mutex_);
   if (thread_.joinable() || stopping_) return;
-  thread_ = std::thread([this] { run(); });
+  thread_ = std::thread([this] {
+    name_this_thread("kt-delivered");
+    run();
+  });
 }
 
 void DeliveryBatcher::add(std::int64_t update_id) {

@@ -5,6 +5,7 @@
 #include <poll.h>
 
 #include "coordination/price_ticks.hpp"
+#include "core/thread_name.hpp"
 
 namespace kt::coordination {
 namespace {
@@ -96,7 +97,10 @@ Result<void> PgPriceBus::publish(std::span<const Quote> ticks) {
 void PgPriceBus::subscribe(OnTicks on_ticks) {
   stop();
   stopping_ = false;
-  listener_ = std::thread([this, on_ticks = std::move(on_ticks)] { listen_loop(on_ticks); });
+  listener_ = std::thread([this, on_ticks = std::move(on_ticks)] {
+    name_this_thread("kt-pg-listen");
+    listen_loop(on_ticks);
+  });
 }
 
 void PgPriceBus::stop() {

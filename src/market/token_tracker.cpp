@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/thread_name.hpp"
+
 namespace kt::market {
 namespace {
 
@@ -239,6 +241,7 @@ void TokenTracker::start(Millis interval, TrackerSleeper sleeper) {
     };
   }
   thread_ = std::thread([this, interval, sleeper = std::move(sleeper)] {
+    name_this_thread("kt-tracker");
     while (!stopping_) {
       auto r = run_cycle(clock_.now());
       if (!r.ok()) {

@@ -5,6 +5,8 @@
 #include <charconv>
 #include <chrono>
 
+#include "core/thread_name.hpp"
+
 namespace kt::ops {
 
 Result<std::pair<std::string, int>> parse_listen_address(const std::string& listen) {
@@ -64,7 +66,10 @@ Result<void> OpsHttpServer::start() {
     return fatal("E-HTTP-BIND", "http.listen: cannot listen on " + listen_ + " (address in use or not local?)");
   server_ = std::move(server);
   port_ = port;
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  thread_ = std::thread([this] {
+    name_this_thread("kt-ops-http");
+    server_->listen_after_bind();
+  });
   // stop() before the loop runs would be lost; wait (bounded) until it does.
   for (int i = 0; i < 2000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   return ok_result();

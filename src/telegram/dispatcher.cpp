@@ -2,6 +2,7 @@
 
 #include <exception>
 
+#include "core/thread_name.hpp"
 #include "telegram/log.hpp"
 
 namespace kt::telegram {
@@ -14,8 +15,13 @@ UpdateDispatcher::UpdateDispatcher(std::size_t shards, UpdateHandler handler, Re
 UpdateDispatcher::~UpdateDispatcher() { stop(std::chrono::milliseconds(0)); }
 
 void UpdateDispatcher::start() {
-  for (auto& shard : shards_) {
-    if (!shard->worker.joinable()) shard->worker = std::thread([this, s = shard.get()] { run(*s); });
+  for (std::size_t i = 0; i < shards_.size(); ++i) {
+    Shard& shard = *shards_[i];
+    if (shard.worker.joinable()) continue;
+    shard.worker = std::thread([this, &shard, i] {
+      name_this_thread("kt-worker-" + std::to_string(i));
+      run(shard);
+    });
   }
 }
 

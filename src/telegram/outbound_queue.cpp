@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "core/thread_name.hpp"
 #include "telegram/html_text.hpp"
 #include "telegram/log.hpp"
 
@@ -22,7 +23,10 @@ void OutboundQueue::start() {
   if (started_) return;
   started_ = true;
   for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.sender_threads); ++i) {
-    senders_.emplace_back([this] { run_sender(); });
+    senders_.emplace_back([this, i] {
+      name_this_thread("kt-sender-" + std::to_string(i));
+      run_sender();
+    });
   }
 }
 

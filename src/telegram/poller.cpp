@@ -2,6 +2,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "core/thread_name.hpp"
 #include "telegram/log.hpp"
 
 namespace kt::telegram {
@@ -124,6 +125,7 @@ void Poller::start() {
   if (thread_.joinable()) return;
   stop_.store(false);
   thread_ = std::thread([this] {
+    name_this_thread("kt-poller");
     log(LogLevel::kInfo, "polling for updates from offset {}", next_offset());
     using std::chrono::steady_clock;
     while (!stop_.load()) {

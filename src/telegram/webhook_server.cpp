@@ -4,6 +4,7 @@
 
 #include <limits>
 
+#include "core/thread_name.hpp"
 #include "telegram/log.hpp"
 
 namespace kt::telegram {
@@ -66,7 +67,10 @@ Result<void> WebhookServer::start() {
     return fatal("E-WEBHOOK-BIND",
                  "cannot listen on " + options_.listen_host + ":" + std::to_string(options_.listen_port));
   }
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
+  thread_ = std::thread([this] {
+    name_this_thread("kt-webhook");
+    server_->listen_after_bind();
+  });
   for (int i = 0; i < 2000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
   log(LogLevel::kInfo, "webhook listening on {}:{}{}", options_.listen_host, port_, options_.path);
   return ok_result();
