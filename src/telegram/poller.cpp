@@ -48,7 +48,7 @@ milliseconds Poller::poll_once() {
     offset = offset_locked();
     sent_offset_ = offset;
   }
-  last_answer_had_updates_ = false;
+  last_answer_repeated_ = false;
   auto updates = api_.get_update_batch(offset, options_.long_poll_seconds, options_.limit, &stop_);
   if (!updates.ok()) {
     const Error& error = updates.error();
@@ -69,7 +69,6 @@ milliseconds Poller::poll_once() {
     return wait;
   }
   backoff_ = milliseconds(0);
-  last_answer_had_updates_ = !updates->updates.empty();
   {
     std::lock_guard lock(mutex_);
     confirmed_offset_ = std::max(confirmed_offset_, offset);
@@ -80,7 +79,10 @@ milliseconds Poller::poll_once() {
     // alone, before any parse.
     if (raw.update_id) {
       std::lock_guard lock(mutex_);
-      if (last_fetched_ && *raw.update_id <= *last_fetched_) continue;
+      if (last_fetched_ && *raw.update_id <= *last_fetched_) {
+        last_answer_repeated_ = true;
+        continue;
+      }
     }
     auto tree = nlohmann::json::parse(updates->text(raw), nullptr, /*allow_exceptions=*/false);
     if (tree.is_discarded()) {
@@ -99,7 +101,10 @@ milliseconds Poller::poll_once() {
     {
       std::lock_guard lock(mutex_);
       // Still unconfirmed, so Telegram sends it again: it is in flight or finished already.
-      if (last_fetched_ && id <= *last_fetched_) continue;
+      if (last_fetched_ && id <= *last_fetched_) {
+        last_answer_repeated_ = true;
+        continue;
+      }
       in_flight_.insert(id);
       last_fetched_ = id;
     }
@@ -132,7 +137,7 @@ void Poller::start() {
       const auto poll_started = steady_clock::now();
       const milliseconds wait = poll_once();
       const auto answered = steady_clock::now();
-      const auto paced_until = last_answer_had_updates_ ? poll_started + options_.busy_poll_interval : answered;
+      const auto paced_until = last_answer_repeated_ ? poll_started + options_.busy_poll_interval : answered;
       const auto wait_until = answered + wait;
       if (paced_until <= answered && wait.count() == 0) continue;
       std::unique_lock lock(mutex_);
