@@ -29,6 +29,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_args.hpp"
 #include "e2e/kitrader_process.hpp"
 #include "load_bot_api.hpp"
 #include "seed.hpp"
@@ -61,15 +62,6 @@ struct Options {
   std::size_t memory_positions = 1'000'000;
   std::string pg_dsn;
 };
-
-std::vector<std::string> split(const std::string& s) {
-  std::vector<std::string> out;
-  std::stringstream ss(s);
-  for (std::string item; std::getline(ss, item, ',');) {
-    if (!item.empty()) out.push_back(item);
-  }
-  return out;
-}
 
 double percentile(std::vector<double> v, double p) {
   if (v.empty()) return 0;
@@ -401,6 +393,20 @@ void run_memory_check(const std::string& backend, const Options& o, const std::f
   drop_database(db, o);
 }
 
+constexpr const char* kUsage =
+    "kt_bench_e2e_load: many users against the real `kitrader run` through a loopback Bot API\n"
+    "(docs/benchmarks.md, issue 7). Every option takes a value; lists are comma-separated.\n"
+    "  --backends sqlite,pg     storages to measure (default both; pg needs KITRADER_PG_TEST_DSN or --pg-dsn)\n"
+    "  --users 1000,100000      registered users seeded before each backend's runs\n"
+    "  --rates 500,...,5000     updates/s offered, each for --seconds (stops rising below 70 % answered)\n"
+    "  --modes polling,webhook  how the bot receives updates (default polling)\n"
+    "  --seconds 5              length of each rate's run, 1-60\n"
+    "  --workers 8              the bot's worker shards\n"
+    "  --pool-size N            database.pool_size for PostgreSQL (default: the bot's)\n"
+    "  --memory-positions N     positions stored for the resident-memory check (default 1000000; 0 skips it)\n"
+    "  --pg-dsn DSN             PostgreSQL to create throwaway databases in\n"
+    "Environment: KT_KITRADER_BINARY runs another build of kitrader; KT_LOAD_TRACE=1 traces each getUpdates.\n";
+
 }  // namespace
 }  // namespace kt::bench
 
@@ -408,33 +414,29 @@ int main(int argc, char** argv) {
   using namespace kt::bench;
   Options o;
   if (const char* dsn = std::getenv("KITRADER_PG_TEST_DSN")) o.pg_dsn = dsn;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string key = argv[i], value = argv[i + 1];
+  const int status = parse_cli(argc, argv, kUsage, [&](const std::string& key, const std::string& value) {
     if (key == "--backends")
-      o.backends = split(value);
-    else if (key == "--users") {
-      o.users.clear();
-      for (auto& u : split(value)) o.users.push_back(std::stoul(u));
-    } else if (key == "--rates") {
-      o.rates.clear();
-      for (auto& r : split(value)) o.rates.push_back(std::stod(r));
-    } else if (key == "--modes")
-      o.modes = split(value);
+      o.backends = cli_choices(key, value, {"sqlite", "pg"});
+    else if (key == "--users")
+      o.users = cli_numbers<std::size_t>(key, value, 1, 10'000'000);
+    else if (key == "--rates")
+      o.rates = cli_numbers<double>(key, value, 1, 100'000);
+    else if (key == "--modes")
+      o.modes = cli_choices(key, value, {"polling", "webhook"});
     else if (key == "--seconds")
-      o.seconds = std::clamp(std::stoi(value), 1, 60);
+      o.seconds = cli_number<int>(key, value, 1, 60);
     else if (key == "--pool-size")
-      o.pool_size = std::stoi(value);
+      o.pool_size = cli_number<int>(key, value, 0, 1'000);
     else if (key == "--workers")
-      o.workers = std::stoi(value);
+      o.workers = cli_number<int>(key, value, 1, 256);
     else if (key == "--memory-positions")
-      o.memory_positions = std::stoul(value);
+      o.memory_positions = cli_number<std::size_t>(key, value, 0, 100'000'000);
     else if (key == "--pg-dsn")
       o.pg_dsn = value;
-    else {
-      std::fprintf(stderr, "unknown option %s\n", key.c_str());
-      return 2;
-    }
-  }
+    else
+      throw CliError("unknown option " + key);
+  });
+  if (status >= 0) return status;
   kt::e2e::TempDir dir("e2e_load");
   std::printf(
       "kitrader run, %d workers, pacing off, demo prices, %d s per rate; latency = update available → first reply "

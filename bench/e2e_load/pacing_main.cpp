@@ -17,6 +17,7 @@
 
 #include <fmt/format.h>
 
+#include "cli_args.hpp"
 #include "e2e/kitrader_process.hpp"
 #include "load_bot_api.hpp"
 #include "seed.hpp"
@@ -120,14 +121,13 @@ void run(const Options& o, int delay_ms, const std::filesystem::path& dir) {
   if (!bot.wait_exit(15s)) bot.signal(SIGKILL);
 }
 
-std::vector<int> split_ints(const std::string& s) {
-  std::vector<int> out;
-  std::stringstream ss(s);
-  for (std::string item; std::getline(ss, item, ',');) {
-    if (!item.empty()) out.push_back(std::stoi(item));
-  }
-  return out;
-}
+constexpr const char* kUsage =
+    "kt_bench_pacing: with pacing on, does the bot keep Telegram's 30 messages/s saturated?\n"
+    "(docs/benchmarks.md, issue 7). Every option takes a value.\n"
+    "  --delays 50,150,300  simulated Bot API round trips in ms, one run each\n"
+    "  --rate 100           updates/s offered, 1-10000\n"
+    "  --seconds 20         length of each run, 5-300\n"
+    "  --users 300          users (few, so that chats get several replies and per-chat pacing shows)\n";
 
 }  // namespace
 }  // namespace kt::bench
@@ -135,21 +135,19 @@ std::vector<int> split_ints(const std::string& s) {
 int main(int argc, char** argv) {
   using namespace kt::bench;
   Options o;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const std::string key = argv[i], value = argv[i + 1];
+  const int status = parse_cli(argc, argv, kUsage, [&](const std::string& key, const std::string& value) {
     if (key == "--delays")
-      o.delays_ms = split_ints(value);
+      o.delays_ms = cli_numbers<int>(key, value, 0, 10'000);
     else if (key == "--rate")
-      o.rate = std::clamp(std::stod(value), 1.0, 10'000.0);
+      o.rate = cli_number<double>(key, value, 1, 10'000);
     else if (key == "--seconds")
-      o.seconds = std::clamp(std::stoi(value), 5, 300);
+      o.seconds = cli_number<int>(key, value, 5, 300);
     else if (key == "--users")
-      o.users = std::stoul(value);
-    else {
-      std::fprintf(stderr, "unknown option %s\n", key.c_str());
-      return 2;
-    }
-  }
+      o.users = cli_number<std::size_t>(key, value, 1, 10'000'000);
+    else
+      throw CliError("unknown option " + key);
+  });
+  if (status >= 0) return status;
   kt::e2e::TempDir dir("pacing");
   std::printf(
       "kitrader run, pacing ON (30 messages/s, 1/s per private chat), SQLite, %zu users, %.0f updates/s offered for %d "
