@@ -58,6 +58,7 @@ struct Options {
   std::vector<std::string> modes{"polling"};
   int seconds = 5;
   int workers = 8;
+  int senders = 0;    ///< telegram.sender_threads; 0: the bot's automatic count
   int pool_size = 0;  ///< database.pool_size; 0: the bot's default
   std::size_t memory_positions = 1'000'000;
   std::string pg_dsn;
@@ -241,6 +242,7 @@ std::map<std::string, std::string> bot_env(const std::string& api_url, const std
                                          {"KITRADER_TELEGRAM_WORKERS", std::to_string(o.workers)},
                                          {"KITRADER_TRADING_MAX_OPEN_POSITIONS", "10000"}};
   if (o.pool_size > 0) env["KITRADER_DATABASE_POOL_SIZE"] = std::to_string(o.pool_size);
+  if (o.senders > 0) env["KITRADER_TELEGRAM_SENDER_THREADS"] = std::to_string(o.senders);
   if (webhook_port > 0) {
     env["KITRADER_TELEGRAM_MODE"] = "webhook";
     env["KITRADER_TELEGRAM_WEBHOOK_LISTEN"] = "127.0.0.1:" + std::to_string(webhook_port);
@@ -402,6 +404,7 @@ constexpr const char* kUsage =
     "  --modes polling,webhook  how the bot receives updates (default polling)\n"
     "  --seconds 5              length of each rate's run, 1-60\n"
     "  --workers 8              the bot's worker shards\n"
+    "  --senders N              telegram.sender_threads (default: the bot's automatic count)\n"
     "  --pool-size N            database.pool_size for PostgreSQL (default: the bot's)\n"
     "  --memory-positions N     positions stored for the resident-memory check (default 1000000; 0 skips it)\n"
     "  --pg-dsn DSN             PostgreSQL to create throwaway databases in\n"
@@ -429,6 +432,8 @@ int main(int argc, char** argv) {
       o.pool_size = cli_number<int>(key, value, 0, 1'000);
     else if (key == "--workers")
       o.workers = cli_number<int>(key, value, 1, 256);
+    else if (key == "--senders")
+      o.senders = cli_number<int>(key, value, 1, 1024);
     else if (key == "--memory-positions")
       o.memory_positions = cli_number<std::size_t>(key, value, 0, 100'000'000);
     else if (key == "--pg-dsn")

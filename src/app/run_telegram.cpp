@@ -75,7 +75,9 @@ std::size_t outbound_sender_threads(const ops::TelegramConfig& telegram, std::si
   // share the senders with messages — bucket rate × 0.5 s × 2 calls in flight. With the former 8
   // senders and 300 ms round trips the bot sent 24 messages/s (bench/e2e_load/pacing_main.cpp).
   // Capped at 64 threads for paid broadcast rates. Unpaced (a local Bot API server, benchmarks), at
-  // least two per worker keep up with what the workers produce.
+  // least two per worker keep up with what the workers produce. Each sender is one call in flight:
+  // against a local Bot API server that waits on Telegram (tens of ms), an operator sets more.
+  if (telegram.sender_threads > 0) return static_cast<std::size_t>(telegram.sender_threads);
   if (!telegram.pacing_enabled) return std::max<std::size_t>(16, 2 * workers);
   const auto paced = static_cast<std::size_t>(std::ceil(std::max(0, telegram.global_rate_per_sec) * 0.5 * 2));
   return std::clamp<std::size_t>(paced, 8, 64);

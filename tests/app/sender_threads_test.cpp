@@ -28,6 +28,17 @@ TEST(SenderThreads, paced_count_follows_the_configured_rate_within_bounds) {
   EXPECT_EQ(outbound_sender_threads(paced(1000), 8), 64u);  // paid broadcast rates: capped
 }
 
+TEST(SenderThreads, a_configured_count_wins_paced_or_not) {
+  ops::TelegramConfig telegram = paced(30);
+  telegram.sender_threads = 200;  // a local Bot API server with 50 ms round trips: 4,000 calls/s
+  EXPECT_EQ(outbound_sender_threads(telegram, 8), 200u);
+  telegram.pacing_enabled = false;
+  telegram.sender_threads = 4;
+  EXPECT_EQ(outbound_sender_threads(telegram, 8), 4u);
+  telegram.sender_threads = 0;
+  EXPECT_EQ(outbound_sender_threads(telegram, 8), 16u) << "0 is automatic";
+}
+
 TEST(SenderThreads, unpaced_has_two_per_worker_and_at_least_16) {
   ops::TelegramConfig telegram;
   telegram.pacing_enabled = false;
