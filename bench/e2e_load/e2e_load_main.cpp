@@ -58,8 +58,9 @@ struct Options {
   std::vector<std::string> modes{"polling"};
   int seconds = 5;
   int workers = 8;
-  int senders = 0;    ///< telegram.sender_threads; 0: the bot's automatic count
-  int pool_size = 0;  ///< database.pool_size; 0: the bot's default
+  int senders = 0;        ///< telegram.sender_threads; 0: the bot's automatic count
+  int call_delay_ms = 0;  ///< the fake's round trip for every call but getUpdates
+  int pool_size = 0;      ///< database.pool_size; 0: the bot's default
   std::size_t memory_positions = 1'000'000;
   std::string pg_dsn;
 };
@@ -304,6 +305,7 @@ void run_backend(const std::string& mode, const std::string& backend, std::size_
   std::vector<Row> rows;
   {
     LoadBotApi api(kToken, kFirstUser, users, Mix{}, 42);
+    api.set_call_delay(std::chrono::milliseconds(o.call_delay_ms));
     const int webhook_port = mode == "webhook" ? free_port() : 0;
     e2e::KitraderProcess bot({"run"}, bot_env(api.api_url(), db.url, o, dir, webhook_port), dir, tag);
     const auto deadline = std::chrono::steady_clock::now() + 20s;
@@ -405,6 +407,7 @@ constexpr const char* kUsage =
     "  --seconds 5              length of each rate's run, 1-60\n"
     "  --workers 8              the bot's worker shards\n"
     "  --senders N              telegram.sender_threads (default: the bot's automatic count)\n"
+    "  --call-delay-ms 0        the fake's round trip for each call but getUpdates (a local Bot API server)\n"
     "  --pool-size N            database.pool_size for PostgreSQL (default: the bot's)\n"
     "  --memory-positions N     positions stored for the resident-memory check (default 1000000; 0 skips it)\n"
     "  --pg-dsn DSN             PostgreSQL to create throwaway databases in\n"
@@ -434,6 +437,8 @@ int main(int argc, char** argv) {
       o.workers = cli_number<int>(key, value, 1, 256);
     else if (key == "--senders")
       o.senders = cli_number<int>(key, value, 1, 1024);
+    else if (key == "--call-delay-ms")
+      o.call_delay_ms = cli_number<int>(key, value, 0, 10'000);
     else if (key == "--memory-positions")
       o.memory_positions = cli_number<std::size_t>(key, value, 0, 100'000'000);
     else if (key == "--pg-dsn")
