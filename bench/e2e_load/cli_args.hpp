@@ -6,6 +6,7 @@
 #include <charconv>
 #include <cstdio>
 #include <functional>
+#include <sstream>
 #include <stdexcept>
 #include <string>
 #include <system_error>
@@ -27,8 +28,10 @@ T cli_number(const std::string& key, const std::string& value, T min, T max) {
     throw CliError(key + ": '" + value + "' is not a number");
   }
   if (out < min || out > max) {
-    throw CliError(key + ": " + value + " is out of range (" + std::to_string(min) + " to " + std::to_string(max) +
-                   ")");
+    // A stream prints a bound as written in the usage ("1", not std::to_string's "1.000000").
+    std::ostringstream range;
+    range << min << " to " << max;
+    throw CliError(key + ": " + value + " is out of range (" + range.str() + ")");
   }
   return out;
 }

@@ -60,6 +60,12 @@ TEST(BenchCli, numbers_lists_and_ranges) {
   } catch (const CliError& e) {
     EXPECT_STREQ(e.what(), "--seconds: 100 is out of range (1 to 60)");
   }
+  try {
+    cli_number<double>("--rates", "0", 1, 100'000);
+    FAIL() << "out of range accepted";
+  } catch (const CliError& e) {
+    EXPECT_STREQ(e.what(), "--rates: 0 is out of range (1 to 100000)");
+  }
 }
 
 }  // namespace
