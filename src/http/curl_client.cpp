@@ -1,27 +1,27 @@
-// libcurl behind the Client port: one easy handle per thread, reset between requests, so its
-// connection cache keeps connections alive across requests made by that thread.
+// libcurl behind the Client port. perform(): one easy handle per thread, reset between requests, so
+// its connection cache keeps connections alive across requests made by that thread. start(): one
+// background thread drives every started transfer through a multi handle, whose connection cache
+// keeps connections alive across transfers.
 #include <curl/curl.h>
-#include <fmt/format.h>
 
 #include <algorithm>
-#include <cctype>
+#include <memory>
 #include <mutex>
+#include <thread>
+#include <vector>
 
+#include "core/thread_name.hpp"
+#include "http/curl_easy_setup.hpp"
 #include "http/http_client.hpp"
 
 namespace kt::http {
 namespace {
 
-void global_init_once() {
-  static std::once_flag flag;
-  std::call_once(flag, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
-}
-
 /// The calling thread's easy handle; cleaned up when the thread ends.
 struct ThreadHandle {
   CURL* handle = nullptr;
   ThreadHandle() {
-    global_init_once();
+    detail::curl_global_init_once();
     handle = curl_easy_init();
   }
   ~ThreadHandle() {
@@ -36,150 +36,199 @@ CURL* thread_handle() {
   return th.handle;
 }
 
-/// "scheme://host:port" of a URL: what an error message may show (path and query can hold secrets).
-std::string url_origin(const std::string& url) {
-  auto scheme_end = url.find("://");
-  std::size_t host_start = scheme_end == std::string::npos ? 0 : scheme_end + 3;
-  auto host_end = url.find_first_of("/?#", host_start);
-  std::string authority =
-      url.substr(host_start, host_end == std::string::npos ? std::string::npos : host_end - host_start);
-  if (auto at = authority.rfind('@'); at != std::string::npos) authority = authority.substr(at + 1);
-  return url.substr(0, host_start) + authority;
-}
-
-/// Removes any trace of the URL's path and query from a libcurl message.
-std::string scrub(std::string message, const std::string& url) {
-  std::string origin = url_origin(url);
-  if (url.size() > origin.size()) {
-    std::string rest = url.substr(origin.size());
-    if (rest.size() > 1) {
-      for (auto pos = message.find(rest); pos != std::string::npos; pos = message.find(rest)) {
-        message.replace(pos, rest.size(), "/…");
-      }
-    }
-  }
-  return message;
-}
-
-std::size_t on_body(char* data, std::size_t size, std::size_t count, void* user) {
-  static_cast<std::string*>(user)->append(data, size * count);
-  return size * count;
-}
-
-std::size_t on_header(char* data, std::size_t size, std::size_t count, void* user) {
-  auto* headers = static_cast<std::vector<std::pair<std::string, std::string>>*>(user);
-  std::string_view line(data, size * count);
-  // A new status line (redirect, 100-continue): only the final response's headers count.
-  if (line.rfind("HTTP/", 0) == 0) {
-    headers->clear();
-    return size * count;
-  }
-  auto colon = line.find(':');
-  if (colon == std::string_view::npos) return size * count;
-  std::string name(line.substr(0, colon));
-  std::transform(name.begin(), name.end(), name.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  std::string_view value = line.substr(colon + 1);
-  while (!value.empty() && (value.front() == ' ' || value.front() == '\t')) value.remove_prefix(1);
-  while (!value.empty() && (value.back() == '\r' || value.back() == '\n' || value.back() == ' '))
-    value.remove_suffix(1);
-  headers->emplace_back(std::move(name), std::string(value));
-  return size * count;
-}
-
-int on_progress(void* user, curl_off_t, curl_off_t, curl_off_t, curl_off_t) {
-  const auto* cancel = static_cast<const std::atomic<bool>*>(user);
-  return cancel->load() ? 1 : 0;  // non-zero aborts the transfer
-}
-
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
+/// A started request: owned by the queue, then, while in flight, by its easy handle (CURLOPT_PRIVATE).
+struct AsyncTransfer {
+  Request request;  // a copy: libcurl reads the body from it while the transfer runs
+  Client::Done done;
+  detail::Transfer transfer;
 };
-struct MimeDeleter {
-  void operator()(curl_mime* mime) const { curl_mime_free(mime); }
-};
+
+/// Finished easy handles kept for the next transfers; a burst beyond this creates (and frees) more.
+constexpr std::size_t kHandlePoolSize = 8;
+/// The longest the loop sleeps: libcurl calls the progress callback, and so sees Request::cancel,
+/// only when the loop drives it.
+constexpr long kMaxPollMs = 1000;
+/// Idle connections kept alive: at least the most calls any caller keeps in flight.
+constexpr long kMaxKeptConnections = 1024;
 
 class CurlClient final : public Client {
  public:
-  CurlClient() { global_init_once(); }
+  CurlClient() { detail::curl_global_init_once(); }
+
+  ~CurlClient() override {
+    CURLM* multi = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = true;
+      multi = multi_;
+    }
+    if (multi == nullptr) return;  // start() never ran: no thread, no handles
+    curl_multi_wakeup(multi);
+    thread_.join();
+    for (CURL* h : pool_) curl_easy_cleanup(h);
+    curl_multi_cleanup(multi);
+  }
+
+  CurlClient(const CurlClient&) = delete;
+  CurlClient& operator=(const CurlClient&) = delete;
 
   Result<Response> perform(const Request& request) override {
     CURL* h = thread_handle();
     if (h == nullptr) return fatal("E-NETWORK", "libcurl could not create a handle");
     curl_easy_reset(h);
-
-    Response response;
-    char error_buffer[CURL_ERROR_SIZE] = {0};
-    curl_easy_setopt(h, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
-    curl_easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(request.timeout.count()));
-    curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(std::min<std::int64_t>(request.timeout.count(), 10'000)));
-    curl_easy_setopt(h, CURLOPT_ACCEPT_ENCODING, "");
-    curl_easy_setopt(h, CURLOPT_WRITEFUNCTION, on_body);
-    curl_easy_setopt(h, CURLOPT_WRITEDATA, &response.body);
-    curl_easy_setopt(h, CURLOPT_HEADERFUNCTION, on_header);
-    curl_easy_setopt(h, CURLOPT_HEADERDATA, &response.headers);
-
-    if (request.cancel != nullptr) {
-      curl_easy_setopt(h, CURLOPT_NOPROGRESS, 0L);
-      curl_easy_setopt(h, CURLOPT_XFERINFOFUNCTION, on_progress);
-      curl_easy_setopt(h, CURLOPT_XFERINFODATA, const_cast<std::atomic<bool>*>(request.cancel));
-    }
-
-    std::unique_ptr<curl_slist, SlistDeleter> headers;
-    auto add_header = [&](const std::string& line) {
-      curl_slist* appended = curl_slist_append(headers.get(), line.c_str());
-      if (appended != nullptr) {
-        (void)headers.release();
-        headers.reset(appended);
-      }
-    };
-    for (const auto& [name, value] : request.headers) add_header(name + ": " + value);
-    add_header("Expect:");  // no 100-continue round trip for larger bodies
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
-
-    std::unique_ptr<curl_mime, MimeDeleter> mime;
-    if (request.method == "GET") {
-      curl_easy_setopt(h, CURLOPT_HTTPGET, 1L);
-    } else {
-      if (request.method != "POST") curl_easy_setopt(h, CURLOPT_CUSTOMREQUEST, request.method.c_str());
-      if (!request.form.empty()) {
-        mime.reset(curl_mime_init(h));
-        for (const auto& part : request.form) {
-          curl_mimepart* p = curl_mime_addpart(mime.get());
-          curl_mime_name(p, part.name.c_str());
-          curl_mime_data(p, part.value.data(), part.value.size());
-          if (!part.filename.empty()) curl_mime_filename(p, part.filename.c_str());
-          if (!part.content_type.empty()) curl_mime_type(p, part.content_type.c_str());
-        }
-        curl_easy_setopt(h, CURLOPT_MIMEPOST, mime.get());
-      } else {
-        curl_easy_setopt(h, CURLOPT_POST, 1L);
-        curl_easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE, static_cast<curl_off_t>(request.body.size()));
-        curl_easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
-      }
-    }
-
+    detail::Transfer transfer;
+    detail::setup_easy(h, request, transfer);
     CURLcode code = curl_easy_perform(h);
-    // The handle outlives this call: drop pointers to our locals before returning.
-    curl_easy_setopt(h, CURLOPT_HTTPHEADER, nullptr);
-    curl_easy_setopt(h, CURLOPT_MIMEPOST, nullptr);
-    curl_easy_setopt(h, CURLOPT_ERRORBUFFER, nullptr);
-    if (code == CURLE_ABORTED_BY_CALLBACK) {
-      return retryable("E-CANCELLED", fmt::format("{} {} cancelled", request.method, url_origin(request.url)));
-    }
-    if (code != CURLE_OK) {
-      std::string detail = error_buffer[0] != '\0' ? error_buffer : curl_easy_strerror(code);
-      return retryable(
-          "E-NETWORK",
-          scrub(fmt::format("{} {} failed: {}", request.method, url_origin(request.url), detail), request.url));
-    }
-    curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &response.status);
-    return response;
+    Result<Response> result = detail::transfer_result(h, code, request, transfer);
+    // The handle outlives this call (its connection cache is the point): no pointers to our locals.
+    detail::detach_easy(h);
+    return result;
   }
+
+  void start(Request request, Done done) override {
+    auto transfer = std::make_unique<AsyncTransfer>();
+    transfer->request = std::move(request);
+    transfer->done = std::move(done);
+    CURLM* multi = nullptr;
+    {
+      std::lock_guard lock(mutex_);
+      if (multi_ == nullptr) {
+        multi_ = curl_multi_init();
+        if (multi_ != nullptr) {
+          // libcurl's default cache keeps 4 connections per transfer in flight and closes the rest
+          // whenever the count drops, so every burst opened new ones (a TLS handshake each, against
+          // Telegram; against a server with a short accept queue, SYNs retried after 1 s).
+          curl_multi_setopt(multi_, CURLMOPT_MAXCONNECTS, kMaxKeptConnections);
+          thread_ = std::thread([this] { run(); });
+        }
+      }
+      multi = multi_;
+      // While the destructor drains, a `done` may still start requests: queued, they get cancelled too.
+      if (multi != nullptr) queue_.push_back(std::move(transfer));
+    }
+    if (multi == nullptr) {
+      transfer->done(fatal("E-NETWORK", "libcurl could not create a multi handle"));
+      return;
+    }
+    curl_multi_wakeup(multi);
+  }
+
+ private:
+  void run() {
+    name_this_thread("kt-http-async");
+    std::vector<std::unique_ptr<AsyncTransfer>> fresh;
+    for (;;) {
+      {
+        std::lock_guard lock(mutex_);
+        if (stopping_) break;
+        fresh.swap(queue_);
+      }
+      for (auto& transfer : fresh) add(std::move(transfer));
+      fresh.clear();
+      int running = 0;
+      curl_multi_perform(multi_, &running);
+      reap();
+      long timeout_ms = -1;
+      curl_multi_timeout(multi_, &timeout_ms);
+      if (timeout_ms < 0 || timeout_ms > kMaxPollMs) timeout_ms = kMaxPollMs;
+      curl_multi_poll(multi_, nullptr, 0, static_cast<int>(timeout_ms), nullptr);
+    }
+    shut_down();
+  }
+
+  void add(std::unique_ptr<AsyncTransfer> transfer) {
+    CURL* h = take_handle();
+    if (h == nullptr) {
+      end(std::move(transfer), fatal("E-NETWORK", "libcurl could not create a handle"));
+      return;
+    }
+    detail::setup_easy(h, transfer->request, transfer->transfer);
+    curl_easy_setopt(h, CURLOPT_PRIVATE, transfer.get());
+    if (CURLMcode code = curl_multi_add_handle(multi_, h); code != CURLM_OK) {
+      recycle(h);
+      end(std::move(transfer),
+          retryable("E-NETWORK", std::string("libcurl could not add a transfer: ") + curl_multi_strerror(code)));
+      return;
+    }
+    (void)transfer.release();  // reclaimed from CURLOPT_PRIVATE by finish()
+    in_flight_.push_back(h);
+  }
+
+  void reap() {
+    int left = 0;
+    while (CURLMsg* msg = curl_multi_info_read(multi_, &left)) {
+      if (msg->msg != CURLMSG_DONE) continue;
+      // Copied out: removing the handle invalidates `msg`.
+      CURL* h = msg->easy_handle;
+      CURLcode code = msg->data.result;
+      finish(h, &code);
+    }
+  }
+
+  /// Takes `h` out of the multi handle and calls its `done`: with libcurl's outcome, or cancelled
+  /// when `code` is null.
+  void finish(CURL* h, const CURLcode* code) {
+    char* priv = nullptr;
+    curl_easy_getinfo(h, CURLINFO_PRIVATE, &priv);
+    std::unique_ptr<AsyncTransfer> transfer(reinterpret_cast<AsyncTransfer*>(priv));
+    curl_multi_remove_handle(multi_, h);
+    in_flight_.erase(std::find(in_flight_.begin(), in_flight_.end(), h));
+    Result<Response> result = code != nullptr ? detail::transfer_result(h, *code, transfer->request, transfer->transfer)
+                                              : Result<Response>(detail::cancelled_error(transfer->request));
+    recycle(h);
+    end(std::move(transfer), std::move(result));
+  }
+
+  /// Frees the transfer before calling its `done`, which may start another one.
+  static void end(std::unique_ptr<AsyncTransfer> transfer, Result<Response> result) {
+    Done done = std::move(transfer->done);
+    transfer.reset();
+    done(std::move(result));
+  }
+
+  CURL* take_handle() {
+    if (pool_.empty()) return curl_easy_init();
+    CURL* h = pool_.back();
+    pool_.pop_back();
+    return h;
+  }
+
+  void recycle(CURL* h) {
+    // Reset now, not at reuse: a pooled handle must not point into the transfer about to be freed.
+    curl_easy_reset(h);
+    if (pool_.size() < kHandlePoolSize) {
+      pool_.push_back(h);
+    } else {
+      curl_easy_cleanup(h);
+    }
+  }
+
+  /// Ends everything in flight, then everything queued, with E-CANCELLED; a `done` that starts
+  /// another request queues it, so the drain repeats until the queue stays empty.
+  void shut_down() {
+    while (!in_flight_.empty()) finish(in_flight_.back(), nullptr);
+    for (;;) {
+      std::vector<std::unique_ptr<AsyncTransfer>> queued;
+      {
+        std::lock_guard lock(mutex_);
+        queued.swap(queue_);
+      }
+      if (queued.empty()) break;
+      for (auto& transfer : queued) {
+        Error error = detail::cancelled_error(transfer->request);
+        end(std::move(transfer), std::move(error));
+      }
+    }
+  }
+
+  std::mutex mutex_;  // guards multi_ (creation), queue_ and stopping_
+  CURLM* multi_ = nullptr;
+  std::vector<std::unique_ptr<AsyncTransfer>> queue_;
+  bool stopping_ = false;
+  std::thread thread_;
+  // Touched only by the background thread (and the destructor after joining it).
+  std::vector<CURL*> in_flight_;
+  std::vector<CURL*> pool_;
 };
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <utility>
@@ -46,11 +47,23 @@ struct Response {
 /// Request::cancel is a retryable "E-CANCELLED".
 class Client {
  public:
+  /// What an asynchronous request ends with: exactly what perform() would have returned.
+  using Done = std::function<void(Result<Response>)>;
+
   virtual ~Client() = default;
   virtual Result<Response> perform(const Request& request) = 0;
+  /// Starts `request` and returns; `done` runs exactly once with its outcome. Thread-safe. `done`
+  /// must be quick and must not start a blocking call (it may call start()).
+  /// This default performs the request on the calling thread before returning, so fakes and
+  /// wrappers that only implement perform() stay deterministic; the libcurl client overrides it.
+  virtual void start(Request request, Done done) { done(perform(request)); }
 };
 
-/// libcurl with a per-thread connection cache (keep-alive). Thread-safe.
+/// libcurl. perform(): a per-thread connection cache (keep-alive). start(): every started request
+/// is driven by one background thread through libcurl's multi interface (many transfers in flight,
+/// connections kept alive between them), `done` running on that thread; the thread starts with the
+/// first start() and stops when the client is destroyed, finishing what is still in flight with a
+/// retryable "E-CANCELLED". Thread-safe.
 std::unique_ptr<Client> make_curl_client();
 
 }  // namespace kt::http

@@ -1,13 +1,11 @@
 // The libcurl client against a cpp-httplib server on loopback.
 #include <gtest/gtest.h>
-#include <httplib.h>
 
 #include <atomic>
-#include <mutex>
-#include <set>
 #include <thread>
 
 #include "http/http_client.hpp"
+#include "loopback_server.hpp"
 
 namespace kt::http {
 namespace {
@@ -25,60 +23,6 @@ void on_thread(Fn fn) {
   std::thread t(fn);
   t.join();
 }
-
-class LoopbackServer {
- public:
-  LoopbackServer() {
-    server_.Get("/hello", [this](const httplib::Request& req, httplib::Response& res) {
-      note(req);
-      res.set_header("X-Answer", "42");
-      res.set_content("hello " + req.get_header_value("X-Who"), "text/plain");
-    });
-    server_.Post("/echo", [this](const httplib::Request& req, httplib::Response& res) {
-      note(req);
-      res.set_content(req.get_header_value("Content-Type") + "|" + req.body, "text/plain");
-    });
-    server_.Post("/upload", [this](const httplib::Request& req, httplib::Response& res) {
-      note(req);
-      std::string out;
-      for (const auto& [name, file] : req.files) {
-        out += name + "=" + file.content + ";" + file.filename + ";" + file.content_type + "\n";
-      }
-      res.set_content(out, "text/plain");
-    });
-    server_.Get("/slow", [this](const httplib::Request& req, httplib::Response& res) {
-      note(req);
-      std::this_thread::sleep_for(std::chrono::milliseconds(400));
-      res.set_content("late", "text/plain");
-    });
-    server_.Get("/missing", [](const httplib::Request&, httplib::Response& res) { res.status = 404; });
-    port_ = server_.bind_to_any_port("127.0.0.1");
-    thread_ = std::thread([this] { server_.listen_after_bind(); });
-    while (!server_.is_running()) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  }
-  ~LoopbackServer() { stop(); }
-  void stop() {
-    server_.stop();
-    if (thread_.joinable()) thread_.join();
-  }
-  std::string url(const std::string& path) const { return "http://127.0.0.1:" + std::to_string(port_) + path; }
-  /// Distinct client ports seen: one per TCP connection the client opened.
-  std::size_t connections() {
-    std::lock_guard lock(mutex_);
-    return client_ports_.size();
-  }
-
- private:
-  void note(const httplib::Request& req) {
-    std::lock_guard lock(mutex_);
-    client_ports_.insert(req.remote_port);
-  }
-  httplib::Server server_;
-  int port_ = 0;
-  std::thread thread_;
-  std::mutex mutex_;
-  std::set<int> client_ports_;
-};
 
 TEST(CurlClient, get_returns_status_body_and_lower_cased_headers) {
   LoopbackServer server;
