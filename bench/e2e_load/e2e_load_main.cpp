@@ -58,9 +58,9 @@ struct Options {
   std::vector<std::string> modes{"polling"};
   int seconds = 5;
   int workers = 8;
-  int senders = 0;        ///< telegram.sender_threads; 0: the bot's automatic count
-  int call_delay_ms = 0;  ///< the fake's round trip for every call but getUpdates
-  int pool_size = 0;      ///< database.pool_size; 0: the bot's default
+  int calls_in_flight = 0;  ///< telegram.calls_in_flight; 0: the bot's automatic count
+  int call_delay_ms = 0;    ///< the fake's round trip for every call but getUpdates
+  int pool_size = 0;        ///< database.pool_size; 0: the bot's default
   std::size_t memory_positions = 1'000'000;
   std::string pg_dsn;
 };
@@ -243,7 +243,7 @@ std::map<std::string, std::string> bot_env(const std::string& api_url, const std
                                          {"KITRADER_TELEGRAM_WORKERS", std::to_string(o.workers)},
                                          {"KITRADER_TRADING_MAX_OPEN_POSITIONS", "10000"}};
   if (o.pool_size > 0) env["KITRADER_DATABASE_POOL_SIZE"] = std::to_string(o.pool_size);
-  if (o.senders > 0) env["KITRADER_TELEGRAM_SENDER_THREADS"] = std::to_string(o.senders);
+  if (o.calls_in_flight > 0) env["KITRADER_TELEGRAM_CALLS_IN_FLIGHT"] = std::to_string(o.calls_in_flight);
   if (webhook_port > 0) {
     env["KITRADER_TELEGRAM_MODE"] = "webhook";
     env["KITRADER_TELEGRAM_WEBHOOK_LISTEN"] = "127.0.0.1:" + std::to_string(webhook_port);
@@ -406,7 +406,7 @@ constexpr const char* kUsage =
     "  --modes polling,webhook  how the bot receives updates (default polling)\n"
     "  --seconds 5              length of each rate's run, 1-60\n"
     "  --workers 8              the bot's worker shards\n"
-    "  --senders N              telegram.sender_threads (default: the bot's automatic count)\n"
+    "  --calls-in-flight N      telegram.calls_in_flight (default: the bot's automatic count)\n"
     "  --call-delay-ms 0        the fake's round trip for each call but getUpdates (a local Bot API server)\n"
     "  --pool-size N            database.pool_size for PostgreSQL (default: the bot's)\n"
     "  --memory-positions N     positions stored for the resident-memory check (default 1000000; 0 skips it)\n"
@@ -435,8 +435,8 @@ int main(int argc, char** argv) {
       o.pool_size = cli_number<int>(key, value, 0, 1'000);
     else if (key == "--workers")
       o.workers = cli_number<int>(key, value, 1, 256);
-    else if (key == "--senders")
-      o.senders = cli_number<int>(key, value, 1, 1024);
+    else if (key == "--calls-in-flight")
+      o.calls_in_flight = cli_number<int>(key, value, 1, 1024);
     else if (key == "--call-delay-ms")
       o.call_delay_ms = cli_number<int>(key, value, 0, 10'000);
     else if (key == "--memory-positions")

@@ -69,16 +69,15 @@ Result<std::pair<std::string, int>> split_listen(const std::string& listen) {
 
 }  // namespace
 
-std::size_t outbound_sender_threads(const ops::TelegramConfig& telegram, std::size_t workers) {
-  // Each sender makes one blocking call at a time, so paced they must never be what holds the rate
-  // below the bucket's: a call can take 500 ms from a distant server, and button answers (unpaced)
-  // share the senders with messages — bucket rate × 0.5 s × 2 calls in flight. With the former 8
-  // senders and 300 ms round trips the bot sent 24 messages/s (bench/e2e_load/pacing_main.cpp).
-  // Capped at 64 threads for paid broadcast rates. Unpaced (a local Bot API server, benchmarks), at
-  // least two per worker keep up with what the workers produce. Each sender is one call in flight:
-  // against a local Bot API server that waits on Telegram (tens of ms), an operator sets more.
-  if (telegram.sender_threads > 0) return static_cast<std::size_t>(telegram.sender_threads);
-  if (!telegram.pacing_enabled) return std::max<std::size_t>(16, 2 * workers);
+std::size_t outbound_calls_in_flight(const ops::TelegramConfig& telegram, std::size_t workers) {
+  // Paced, the calls in flight must never be what holds the rate below the bucket's: a call can
+  // take 500 ms from a distant server, and button answers (unpaced) share the slots with messages —
+  // bucket rate × 0.5 s × 2. With the former 8 and 300 ms round trips the bot sent 24 messages/s
+  // (bench/e2e_load/pacing_main.cpp). Capped at 64 for paid broadcast rates. Unpaced (a local Bot
+  // API server, benchmarks) a call waits on the server's own call to Telegram, tens of ms: 64 keep
+  // ~1,000 replies/s flowing at 50 ms. A call in flight costs a connection, not a thread.
+  if (telegram.calls_in_flight > 0) return static_cast<std::size_t>(telegram.calls_in_flight);
+  if (!telegram.pacing_enabled) return std::max<std::size_t>(64, 2 * workers);
   const auto paced = static_cast<std::size_t>(std::ceil(std::max(0, telegram.global_rate_per_sec) * 0.5 * 2));
   return std::clamp<std::size_t>(paced, 8, 64);
 }
@@ -116,7 +115,7 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
   options.shards = static_cast<std::size_t>(std::max(1, config.telegram.workers));
   options.outbound.global_per_second = config.telegram.global_rate_per_sec;
   options.outbound.pacing_enabled = config.telegram.pacing_enabled;
-  options.outbound.sender_threads = outbound_sender_threads(config.telegram, options.shards);
+  options.outbound.calls_in_flight = outbound_calls_in_flight(config.telegram, options.shards);
   if (config.telegram.mode == "webhook") {
     options.mode = telegram::ReceiveMode::kWebhook;
     auto listen = split_listen(config.telegram.webhook_listen);

@@ -38,7 +38,7 @@ struct TelegramConfig {
   int workers = 4;
   int global_rate_per_sec = 30;
   bool pacing_enabled = true;
-  int sender_threads = 0;  ///< concurrent Bot API calls; 0: chosen from the pacing settings
+  int calls_in_flight = 0;  ///< concurrent Bot API calls; 0: chosen from the pacing settings
 
   bool operator==(const TelegramConfig&) const = default;
 };

@@ -280,7 +280,7 @@ std::vector<KeySpec> build_specs() {
       KT_FIELD(telegram.webhook_secret), true));
   s.push_back(integer("telegram.workers", 1, 256, KT_FIELD(telegram.workers)));
   s.push_back(integer("telegram.global_rate_per_sec", 1, 1000, KT_FIELD(telegram.global_rate_per_sec)));
-  s.push_back(integer("telegram.sender_threads", 0, 1024, KT_FIELD(telegram.sender_threads)));
+  s.push_back(integer("telegram.calls_in_flight", 0, 1024, KT_FIELD(telegram.calls_in_flight)));
   s.push_back(pacing_key());
 
   s.push_back(sol("trading.initial_balance_sol", "a SOL amount of at least 0 with at most 9 decimals such as 1000",

@@ -107,8 +107,8 @@ void BotApi::note_answer(bool unauthorized) {
   if (rejected_now && on_token_rejected_) on_token_rejected_();
 }
 
-Result<http::Response> BotApi::post(const std::string& method, const json& params,
-                                    std::chrono::milliseconds extra_timeout, const std::atomic<bool>* cancel) {
+http::Request BotApi::json_request(const std::string& method, const json& params,
+                                   std::chrono::milliseconds extra_timeout, const std::atomic<bool>* cancel) const {
   http::Request request;
   request.method = "POST";
   request.url = method_url(method);
@@ -116,12 +116,19 @@ Result<http::Response> BotApi::post(const std::string& method, const json& param
   request.body = params.dump(-1, ' ', false, json::error_handler_t::replace);
   request.timeout = options_.request_timeout + extra_timeout;
   request.cancel = cancel;
-  return client_.perform(request);
+  return request;
 }
 
 Result<json> BotApi::call(const std::string& method, const json& params, std::chrono::milliseconds extra_timeout,
                           const std::atomic<bool>* cancel) {
-  return finish(method, post(method, params, extra_timeout, cancel));
+  return finish(method, client_.perform(json_request(method, params, extra_timeout, cancel)));
+}
+
+void BotApi::start_call(const std::string& method, const json& params, Done done) {
+  client_.start(json_request(method, params, std::chrono::milliseconds{0}, nullptr),
+                [this, method, done = std::move(done)](Result<http::Response> response) {
+                  done(finish(method, std::move(response)));
+                });
 }
 
 Result<BotIdentity> BotApi::get_me() {
@@ -170,7 +177,7 @@ Result<UpdateBatch> BotApi::get_update_batch(std::int64_t offset, int timeout_se
                  {"timeout", timeout_seconds},
                  {"limit", limit},
                  {"allowed_updates", {"message", "callback_query"}}};
-  auto response = post("getUpdates", params, std::chrono::seconds(timeout_seconds), cancel);
+  auto response = client_.perform(json_request("getUpdates", params, std::chrono::seconds(timeout_seconds), cancel));
   if (response.ok() && response->status == 200) {
     if (auto updates = split_updates_answer(response->body)) {
       note_answer(false);  // an answer, as finish() would note: it ends a run of 401s
@@ -206,8 +213,8 @@ std::int64_t message_id_of(const json& message) {
 }
 }  // namespace
 
-Result<std::int64_t> BotApi::send_message(std::int64_t chat_id, const std::string& text, bool html,
-                                          const Keyboard& keyboard, const std::optional<std::string>& force_reply) {
+json send_message_params(std::int64_t chat_id, const std::string& text, bool html, const Keyboard& keyboard,
+                         const std::optional<std::string>& force_reply) {
   json params = {{"chat_id", chat_id}, {"text", text}, {"link_preview_options", {{"is_disabled", true}}}};
   if (html) params["parse_mode"] = "HTML";
   if (!keyboard.empty()) {
@@ -215,19 +222,35 @@ Result<std::int64_t> BotApi::send_message(std::int64_t chat_id, const std::strin
   } else if (force_reply) {
     params["reply_markup"] = {{"force_reply", true}, {"input_field_placeholder", *force_reply}};
   }
-  KT_TRY(json message, call("sendMessage", params));
-  return message_id_of(message);
+  return params;
 }
 
-Result<void> BotApi::edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text,
-                                       bool html, const Keyboard& keyboard) {
+json edit_message_text_params(std::int64_t chat_id, std::int64_t message_id, const std::string& text, bool html,
+                              const Keyboard& keyboard) {
   json params = {{"chat_id", chat_id},
                  {"message_id", message_id},
                  {"text", text},
                  {"link_preview_options", {{"is_disabled", true}}}};
   if (html) params["parse_mode"] = "HTML";
   if (!keyboard.empty()) params["reply_markup"] = keyboard_markup(keyboard);
-  KT_TRY(json ignored, call("editMessageText", params));
+  return params;
+}
+
+json answer_callback_query_params(const std::string& callback_query_id, const std::string& text) {
+  json params = {{"callback_query_id", callback_query_id}};
+  if (!text.empty()) params["text"] = text;
+  return params;
+}
+
+Result<std::int64_t> BotApi::send_message(std::int64_t chat_id, const std::string& text, bool html,
+                                          const Keyboard& keyboard, const std::optional<std::string>& force_reply) {
+  KT_TRY(json message, call("sendMessage", send_message_params(chat_id, text, html, keyboard, force_reply)));
+  return message_id_of(message);
+}
+
+Result<void> BotApi::edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text,
+                                       bool html, const Keyboard& keyboard) {
+  KT_TRY(json ignored, call("editMessageText", edit_message_text_params(chat_id, message_id, text, html, keyboard)));
   (void)ignored;
   return ok_result();
 }
@@ -241,15 +264,13 @@ Result<void> BotApi::edit_message_reply_markup(std::int64_t chat_id, std::int64_
 }
 
 Result<void> BotApi::answer_callback_query(const std::string& callback_query_id, const std::string& text) {
-  json params = {{"callback_query_id", callback_query_id}};
-  if (!text.empty()) params["text"] = text;
-  KT_TRY(json ignored, call("answerCallbackQuery", params));
+  KT_TRY(json ignored, call("answerCallbackQuery", answer_callback_query_params(callback_query_id, text)));
   (void)ignored;
   return ok_result();
 }
 
-Result<std::int64_t> BotApi::send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption,
-                                        bool html, const Keyboard& keyboard) {
+http::Request BotApi::photo_request(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
+                                    const Keyboard& keyboard) const {
   http::Request request;
   request.method = "POST";
   request.url = method_url("sendPhoto");
@@ -259,8 +280,21 @@ Result<std::int64_t> BotApi::send_photo(std::int64_t chat_id, const std::string&
   if (!caption.empty()) request.form.push_back({"caption", caption, "", ""});
   if (html && !caption.empty()) request.form.push_back({"parse_mode", "HTML", "", ""});
   if (!keyboard.empty()) request.form.push_back({"reply_markup", keyboard_markup(keyboard).dump(), "", ""});
-  KT_TRY(json message, finish("sendPhoto", client_.perform(request)));
+  return request;
+}
+
+Result<std::int64_t> BotApi::send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption,
+                                        bool html, const Keyboard& keyboard) {
+  KT_TRY(json message, finish("sendPhoto", client_.perform(photo_request(chat_id, png, caption, html, keyboard))));
   return message_id_of(message);
+}
+
+void BotApi::start_send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
+                              const Keyboard& keyboard, Done done) {
+  client_.start(photo_request(chat_id, png, caption, html, keyboard),
+                [this, done = std::move(done)](Result<http::Response> response) {
+                  done(finish("sendPhoto", std::move(response)));
+                });
 }
 
 Result<void> BotApi::set_my_commands(const std::vector<BotCommand>& commands) {

@@ -68,8 +68,20 @@ bool is_parse_entities_error(const Error& error);
 /// An edit that changed nothing (400 "message is not modified"): success for our purposes.
 bool is_not_modified_error(const Error& error);
 
+/// Parameters of sendMessage (link previews off). `force_reply` applies only without a keyboard.
+nlohmann::json send_message_params(std::int64_t chat_id, const std::string& text, bool html, const Keyboard& keyboard,
+                                   const std::optional<std::string>& force_reply);
+/// Parameters of editMessageText (link previews off).
+nlohmann::json edit_message_text_params(std::int64_t chat_id, std::int64_t message_id, const std::string& text,
+                                        bool html, const Keyboard& keyboard);
+/// Parameters of answerCallbackQuery (empty `text`: no toast).
+nlohmann::json answer_callback_query_params(const std::string& callback_query_id, const std::string& text);
+
 class BotApi {
  public:
+  /// How a started call ends: its `result` field or an Error, exactly as call() returns.
+  using Done = std::function<void(Result<nlohmann::json>)>;
+
   /// Registers the token as a secret for log redaction.
   BotApi(http::Client& client, BotApiOptions options);
 
@@ -77,6 +89,13 @@ class BotApi {
   Result<nlohmann::json> call(const std::string& method, const nlohmann::json& params,
                               std::chrono::milliseconds extra_timeout = std::chrono::milliseconds{0},
                               const std::atomic<bool>* cancel = nullptr);
+
+  /// call() without waiting: `done` runs once, on the HTTP client's thread (see
+  /// http::Client::start), so one thread can keep many calls in flight.
+  void start_call(const std::string& method, const nlohmann::json& params, Done done);
+  /// send_photo() without waiting; `done` gets sendPhoto's result (the new message).
+  void start_send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
+                        const Keyboard& keyboard, Done done);
 
   /// Errors: fatal "E-TG-401" with message "the bot token was rejected (401 Unauthorized)".
   Result<BotIdentity> get_me();
@@ -123,9 +142,12 @@ class BotApi {
   /// Tracks back-to-back 401 answers; any other answer (an error included) clears the run.
   void note_answer(bool unauthorized);
   Result<nlohmann::json> finish(const std::string& method, Result<http::Response> response);
-  /// POSTs `params` as JSON to `method`; the raw answer.
-  Result<http::Response> post(const std::string& method, const nlohmann::json& params,
-                              std::chrono::milliseconds extra_timeout, const std::atomic<bool>* cancel);
+  /// A POST of `params` as JSON to `method`.
+  http::Request json_request(const std::string& method, const nlohmann::json& params,
+                             std::chrono::milliseconds extra_timeout, const std::atomic<bool>* cancel) const;
+  /// The multipart sendPhoto upload.
+  http::Request photo_request(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
+                              const Keyboard& keyboard) const;
   std::string method_url(const std::string& method) const;
 
   http::Client& client_;

@@ -22,12 +22,10 @@ void OutboundQueue::start() {
   std::lock_guard lock(mutex_);
   if (started_) return;
   started_ = true;
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.sender_threads); ++i) {
-    senders_.emplace_back([this, i] {
-      name_this_thread("kt-sender-" + std::to_string(i));
-      run_sender();
-    });
-  }
+  sender_ = std::thread([this] {
+    name_this_thread("kt-sender");
+    run_sender();
+  });
 }
 
 void OutboundQueue::push(const bot::Reply& reply) {
@@ -71,10 +69,10 @@ void OutboundQueue::push(const bot::Reply& reply) {
     const bool was_idle = chat.items.empty() && !chat.in_flight;
     for (auto& item : items) chat.items.push_back(std::move(item));
     pending_ += items.size();
-    if (was_idle) schedule(reply.chat_id, chat, clock_.now());
+    if (!was_idle) return;  // the chat's call in flight, when settled, schedules the rest
+    schedule(reply.chat_id, chat, clock_.now());
   }
-  // After unlocking: a sender woken while the lock is still held would only block on it again
-  // (with 16 senders and 8 workers on one mutex that was a measurable share of the bot's CPU).
+  // After unlocking: the sender woken while the lock is still held would only block on it again.
   work_.notify_one();
 }
 
@@ -88,16 +86,27 @@ void OutboundQueue::answer_callback(std::string callback_query_id, std::string t
   work_.notify_one();  // after unlocking, as in push()
 }
 
-void OutboundQueue::send_answer_locked(std::unique_lock<std::mutex>& lock) {
+void OutboundQueue::start_answer_locked(std::unique_lock<std::mutex>& lock) {
   auto [id, text] = std::move(answers_.front());
   answers_.pop_front();
+  ++in_flight_;
   lock.unlock();
-  if (auto r = api_.answer_callback_query(id, text); !r.ok()) {
-    log(LogLevel::kWarn, "answerCallbackQuery failed: {}", r.error().message);
-  }
+  api_.start_call("answerCallbackQuery", answer_callback_query_params(id, text), [this](Result<nlohmann::json> r) {
+    if (!r.ok()) log(LogLevel::kWarn, "answerCallbackQuery failed: {}", r.error().message);
+    std::lock_guard settled(mutex_);
+    --pending_;
+    release_slot_locked(false);
+  });
   lock.lock();
-  --pending_;
+}
+
+void OutboundQueue::release_slot_locked(bool wake_sender) {
+  // Under the lock, and the last use of `this`: stop() returns once no call is in flight, and the
+  // queue may then be destroyed.
+  wake_sender = wake_sender || in_flight_ == std::max<std::size_t>(1, options_.calls_in_flight);
+  --in_flight_;
   changed_.notify_all();
+  if (wake_sender) work_.notify_one();
 }
 
 std::size_t OutboundQueue::depth() const {
@@ -161,11 +170,16 @@ void OutboundQueue::wait_locked(std::unique_lock<std::mutex>& lock, TimePoint un
 }
 
 void OutboundQueue::run_sender() {
+  const std::size_t max_in_flight = std::max<std::size_t>(1, options_.calls_in_flight);
   std::unique_lock lock(mutex_);
   while (true) {
     if (stopping_) return;
+    if (in_flight_ >= max_in_flight) {
+      work_.wait(lock);  // a settled call frees a slot
+      continue;
+    }
     if (!answers_.empty()) {
-      send_answer_locked(lock);
+      start_answer_locked(lock);
       continue;
     }
     TimePoint now = clock_.now();
@@ -184,49 +198,58 @@ void OutboundQueue::run_sender() {
     if (options_.pacing_enabled) tokens_ -= 1.0;
     due_.pop_front();  // `when <= now`: pick chose the first due chat
     chat->in_flight = true;
+    ++in_flight_;
     Item item = chat->items.front();
-    // More to do: hand it to another sender (each push wakes only one).
-    if (!due_.empty() || !waiting_.empty() || !answers_.empty()) work_.notify_one();
     lock.unlock();
-    Result<void> result = send(item);
+    start(chat_id, item);
     lock.lock();
-    auto delivered = on_result(chat_id, std::move(result), clock_.now());
-    changed_.notify_all();
-    if (delivered && on_delivered_) {
-      lock.unlock();
-      on_delivered_(*delivered);
-      lock.lock();
-    }
   }
 }
 
-Result<void> OutboundQueue::send(const Item& item) {
-  bool html = !item.plain;
+void OutboundQueue::start(std::int64_t chat_id, const Item& item) {
+  const bool html = !item.plain;
+  auto settle_as_void = [this, chat_id](Result<nlohmann::json> r) {
+    on_sent(chat_id, r.ok() ? ok_result() : Result<void>(std::move(r).error()));
+  };
   switch (item.kind) {
-    case Item::kText: {
-      auto r = api_.send_message(item.chat_id, item.text, html, item.keyboard, item.force_reply);
-      if (!r.ok()) return std::move(r).error();
-      return ok_result();
-    }
-    case Item::kEdit: {
-      auto r = api_.edit_message_text(item.chat_id, item.message_id, item.text, html, item.keyboard);
-      if (!r.ok() && is_not_modified_error(r.error())) return ok_result();
-      return r;
-    }
-    case Item::kPhoto: {
-      auto r = api_.send_photo(item.chat_id, item.png, item.text, html, item.keyboard);
-      if (!r.ok()) return std::move(r).error();
-      return ok_result();
-    }
+    case Item::kText:
+      api_.start_call("sendMessage",
+                      send_message_params(item.chat_id, item.text, html, item.keyboard, item.force_reply),
+                      settle_as_void);
+      return;
+    case Item::kEdit:
+      api_.start_call("editMessageText",
+                      edit_message_text_params(item.chat_id, item.message_id, item.text, html, item.keyboard),
+                      [this, chat_id](Result<nlohmann::json> r) {
+                        const bool done = r.ok() || is_not_modified_error(r.error());
+                        on_sent(chat_id, done ? ok_result() : Result<void>(std::move(r).error()));
+                      });
+      return;
+    case Item::kPhoto:
+      api_.start_send_photo(item.chat_id, item.png, item.text, html, item.keyboard, settle_as_void);
+      return;
   }
-  return ok_result();
+}
+
+void OutboundQueue::on_sent(std::int64_t chat_id, Result<void> result) {
+  std::unique_lock lock(mutex_);
+  auto delivered = on_result(chat_id, std::move(result), clock_.now());
+  // The chat's next piece (or this one, retried) is scheduled now: the sender may be asleep with
+  // nothing else to do.
+  const bool more_for_chat = !chats_[chat_id].items.empty();
+  if (delivered && on_delivered_) {
+    lock.unlock();
+    on_delivered_(*delivered);
+    lock.lock();
+  }
+  release_slot_locked(more_for_chat);
 }
 
 std::optional<std::int64_t> OutboundQueue::on_result(std::int64_t chat_id, Result<void> result, TimePoint now) {
   ChatQueue& chat = chats_[chat_id];
   chat.in_flight = false;
   auto delivered = settle(chat_id, chat, std::move(result), now);
-  if (!chat.items.empty()) schedule(chat_id, chat, now);  // this sender picks again next
+  if (!chat.items.empty()) schedule(chat_id, chat, now);
   return delivered;
 }
 
@@ -301,16 +324,15 @@ bool OutboundQueue::flush(milliseconds budget) {
 void OutboundQueue::stop() {
   {
     std::lock_guard lock(mutex_);
-    if (stopping_ && senders_.empty()) return;
+    if (stopping_ && !sender_.joinable()) return;
     stopping_ = true;
     changed_.notify_all();
     work_.notify_all();
   }
-  for (auto& t : senders_) {
-    if (t.joinable()) t.join();
-  }
-  senders_.clear();
-  std::lock_guard lock(mutex_);
+  if (sender_.joinable()) sender_.join();
+  std::unique_lock lock(mutex_);
+  // Each call ends within its request timeout, settled on the HTTP client's thread.
+  changed_.wait(lock, [this] { return in_flight_ == 0; });
   if (pending_ > 0) log(LogLevel::kWarn, "outbound queue stopped with {} unsent messages", pending_);
 }
 

@@ -2,10 +2,14 @@
 // Paced sending: a global token bucket plus per-chat pacing; 429 pauses only that chat and the
 // message is re-sent (nothing dropped, order per chat kept); HTML Telegram refuses is re-sent once
 // as plain text; long texts are split. Time comes from a Clock and an injectable wait.
-// Button-press answers (answerCallbackQuery) go through the same senders but in their own lane:
+// Button-press answers (answerCallbackQuery) go through the same calls but in their own lane:
 // they are not messages, so neither the bucket nor per-chat pacing applies, and they are served
 // before messages (the user's client shows a spinner until the answer arrives). A worker thread
 // therefore never waits on HTTP.
+// One thread (kt-sender) picks what to send and starts each call without waiting for it
+// (http::Client::start); answers are settled on the HTTP client's thread. Sixteen blocking sender
+// threads used to spend 40 % of the bot's CPU at 5,000 replies/s, mostly handing work to each other
+// and waking up, and capped the rate at threads ÷ round trip.
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -33,9 +37,9 @@ struct OutboundOptions {
   bool pacing_enabled = true;                         ///< false: no bucket, no per-chat pacing (benchmarks)
   int max_attempts = 5;                               ///< for network errors and 5xx (429 retries forever)
   std::chrono::milliseconds retry_backoff{1'000};     ///< doubled per failed attempt
-  /// Concurrent API calls. Each call blocks its thread for a round trip (50–300 ms to Telegram), so
-  /// 30 messages/s needs several; one chat never has two calls in flight, whatever the count.
-  std::size_t sender_threads = 8;
+  /// API calls in flight at once. A call takes a round trip (50–300 ms to Telegram), so 30
+  /// messages/s needs several; one chat never has two calls in flight, whatever the count.
+  std::size_t calls_in_flight = 8;
 };
 
 /// Counters for metrics.
@@ -56,7 +60,7 @@ class OutboundQueue {
   OutboundQueue(const OutboundQueue&) = delete;
   OutboundQueue& operator=(const OutboundQueue&) = delete;
 
-  /// Called (on a sender thread, without the queue's lock) once the last piece of a reply that
+  /// Called (on the thread that settled the call, without the queue's lock) once the last piece of a reply that
   /// carries an update_id left the queue, and every piece of it was accepted by Telegram or refused
   /// for good (a 4xx other than 429 and 401/404: re-sending would fail again). Not called when a
   /// piece was given up after retries, was not sent because the token was rejected (401/404), or
@@ -74,7 +78,7 @@ class OutboundQueue {
   void answer_callback(std::string callback_query_id, std::string text);
   /// Waits until everything queued is sent or `budget` (on the queue's clock) has passed; true if empty.
   bool flush(std::chrono::milliseconds budget);
-  /// Stops the senders; what is still queued is logged and dropped.
+  /// Stops sending and waits for the calls in flight; what is still queued is logged and dropped.
   void stop();
 
   /// API calls waiting or in flight.
@@ -102,10 +106,16 @@ class OutboundQueue {
     bool in_flight = false;
   };
 
+  /// The kt-sender thread: starts calls while fewer than calls_in_flight are out.
   void run_sender();
-  /// Sends the oldest waiting answer, the lock released meanwhile.
-  void send_answer_locked(std::unique_lock<std::mutex>& lock);
-  Result<void> send(const Item& item);
+  /// Starts the oldest waiting answer, the lock released meanwhile.
+  void start_answer_locked(std::unique_lock<std::mutex>& lock);
+  /// Starts the call for `item`, the oldest of `chat_id`'s; on_sent settles it.
+  void start(std::int64_t chat_id, const Item& item);
+  /// A call for `chat_id` ended (any thread, without the lock).
+  void on_sent(std::int64_t chat_id, Result<void> result);
+  /// A call ended: frees its slot; the last thing either completion touches.
+  void release_slot_locked(bool wake_sender);
   /// The chat to serve next and when it may be served; nullptr if nothing is ready to take. Due
   /// chats first, in the order they became due; else the one whose pacing ends first.
   ChatQueue* pick(std::int64_t& chat_id, TimePoint& when, TimePoint now);
@@ -125,8 +135,8 @@ class OutboundQueue {
   WaitUntil wait_until_;
 
   mutable std::mutex mutex_;
-  std::condition_variable changed_;  ///< a call finished or the queue stops (flush waits on it)
-  std::condition_variable work_;     ///< something to send (senders wait on it)
+  std::condition_variable changed_;  ///< a call finished or the queue stops (flush and stop wait on it)
+  std::condition_variable work_;     ///< something to send or a free slot (the sender waits on it)
   std::map<std::int64_t, ChatQueue> chats_;
   // Every chat with items and no call in flight is in exactly one of these: a scan over all chats
   // per call cost more CPU than the sending itself at a few thousand replies/s.
@@ -134,6 +144,7 @@ class OutboundQueue {
   std::set<std::pair<TimePoint, std::int64_t>> waiting_;     ///< paced: served from that time
   std::deque<std::pair<std::string, std::string>> answers_;  ///< callback query id, toast text
   std::size_t pending_ = 0;                                  ///< message pieces and answers waiting or in flight
+  std::size_t in_flight_ = 0;                                ///< calls started and not yet settled
   double tokens_ = 0;
   TimePoint refilled_at_{};
   bool stopping_ = false;
@@ -141,7 +152,7 @@ class OutboundQueue {
   OutboundCounters counters_;
   std::function<void(std::int64_t)> on_delivered_;
   std::set<std::int64_t> given_up_updates_;  ///< a piece was dropped: do not report these delivered
-  std::vector<std::thread> senders_;
+  std::thread sender_;
 };
 
 }  // namespace kt::telegram

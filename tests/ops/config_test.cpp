@@ -32,7 +32,7 @@ TEST(ConfigDefaults, without_file_or_env_every_default_applies) {
   EXPECT_EQ(c.telegram.workers, 4);
   EXPECT_EQ(c.telegram.global_rate_per_sec, 30);
   EXPECT_TRUE(c.telegram.pacing_enabled);
-  EXPECT_EQ(c.telegram.sender_threads, 0) << "automatic";
+  EXPECT_EQ(c.telegram.calls_in_flight, 0) << "automatic";
   EXPECT_EQ(c.trading.initial_balance.value, 1'000'000'000'000);
   EXPECT_EQ(c.trading.min_position.value, 10'000'000);
   EXPECT_EQ(c.trading.position_limit.basic.value, 100'000'000'000);
@@ -114,14 +114,14 @@ TEST(ConfigEnv, environment_overrides_win_over_the_file) {
                                   {"KITRADER_TRADING_POSITION_LIMIT_SOL_BASIC", "7.5"},
                                   {"KITRADER_TRADING_POSITION_LIMIT_SOL_ADMIN", "unlimited"},
                                   {"KITRADER_TELEGRAM_PACING_ENABLED", "false"},
-                                  {"KITRADER_TELEGRAM_SENDER_THREADS", "200"}});
+                                  {"KITRADER_TELEGRAM_CALLS_IN_FLIGHT", "200"}});
   EXPECT_EQ(c.trading.fee_ppm, 2500);
   EXPECT_EQ(c.trading.slippage_bps, 10);  // from the file, not overridden
   EXPECT_EQ(c.database.url, "sqlite://b.db");
   EXPECT_EQ(c.trading.position_limit.basic.value, 7'500'000'000);
   EXPECT_FALSE(c.trading.position_limit.admin.has_value());
   EXPECT_FALSE(c.telegram.pacing_enabled);
-  EXPECT_EQ(c.telegram.sender_threads, 200);
+  EXPECT_EQ(c.telegram.calls_in_flight, 200);
 }
 
 TEST(ConfigEnv, lists_come_comma_separated_with_spaces_trimmed) {

@@ -39,10 +39,10 @@ TEST(ConfigValidation, bad_fee_names_the_key_the_expected_form_and_the_origin) {
             "(env KITRADER_TRADING_FEE)");
 }
 
-TEST(ConfigValidation, sender_threads_out_of_range_is_refused_with_its_bounds) {
-  const Error e = load_error(std::nullopt, {{"KITRADER_TELEGRAM_SENDER_THREADS", "5000"}});
+TEST(ConfigValidation, calls_in_flight_out_of_range_is_refused_with_its_bounds) {
+  const Error e = load_error(std::nullopt, {{"KITRADER_TELEGRAM_CALLS_IN_FLIGHT", "5000"}});
   EXPECT_EQ(e.code, "E-CONFIG");
-  EXPECT_NE(e.message.find("telegram.sender_threads"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("telegram.calls_in_flight"), std::string::npos) << e.message;
   EXPECT_NE(e.message.find("1024"), std::string::npos) << e.message;
 }
 

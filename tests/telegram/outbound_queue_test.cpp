@@ -18,7 +18,7 @@ using kt::testing::Fault;
 class QueueTest : public ::testing::Test {
  protected:
   OutboundQueue& make_queue(OutboundOptions options = {}) {
-    options.sender_threads = 1;  // deterministic order of clock jumps
+    options.calls_in_flight = 1;  // deterministic order of clock jumps
     queue = std::make_unique<OutboundQueue>(api, clock, options, [this](TimePoint t) {
       if (t > clock.now()) clock.set(t);
     });
