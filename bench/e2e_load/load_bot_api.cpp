@@ -2,9 +2,14 @@
 
 #include <httplib.h>
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 
 namespace kt::bench {
 
@@ -24,6 +29,34 @@ std::int64_t int_param(const json& params, const char* name) {
   if (v.is_string()) return std::stoll(v.get<std::string>());
   return 0;
 }
+
+/// Debian's cpp-httplib listens with a backlog of 5 (compiled in, so its macro cannot be changed):
+/// a burst of new connections from the bot overflowed it, and each dropped SYN was retried by the
+/// kernel after 1 s, a 1 s reply in the benchmark that no real Bot API server would cause. Calling
+/// listen() again on a listening socket only changes its backlog; httplib does not expose the
+/// socket, so it is found by its port.
+void widen_accept_queue(int port) {
+  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
+    int fd = 0;
+    try {
+      fd = std::stoi(entry.path().filename().string());
+    } catch (const std::exception&) {
+      continue;
+    }
+    sockaddr_in address{};
+    socklen_t length = sizeof address;
+    int accepting = 0;
+    socklen_t flag_length = sizeof accepting;
+    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 || address.sin_family != AF_INET ||
+        ntohs(address.sin_port) != port || ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &flag_length) != 0 ||
+        accepting == 0) {
+      continue;
+    }
+    if (::listen(fd, 4096) != 0) std::perror("load fake: widening the accept queue");
+    return;
+  }
+  std::fprintf(stderr, "load fake: listening socket of port %d not found; accept queue left at 5\n", port);
+}
 }  // namespace
 
 LoadBotApi::LoadBotApi(std::string token, std::int64_t first_user, std::size_t users, Mix mix, std::uint64_t seed)
@@ -35,8 +68,9 @@ LoadBotApi::LoadBotApi(std::string token, std::int64_t first_user, std::size_t u
   }
   std::shuffle(ready_.begin(), ready_.end(), rng_);
   server_ = std::make_unique<httplib::Server>();
-  // A keep-alive connection holds a pool thread: room for the poller, the outbound queue and workers.
-  server_->new_task_queue = [] { return new httplib::ThreadPool(64); };
+  // A keep-alive connection holds a pool thread: room for the poller and every call the bot keeps in
+  // flight (64 unpaced by default; telegram.calls_in_flight may set more, up to 1,024).
+  server_->new_task_queue = [] { return new httplib::ThreadPool(256); };
   server_->set_keep_alive_max_count(1'000'000);
   server_->set_tcp_nodelay(true);  // else Nagle + delayed ACK hold every answer ~40 ms
   server_->set_keep_alive_timeout(5);
@@ -55,6 +89,7 @@ LoadBotApi::LoadBotApi(std::string token, std::int64_t first_user, std::size_t u
   thread_ = std::thread([this] { server_->listen_after_bind(); });
   // A stop() that comes before the accept loop runs is lost and the join then hangs: wait for it.
   for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+  widen_accept_queue(port_);
 }
 
 LoadBotApi::~LoadBotApi() {
