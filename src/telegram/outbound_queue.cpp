@@ -62,6 +62,7 @@ void OutboundQueue::push(const bot::Reply& reply) {
     for (auto& item : items) item.update_id = reply.update_id;
     items.back().last_of_reply = true;
   }
+  std::optional<Item> now_item;
   {
     std::lock_guard lock(mutex_);
     if (stopping_) return;
@@ -70,7 +71,17 @@ void OutboundQueue::push(const bot::Reply& reply) {
     for (auto& item : items) chat.items.push_back(std::move(item));
     pending_ += items.size();
     if (!was_idle) return;  // the chat's call in flight, when settled, schedules the rest
-    schedule(reply.chat_id, chat, clock_.now());
+    if (may_start_now_locked(chat, clock_.now())) {
+      now_item = take_locked(chat);
+    } else {
+      schedule(reply.chat_id, chat, clock_.now());
+    }
+  }
+  if (now_item) {
+    // Started here rather than by the sender thread: one wake-up less per reply. Nothing else was
+    // waiting (may_start_now_locked), so no chat is overtaken.
+    start(reply.chat_id, *now_item);
+    return;
   }
   // After unlocking: the sender woken while the lock is still held would only block on it again.
   work_.notify_one();
@@ -195,15 +206,27 @@ void OutboundQueue::run_sender() {
       wait_locked(lock, when);
       continue;  // the picture may have changed meanwhile
     }
-    if (options_.pacing_enabled) tokens_ -= 1.0;
     due_.pop_front();  // `when <= now`: pick chose the first due chat
-    chat->in_flight = true;
-    ++in_flight_;
-    Item item = chat->items.front();
+    Item item = take_locked(*chat);
     lock.unlock();
     start(chat_id, item);
     lock.lock();
   }
+}
+
+bool OutboundQueue::may_start_now_locked(const ChatQueue& chat, TimePoint now) {
+  if (!started_ || !due_.empty() || !answers_.empty()) return false;
+  if (in_flight_ >= std::max<std::size_t>(1, options_.calls_in_flight) || chat.next_allowed > now) return false;
+  if (!options_.pacing_enabled) return true;
+  refill(now);
+  return tokens_ >= 1.0;
+}
+
+OutboundQueue::Item OutboundQueue::take_locked(ChatQueue& chat) {
+  if (options_.pacing_enabled) tokens_ -= 1.0;
+  chat.in_flight = true;
+  ++in_flight_;
+  return chat.items.front();
 }
 
 void OutboundQueue::start(std::int64_t chat_id, const Item& item) {

@@ -8,6 +8,7 @@
 #include <deque>
 #include <future>
 #include <mutex>
+#include <thread>
 
 #include "telegram/outbound_queue.hpp"
 
@@ -22,6 +23,7 @@ class HeldClient final : public http::Client {
   struct Call {
     nlohmann::json params;
     Done done;
+    std::thread::id started_by;
   };
   Result<http::Response> perform(const http::Request&) override {
     ADD_FAILURE() << "the queue must not wait on a call";
@@ -29,7 +31,7 @@ class HeldClient final : public http::Client {
   }
   void start(http::Request request, Done done) override {
     std::lock_guard lock(mutex_);
-    started_.push_back({nlohmann::json::parse(request.body), std::move(done)});
+    started_.push_back({nlohmann::json::parse(request.body), std::move(done), std::this_thread::get_id()});
     changed_.notify_all();
   }
   /// Waits (up to 5 s) until `n` calls were started in all; true if they were.
@@ -42,6 +44,13 @@ class HeldClient final : public http::Client {
     std::lock_guard lock(mutex_);
     std::vector<nlohmann::json> out;
     for (const auto& call : started_) out.push_back(call.params);
+    return out;
+  }
+  /// The threads that started the open calls, oldest first.
+  std::vector<std::thread::id> starters() {
+    std::lock_guard lock(mutex_);
+    std::vector<std::thread::id> out;
+    for (const auto& call : started_) out.push_back(call.started_by);
     return out;
   }
   /// Ends the oldest open call with `body` (HTTP `status`), on the calling thread.
@@ -176,6 +185,36 @@ TEST_F(OutboundConcurrency, button_answers_use_the_same_slots_and_go_first) {
   client.answer(200, R"({"ok":true,"result":true})");
   ASSERT_TRUE(client.wait_started(2));
   EXPECT_EQ(client.open().at(0)["text"], "a message");
+  client.answer();
+  EXPECT_TRUE(q.flush(5s));
+  q.stop();
+}
+
+TEST_F(OutboundConcurrency, a_reply_to_an_idle_queue_is_started_by_the_pushing_thread) {
+  auto& q = make_queue(2);
+  q.start();
+  q.push(text(7, "at once"));
+  ASSERT_EQ(client.open().size(), 1u) << "started before push returned";
+  EXPECT_EQ(client.starters()[0], std::this_thread::get_id());
+  client.answer();
+  EXPECT_TRUE(q.flush(5s));
+  q.stop();
+}
+
+TEST_F(OutboundConcurrency, replies_that_find_no_free_slot_are_left_to_the_sender_in_order) {
+  auto& q = make_queue(1);
+  q.start();
+  q.push(text(7, "first"));   // takes the only slot, from this thread
+  q.push(text(8, "second"));  // no slot: waits for the sender
+  q.push(text(9, "third"));   // a chat waits already: must not overtake it
+  ASSERT_EQ(client.open().size(), 1u);
+  client.answer();
+  ASSERT_TRUE(client.wait_started(2));
+  EXPECT_EQ(client.open().at(0)["text"], "second");
+  EXPECT_NE(client.starters().at(0), std::this_thread::get_id());
+  client.answer();
+  ASSERT_TRUE(client.wait_started(3));
+  EXPECT_EQ(client.open().at(0)["text"], "third");
   client.answer();
   EXPECT_TRUE(q.flush(5s));
   q.stop();
