@@ -79,8 +79,9 @@ nlohmann::json answer_callback_query_params(const std::string& callback_query_id
 
 class BotApi {
  public:
-  /// How a started call ends: its `result` field or an Error, exactly as call() returns.
-  using Done = std::function<void(Result<nlohmann::json>)>;
+  /// How a started call ends, for callers that need only the outcome (the outbound queue): ok, or
+  /// the Error call() would return.
+  using Settled = std::function<void(Result<void>)>;
 
   /// Registers the token as a secret for log redaction.
   BotApi(http::Client& client, BotApiOptions options);
@@ -90,12 +91,13 @@ class BotApi {
                               std::chrono::milliseconds extra_timeout = std::chrono::milliseconds{0},
                               const std::atomic<bool>* cancel = nullptr);
 
-  /// call() without waiting: `done` runs once, on the HTTP client's thread (see
-  /// http::Client::start), so one thread can keep many calls in flight.
-  void start_call(const std::string& method, const nlohmann::json& params, Done done);
-  /// send_photo() without waiting; `done` gets sendPhoto's result (the new message).
+  /// call() without waiting: `settled` runs once, on the HTTP client's thread (see
+  /// http::Client::start), so one thread can keep many calls in flight. The result is not decoded:
+  /// an HTTP 200 answer that starts as Telegram's successful ones do ({"ok":true) is success.
+  void start_send(const std::string& method, const nlohmann::json& params, Settled settled);
+  /// send_photo() without waiting, as start_send.
   void start_send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
-                        const Keyboard& keyboard, Done done);
+                        const Keyboard& keyboard, Settled settled);
 
   /// Errors: fatal "E-TG-401" with message "the bot token was rejected (401 Unauthorized)".
   Result<BotIdentity> get_me();
@@ -142,6 +144,8 @@ class BotApi {
   /// Tracks back-to-back 401 answers; any other answer (an error included) clears the run.
   void note_answer(bool unauthorized);
   Result<nlohmann::json> finish(const std::string& method, Result<http::Response> response);
+  /// finish() for start_send: a plain successful answer is not parsed.
+  Result<void> outcome(const std::string& method, Result<http::Response> response);
   /// A POST of `params` as JSON to `method`.
   http::Request json_request(const std::string& method, const nlohmann::json& params,
                              std::chrono::milliseconds extra_timeout, const std::atomic<bool>* cancel) const;

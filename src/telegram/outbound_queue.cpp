@@ -102,7 +102,7 @@ void OutboundQueue::start_answer_locked(std::unique_lock<std::mutex>& lock) {
   answers_.pop_front();
   ++in_flight_;
   lock.unlock();
-  api_.start_call("answerCallbackQuery", answer_callback_query_params(id, text), [this](Result<nlohmann::json> r) {
+  api_.start_send("answerCallbackQuery", answer_callback_query_params(id, text), [this](Result<void> r) {
     if (!r.ok()) log(LogLevel::kWarn, "answerCallbackQuery failed: {}", r.error().message);
     std::lock_guard settled(mutex_);
     --pending_;
@@ -231,26 +231,20 @@ OutboundQueue::Item OutboundQueue::take_locked(ChatQueue& chat) {
 
 void OutboundQueue::start(std::int64_t chat_id, const Item& item) {
   const bool html = !item.plain;
-  auto settle_as_void = [this, chat_id](Result<nlohmann::json> r) {
-    on_sent(chat_id, r.ok() ? ok_result() : Result<void>(std::move(r).error()));
-  };
+  auto settled = [this, chat_id](Result<void> r) { on_sent(chat_id, std::move(r)); };
   switch (item.kind) {
     case Item::kText:
-      api_.start_call("sendMessage",
-                      send_message_params(item.chat_id, item.text, html, item.keyboard, item.force_reply),
-                      settle_as_void);
+      api_.start_send("sendMessage",
+                      send_message_params(item.chat_id, item.text, html, item.keyboard, item.force_reply), settled);
       return;
     case Item::kEdit:
-      api_.start_call("editMessageText",
+      api_.start_send("editMessageText",
                       edit_message_text_params(item.chat_id, item.message_id, item.text, html, item.keyboard),
-                      [this, chat_id](Result<nlohmann::json> r) {
-                        const bool done = r.ok() || is_not_modified_error(r.error());
-                        on_sent(chat_id, done ? ok_result() : Result<void>(std::move(r).error()));
+                      [this, chat_id](Result<void> r) {
+                        on_sent(chat_id, !r.ok() && is_not_modified_error(r.error()) ? ok_result() : std::move(r));
                       });
       return;
-    case Item::kPhoto:
-      api_.start_send_photo(item.chat_id, item.png, item.text, html, item.keyboard, settle_as_void);
-      return;
+    case Item::kPhoto: api_.start_send_photo(item.chat_id, item.png, item.text, html, item.keyboard, settled); return;
   }
 }
 

@@ -1,6 +1,8 @@
 // The Bot API client: error envelopes (recorded bodies), requests against the fake server, secrecy.
 #include <gtest/gtest.h>
 
+#include <deque>
+#include <optional>
 #include <thread>
 
 #include "telegram/bot_api.hpp"
@@ -243,5 +245,66 @@ TEST(TokenRejection, transport_failures_neither_extend_nor_end_a_run_of_401s) {
   EXPECT_FALSE(unreachable.token_rejected()) << "no answer is no evidence about the token";
 }
 
+/// Answers every request with the next canned outcome (start() runs inline: the default).
+class CannedClient final : public http::Client {
+ public:
+  void then(Result<http::Response> outcome) { outcomes_.push_back(std::move(outcome)); }
+  Result<http::Response> perform(const http::Request&) override {
+    auto next = std::move(outcomes_.front());
+    outcomes_.pop_front();
+    return next;
+  }
+
+ private:
+  std::deque<Result<http::Response>> outcomes_;
+};
+
+Result<void> started(BotApi& api, const std::string& method) {
+  std::optional<Result<void>> outcome;
+  api.start_send(method, nlohmann::json::object(), [&](Result<void> r) { outcome = std::move(r); });
+  return std::move(*outcome);
+}
+
+TEST(StartedSend, a_plain_success_is_ok_and_every_other_answer_is_decoded_as_call_would) {
+  CannedClient canned;
+  BotApi api(canned, {"http://127.0.0.1:1", "42:started-send", 1s});
+  canned.then(http::Response{200, R"({"ok":true,"result":{"message_id":5,"text":"hi"}})", {}});
+  EXPECT_TRUE(started(api, "sendMessage").ok());
+  canned.then(
+      http::Response{400, R"({"ok":false,"error_code":400,"description":"Bad Request: can't parse entities"})", {}});
+  auto refused = started(api, "sendMessage");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_TRUE(is_parse_entities_error(refused.error()));
+  canned.then(http::Response{
+      429, R"({"ok":false,"error_code":429,"description":"Too Many Requests","parameters":{"retry_after":3}})", {}});
+  auto slow_down = started(api, "sendMessage");
+  ASSERT_FALSE(slow_down.ok());
+  EXPECT_EQ(slow_down.error().code, "E-TG-429");
+  EXPECT_EQ(slow_down.error().retry_after, 3s);
+  canned.then(http::Response{200, R"({"ok" : false, "error_code" : 403, "description" : "Forbidden"})", {}});
+  auto spaced = started(api, "sendMessage");
+  ASSERT_FALSE(spaced.ok()) << "only the exact successful prefix skips the decoding";
+  EXPECT_EQ(spaced.error().code, "E-TG-403");
+  canned.then(http::Response{502, "<html>Bad Gateway</html>", {}});
+  EXPECT_EQ(started(api, "sendMessage").error().code, "E-TG-5XX");
+  canned.then(retryable("E-NETWORK", "POST http://127.0.0.1:1/bot42:started-send/sendMessage failed"));
+  auto transport = started(api, "sendMessage");
+  ASSERT_FALSE(transport.ok());
+  EXPECT_EQ(transport.error().message.find("started-send"), std::string::npos) << transport.error().message;
+}
+
+TEST(StartedSend, a_plain_success_ends_a_run_of_401s) {
+  CannedClient canned;
+  BotApi api(canned, {"http://127.0.0.1:1", "42:started-send", 1s, 300ms});
+  const http::Response unauthorized{401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})", {}};
+  canned.then(unauthorized);
+  EXPECT_FALSE(started(api, "sendMessage").ok());
+  std::this_thread::sleep_for(350ms);
+  canned.then(http::Response{200, R"({"ok":true,"result":true})", {}});
+  EXPECT_TRUE(started(api, "answerCallbackQuery").ok());
+  canned.then(unauthorized);
+  EXPECT_FALSE(started(api, "sendMessage").ok());
+  EXPECT_FALSE(api.token_rejected()) << "the success came between the two 401s";
+}
 }  // namespace
 }  // namespace kt::telegram
