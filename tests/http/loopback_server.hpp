@@ -4,12 +4,33 @@
 
 #include <chrono>
 #include <condition_variable>
+#include <future>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
 #include <thread>
 
+#include "http/http_client.hpp"
+
 namespace kt::http {
+
+constexpr auto kWait = std::chrono::seconds(10);  // bound for any single wait; never reached when passing
+
+inline Request get(std::string url) {
+  Request req;
+  req.url = std::move(url);
+  return req;
+}
+
+/// Starts `req` and waits (bounded) for its outcome; a timed-out wait is a failure, not a hang.
+inline Result<Response> start_and_wait(Client& client, Request req) {
+  auto promise = std::make_shared<std::promise<Result<Response>>>();
+  auto future = promise->get_future();
+  client.start(std::move(req), [promise](Result<Response> res) { promise->set_value(std::move(res)); });
+  if (future.wait_for(kWait) != std::future_status::ready) return fatal("E-TEST", "done was not called in time");
+  return future.get();
+}
 
 class LoopbackServer {
  public:
