@@ -215,16 +215,6 @@ Result<UpdateBatch> BotApi::get_update_batch(std::int64_t offset, int timeout_se
   return batch;
 }
 
-namespace {
-std::int64_t message_id_of(const json& message) {
-  if (message.is_object()) {
-    if (auto it = message.find("message_id"); it != message.end() && it->is_number_integer())
-      return it->get<std::int64_t>();
-  }
-  return 0;
-}
-}  // namespace
-
 json send_message_params(std::int64_t chat_id, const std::string& text, bool html, const Keyboard& keyboard,
                          const std::optional<std::string>& force_reply) {
   json params = {{"chat_id", chat_id}, {"text", text}, {"link_preview_options", {{"is_disabled", true}}}};
@@ -254,33 +244,6 @@ json answer_callback_query_params(const std::string& callback_query_id, const st
   return params;
 }
 
-Result<std::int64_t> BotApi::send_message(std::int64_t chat_id, const std::string& text, bool html,
-                                          const Keyboard& keyboard, const std::optional<std::string>& force_reply) {
-  KT_TRY(json message, call("sendMessage", send_message_params(chat_id, text, html, keyboard, force_reply)));
-  return message_id_of(message);
-}
-
-Result<void> BotApi::edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text,
-                                       bool html, const Keyboard& keyboard) {
-  KT_TRY(json ignored, call("editMessageText", edit_message_text_params(chat_id, message_id, text, html, keyboard)));
-  (void)ignored;
-  return ok_result();
-}
-
-Result<void> BotApi::edit_message_reply_markup(std::int64_t chat_id, std::int64_t message_id,
-                                               const Keyboard& keyboard) {
-  json params = {{"chat_id", chat_id}, {"message_id", message_id}, {"reply_markup", keyboard_markup(keyboard)}};
-  KT_TRY(json ignored, call("editMessageReplyMarkup", params));
-  (void)ignored;
-  return ok_result();
-}
-
-Result<void> BotApi::answer_callback_query(const std::string& callback_query_id, const std::string& text) {
-  KT_TRY(json ignored, call("answerCallbackQuery", answer_callback_query_params(callback_query_id, text)));
-  (void)ignored;
-  return ok_result();
-}
-
 http::Request BotApi::photo_request(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
                                     const Keyboard& keyboard) const {
   http::Request request;
@@ -293,12 +256,6 @@ http::Request BotApi::photo_request(std::int64_t chat_id, const std::string& png
   if (html && !caption.empty()) request.form.push_back({"parse_mode", "HTML", "", ""});
   if (!keyboard.empty()) request.form.push_back({"reply_markup", keyboard_markup(keyboard).dump(), "", ""});
   return request;
-}
-
-Result<std::int64_t> BotApi::send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption,
-                                        bool html, const Keyboard& keyboard) {
-  KT_TRY(json message, finish("sendPhoto", client_.perform(photo_request(chat_id, png, caption, html, keyboard))));
-  return message_id_of(message);
 }
 
 void BotApi::start_send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,

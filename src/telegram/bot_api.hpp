@@ -68,7 +68,8 @@ bool is_parse_entities_error(const Error& error);
 /// An edit that changed nothing (400 "message is not modified"): success for our purposes.
 bool is_not_modified_error(const Error& error);
 
-/// Parameters of sendMessage (link previews off). `force_reply` applies only without a keyboard.
+/// Parameters of sendMessage (link previews off). `force_reply` (only without a keyboard): the
+/// client opens a reply to the message, with that placeholder in the input field.
 nlohmann::json send_message_params(std::int64_t chat_id, const std::string& text, bool html, const Keyboard& keyboard,
                                    const std::optional<std::string>& force_reply);
 /// Parameters of editMessageText (link previews off).
@@ -91,11 +92,11 @@ class BotApi {
                               std::chrono::milliseconds extra_timeout = std::chrono::milliseconds{0},
                               const std::atomic<bool>* cancel = nullptr);
 
-  /// call() without waiting: `settled` runs once, on the HTTP client's thread (see
+  /// `method` without waiting: `settled` runs once, on the HTTP client's thread (see
   /// http::Client::start), so one thread can keep many calls in flight. The result is not decoded:
   /// an HTTP 200 answer that starts as Telegram's successful ones do ({"ok":true) is success.
   void start_send(const std::string& method, const nlohmann::json& params, Settled settled);
-  /// send_photo() without waiting, as start_send.
+  /// sendPhoto (a multipart upload of PNG bytes, the caption and its keyboard), as start_send.
   void start_send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
                         const Keyboard& keyboard, Settled settled);
 
@@ -109,19 +110,6 @@ class BotApi {
   /// the poller parses only the updates it has not taken yet. Errors as for get_updates.
   Result<UpdateBatch> get_update_batch(std::int64_t offset, int timeout_seconds, int limit,
                                        const std::atomic<bool>* cancel = nullptr);
-  /// The new message's id.
-  /// `force_reply` (without a keyboard): the client opens a reply to the message, with that
-  /// placeholder in the input field.
-  Result<std::int64_t> send_message(std::int64_t chat_id, const std::string& text, bool html,
-                                    const Keyboard& keyboard = {},
-                                    const std::optional<std::string>& force_reply = std::nullopt);
-  Result<void> edit_message_text(std::int64_t chat_id, std::int64_t message_id, const std::string& text, bool html,
-                                 const Keyboard& keyboard = {});
-  Result<void> edit_message_reply_markup(std::int64_t chat_id, std::int64_t message_id, const Keyboard& keyboard);
-  Result<void> answer_callback_query(const std::string& callback_query_id, const std::string& text = "");
-  /// Multipart upload of PNG bytes; the new message's id.
-  Result<std::int64_t> send_photo(std::int64_t chat_id, const std::string& png, const std::string& caption, bool html,
-                                  const Keyboard& keyboard = {});
   /// The status of `user_id` in `chat_id`. Errors as for call() (e.g. E-TG-400 for an unknown chat).
   Result<ChatMember> get_chat_member(std::int64_t chat_id, std::int64_t user_id);
   Result<void> set_my_commands(const std::vector<BotCommand>& commands);

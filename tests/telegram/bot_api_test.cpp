@@ -2,6 +2,9 @@
 #include <gtest/gtest.h>
 
 #include <deque>
+#include <functional>
+#include <future>
+#include <memory>
 #include <optional>
 #include <thread>
 
@@ -132,11 +135,21 @@ TEST_F(BotApiAgainstFake, a_rejected_token_gives_the_401_sentence_without_the_to
   EXPECT_EQ(me.error().message, "the bot token was rejected (401 Unauthorized)");
 }
 
+/// The outcome of a started call, waited for (bounded).
+Result<void> settled(const std::function<void(BotApi::Settled)>& start) {
+  auto promise = std::make_shared<std::promise<Result<void>>>();
+  auto future = promise->get_future();
+  start([promise](Result<void> r) { promise->set_value(std::move(r)); });
+  if (future.wait_for(10s) != std::future_status::ready) return fatal("E-TEST", "never settled");
+  return future.get();
+}
+
 TEST_F(BotApiAgainstFake, send_message_posts_html_with_an_inline_keyboard) {
   Keyboard keyboard = {{{"Buy 0.1", "b:0.1"}, {"Buy 1", "b:1"}}, {{"Refresh", "r"}}};
-  auto id = api.send_message(77, "<b>BONK</b>", true, keyboard);
-  ASSERT_TRUE(id.ok()) << id.error().message;
-  EXPECT_EQ(*id, 500);
+  auto sent = settled([&](BotApi::Settled done) {
+    api.start_send("sendMessage", send_message_params(77, "<b>BONK</b>", true, keyboard, std::nullopt), done);
+  });
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
   auto calls = fake.calls("sendMessage");
   ASSERT_EQ(calls.size(), 1u);
   const auto& p = calls[0].params;
@@ -149,8 +162,10 @@ TEST_F(BotApiAgainstFake, send_message_posts_html_with_an_inline_keyboard) {
 
 TEST_F(BotApiAgainstFake, send_photo_uploads_png_bytes_as_multipart) {
   std::string png("\x89PNG\r\n\x1a\n\0\0", 10);
-  auto id = api.send_photo(-100, png, "<i>chart</i>", true, {{{"Close", "c"}}});
-  ASSERT_TRUE(id.ok()) << id.error().message;
+  auto sent = settled([&](BotApi::Settled done) {
+    api.start_send_photo(-100, png, "<i>chart</i>", true, {{{"Close", "c"}}}, done);
+  });
+  ASSERT_TRUE(sent.ok()) << sent.error().message;
   auto calls = fake.calls("sendPhoto");
   ASSERT_EQ(calls.size(), 1u);
   EXPECT_EQ(calls[0].files.at("photo").content, png);
