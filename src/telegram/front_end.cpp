@@ -73,18 +73,18 @@ Result<void> TelegramFrontEnd::start() {
   dispatcher_->start();
 
   if (options_.mode == ReceiveMode::kWebhook) {
-    // 200 only once the worker finished the update; 503 (Telegram retries) when it was not taken
-    // (shutting down), or did not finish within ack_timeout (a retry finds it claimed).
-    auto dispatch_and_wait = [this](ParsedUpdate update) {
+    // 200 once the worker finished the update, written by that worker; 503 (Telegram retries) when
+    // it was not taken (shutting down), or was abandoned at shutdown; the listener answers 503 itself
+    // after ack_timeout (a retry finds the update claimed).
+    auto dispatch_and_answer = [this](ParsedUpdate update, WebhookServer::Answer answer) {
       const std::int64_t id = update.update_id;
-      acks_.expect(id);
+      const std::uint64_t ticket = acks_.expect(id, answer);
       if (!dispatcher_->dispatch(std::move(update))) {
-        acks_.forget(id);
-        return false;
+        acks_.forget(id, ticket);
+        answer(false);
       }
-      return acks_.wait(id, options_.webhook.ack_timeout);
     };
-    webhook_ = std::make_unique<WebhookServer>(options_.webhook, identity_.username, dispatch_and_wait);
+    webhook_ = std::make_unique<WebhookServer>(options_.webhook, identity_.username, dispatch_and_answer);
     if (auto r = webhook_->start(); !r.ok()) return r;
     if (auto r = api_.set_webhook(options_.webhook.public_url, options_.webhook.secret); !r.ok()) {
       webhook_->stop();

@@ -59,6 +59,10 @@ class TelegramFrontEnd {
   const std::string& bot_username() const { return identity_.username; }
   /// The webhook's bound port (webhook mode), else 0.
   int webhook_port() const { return webhook_ ? webhook_->port() : 0; }
+  /// The listener's counters (webhook mode, once started), else nullopt. Call after start().
+  std::optional<WebhookServer::Stats> webhook_stats() const {
+    return webhook_ ? std::optional(webhook_->stats()) : std::nullopt;
+  }
   BotApi& api() { return api_; }
   const OutboundQueue& queue() const { return queue_; }
   /// For replies that do not answer an update (order fills, contest results).
@@ -78,7 +82,7 @@ class TelegramFrontEnd {
   BotIdentity identity_;
   std::unique_ptr<Poller> poller_;  // before dispatcher_: workers report to it until they are joined
   std::unique_ptr<UpdateDispatcher> dispatcher_;
-  UpdateAcks acks_;  // before webhook_: its listener threads wait on it
+  UpdateAcks acks_;  // before webhook_: its answers are registered here
   std::unique_ptr<WebhookServer> webhook_;
   bool started_ = false;
 };

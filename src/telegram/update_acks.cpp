@@ -1,53 +1,60 @@
 #include "telegram/update_acks.hpp"
 
+#include <utility>
+
 namespace kt::telegram {
 
-void UpdateAcks::expect(std::int64_t update_id) {
-  std::lock_guard lock(mutex_);
-  ++entries_[update_id].waiters;
+std::uint64_t UpdateAcks::expect(std::int64_t update_id, Settled settled) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!cancelled_) {
+      const std::uint64_t ticket = next_ticket_++;
+      entries_[update_id].push_back(Registration{ticket, std::move(settled)});
+      return ticket;
+    }
+  }
+  settled(false);
+  return 0;
 }
 
 void UpdateAcks::complete(std::int64_t update_id) {
+  std::vector<Registration> done;
+  {
+    std::lock_guard lock(mutex_);
+    auto it = entries_.find(update_id);
+    if (it == entries_.end()) return;
+    done = std::move(it->second);
+    entries_.erase(it);
+  }
+  // Outside the lock: a callback writes to a socket, and may register again.
+  for (auto& registration : done) registration.settled(true);
+}
+
+void UpdateAcks::forget(std::int64_t update_id, std::uint64_t ticket) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(update_id);
   if (it == entries_.end()) return;
-  it->second.done = true;
-  // Under the lock: the waiter that wakes may erase the entry as soon as it can take the lock.
-  it->second.finished.notify_all();
-}
-
-bool UpdateAcks::wait(std::int64_t update_id, std::chrono::milliseconds timeout) {
-  std::unique_lock lock(mutex_);
-  Entry& entry = entries_[update_id];  // made by expect(); kept while this waiter counts in it
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  entry.finished.wait_until(lock, deadline, [&] { return cancelled_ || entry.done; });
-  const bool completed = entry.done;
-  release_locked(update_id);
-  return completed;
-}
-
-void UpdateAcks::forget(std::int64_t update_id) {
-  std::lock_guard lock(mutex_);
-  release_locked(update_id);
+  std::erase_if(it->second, [&](const Registration& r) { return r.ticket == ticket; });
+  if (it->second.empty()) entries_.erase(it);
 }
 
 void UpdateAcks::cancel_all() {
-  std::lock_guard lock(mutex_);
-  cancelled_ = true;
-  for (auto& [id, entry] : entries_) entry.finished.notify_all();
+  std::unordered_map<std::int64_t, std::vector<Registration>> abandoned;
+  {
+    std::lock_guard lock(mutex_);
+    cancelled_ = true;
+    abandoned.swap(entries_);
+  }
+  for (auto& [id, registrations] : abandoned) {
+    for (auto& registration : registrations) registration.settled(false);
+  }
 }
 
 std::size_t UpdateAcks::waiting() const {
   std::lock_guard lock(mutex_);
   std::size_t n = 0;
-  for (const auto& [id, entry] : entries_) n += static_cast<std::size_t>(entry.waiters);
+  for (const auto& [id, registrations] : entries_) n += registrations.size();
   return n;
-}
-
-void UpdateAcks::release_locked(std::int64_t update_id) {
-  auto it = entries_.find(update_id);
-  if (it == entries_.end()) return;
-  if (--it->second.waiters <= 0) entries_.erase(it);
 }
 
 }  // namespace kt::telegram

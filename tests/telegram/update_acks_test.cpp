@@ -1,75 +1,111 @@
-// Webhook acknowledgements: a waiter returns true only once its update finished, false on timeout
-// or shutdown, and a finish that comes before the wait is not missed.
+// Webhook acknowledgements: an answer runs with true only once its update finished, with false at
+// shutdown, exactly once, and never for a registration that was forgotten.
 #include "telegram/update_acks.hpp"
 
 #include <gtest/gtest.h>
 
-#include <future>
+#include <atomic>
 #include <thread>
+#include <vector>
 
 namespace kt::telegram {
 namespace {
 
-using namespace std::chrono_literals;
+/// Records each settlement of one registration.
+struct Answers {
+  std::vector<bool> got;
+  UpdateAcks::Settled callback() {
+    return [this](bool finished) { got.push_back(finished); };
+  }
+};
 
-TEST(UpdateAcks, a_finish_before_the_wait_is_not_missed) {
+TEST(UpdateAcks, the_answer_runs_when_its_update_finishes_and_not_for_another) {
   UpdateAcks acks;
-  acks.expect(7);
-  acks.complete(7);
-  EXPECT_TRUE(acks.wait(7, 0ms));
-  EXPECT_EQ(acks.waiting(), 0u);
-}
-
-TEST(UpdateAcks, the_waiter_returns_when_its_update_finishes_and_not_for_another) {
-  UpdateAcks acks;
-  acks.expect(1);
-  auto waited = std::async(std::launch::async, [&] { return acks.wait(1, 5s); });
+  Answers a;
+  acks.expect(1, a.callback());
   acks.complete(2);  // not expected: ignored
-  EXPECT_EQ(waited.wait_for(100ms), std::future_status::timeout);
+  EXPECT_TRUE(a.got.empty());
+  EXPECT_EQ(acks.waiting(), 1u);
   acks.complete(1);
-  EXPECT_TRUE(waited.get());
-}
-
-TEST(UpdateAcks, an_update_that_does_not_finish_in_time_is_not_acknowledged) {
-  UpdateAcks acks;
-  acks.expect(3);
-  EXPECT_FALSE(acks.wait(3, 50ms));
+  EXPECT_EQ(a.got, std::vector<bool>{true});
   EXPECT_EQ(acks.waiting(), 0u);
-  acks.complete(3);  // too late: nobody waits, nothing is kept
-  acks.expect(3);
-  EXPECT_FALSE(acks.wait(3, 0ms));
+  acks.complete(1);  // a second finish finds nothing registered
+  EXPECT_EQ(a.got, std::vector<bool>{true});
 }
 
-TEST(UpdateAcks, shutdown_releases_every_waiter_unacknowledged) {
+TEST(UpdateAcks, a_finish_before_any_registration_is_not_remembered) {
   UpdateAcks acks;
-  acks.expect(4);
-  acks.expect(5);
-  auto a = std::async(std::launch::async, [&] { return acks.wait(4, 10s); });
-  auto b = std::async(std::launch::async, [&] { return acks.wait(5, 10s); });
-  std::this_thread::sleep_for(20ms);
+  acks.complete(3);
+  Answers a;
+  acks.expect(3, a.callback());
+  EXPECT_TRUE(a.got.empty());
+  EXPECT_EQ(acks.waiting(), 1u);
+}
+
+TEST(UpdateAcks, shutdown_answers_every_registration_unfinished_and_every_later_one_at_once) {
+  UpdateAcks acks;
+  Answers a, b, late;
+  acks.expect(4, a.callback());
+  acks.expect(5, b.callback());
   acks.cancel_all();
-  EXPECT_FALSE(a.get());
-  EXPECT_FALSE(b.get());
-  acks.expect(6);
-  EXPECT_FALSE(acks.wait(6, 10s));  // after shutdown nothing waits
+  EXPECT_EQ(a.got, std::vector<bool>{false});
+  EXPECT_EQ(b.got, std::vector<bool>{false});
+  EXPECT_EQ(acks.waiting(), 0u);
+  acks.complete(4);  // a worker finishing after shutdown: already answered
+  EXPECT_EQ(a.got, std::vector<bool>{false});
+  acks.expect(6, late.callback());
+  EXPECT_EQ(late.got, std::vector<bool>{false});
+  EXPECT_EQ(acks.waiting(), 0u);
 }
 
 TEST(UpdateAcks, a_resent_update_still_in_flight_is_acknowledged_for_both_deliveries) {
   UpdateAcks acks;
-  acks.expect(8);
-  acks.expect(8);
-  auto first = std::async(std::launch::async, [&] { return acks.wait(8, 5s); });
-  auto second = std::async(std::launch::async, [&] { return acks.wait(8, 5s); });
+  Answers first, second;
+  acks.expect(8, first.callback());
+  acks.expect(8, second.callback());
+  EXPECT_EQ(acks.waiting(), 2u);
   acks.complete(8);
-  EXPECT_TRUE(first.get());
-  EXPECT_TRUE(second.get());
+  EXPECT_EQ(first.got, std::vector<bool>{true});
+  EXPECT_EQ(second.got, std::vector<bool>{true});
   EXPECT_EQ(acks.waiting(), 0u);
 }
 
-TEST(UpdateAcks, forget_ends_a_registration_that_was_never_dispatched) {
+TEST(UpdateAcks, forget_drops_only_its_own_registration_without_running_it) {
   UpdateAcks acks;
-  acks.expect(9);
-  acks.forget(9);
+  Answers kept, dropped;
+  acks.expect(9, kept.callback());
+  const auto ticket = acks.expect(9, dropped.callback());
+  acks.forget(9, ticket);
+  EXPECT_EQ(acks.waiting(), 1u);
+  acks.complete(9);
+  EXPECT_EQ(kept.got, std::vector<bool>{true});
+  EXPECT_TRUE(dropped.got.empty());
+}
+
+TEST(UpdateAcks, an_answer_may_register_again_without_deadlock) {
+  UpdateAcks acks;
+  Answers again;
+  acks.expect(10, [&](bool) { acks.expect(11, again.callback()); });
+  acks.complete(10);
+  EXPECT_EQ(acks.waiting(), 1u);
+  acks.complete(11);
+  EXPECT_EQ(again.got, std::vector<bool>{true});
+}
+
+TEST(UpdateAcks, finishes_from_many_threads_answer_each_registration_once) {
+  UpdateAcks acks;
+  constexpr int kUpdates = 2000;
+  std::vector<std::atomic<int>> calls(kUpdates);
+  for (int i = 0; i < kUpdates; ++i) acks.expect(i, [&calls, i](bool finished) { calls[i] += finished ? 1 : 100; });
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&acks, t] {
+      for (int i = t; i < kUpdates; i += 4) acks.complete(i);
+    });
+  }
+  acks.cancel_all();  // races the finishes: each registration gets exactly one of the two answers
+  for (auto& thread : threads) thread.join();
+  for (int i = 0; i < kUpdates; ++i) EXPECT_TRUE(calls[i] == 1 || calls[i] == 100) << i << ": " << calls[i];
   EXPECT_EQ(acks.waiting(), 0u);
 }
 
