@@ -186,6 +186,14 @@ int run_telegram(const ops::Config& config, const Clock& clock) {
     (*observability)->stop();
     return started.error().kind == ErrorKind::kFatal ? 2 : 1;
   }
+  if (front_end.webhook_stats()) {
+    // Wired after start(): the listener exists from then on, and the scrape thread only reads it.
+    (*observability)->metrics().set_webhook([&front_end] {
+      const auto stats = front_end.webhook_stats().value_or(telegram::WebhookServer::Stats{});
+      return ops::WebhookSample{stats.open_connections, stats.connections_accepted, stats.connections_refused,
+                                stats.requests, stats.timeouts};
+    });
+  }
   market.start();
   contests.start();
   log->info("running as @{} ({}, {}); SIGTERM or Ctrl-C stops", front_end.bot_username(),

@@ -251,6 +251,7 @@ struct BotMetrics::Sources {
   std::function<std::vector<RpcEndpointSample>()> rpc;
   std::function<std::vector<PriceSourceSample>()> prices;
   std::function<OutboundSample()> outbound;
+  std::function<WebhookSample()> webhook;
   std::atomic<std::uint64_t> rate_limited[4] = {0, 0, 0, 0};
 
   template <class F>
@@ -328,6 +329,28 @@ BotMetrics::BotMetrics(Registry& r)
     auto source = s->get(&Sources::outbound);
     return source ? std::vector<Sample>{{{}, static_cast<double>(source().depth)}} : std::vector<Sample>{};
   });
+  // Webhook mode only: nothing is exported while polling.
+  auto webhook = [s](auto field) {
+    return [s, field] {
+      auto source = s->get(&Sources::webhook);
+      return source ? std::vector<Sample>{{{}, static_cast<double>(source().*field)}} : std::vector<Sample>{};
+    };
+  };
+  r.callback("kitrader_webhook_connections_open", "Connections open to the webhook listener.", MetricType::kGauge, {},
+             webhook(&WebhookSample::open_connections));
+  r.callback("kitrader_webhook_connections_total", "Connections to the webhook listener, by what became of them.",
+             MetricType::kCounter, {"outcome"}, [s] {
+               auto source = s->get(&Sources::webhook);
+               if (!source) return std::vector<Sample>{};
+               const WebhookSample w = source();
+               return std::vector<Sample>{{{"accepted"}, static_cast<double>(w.connections_accepted)},
+                                          {{"refused"}, static_cast<double>(w.connections_refused)}};
+             });
+  r.callback("kitrader_webhook_requests_total", "Complete requests the webhook listener read.", MetricType::kCounter,
+             {}, webhook(&WebhookSample::requests));
+  r.callback("kitrader_webhook_timeouts_total",
+             "Webhook requests answered 503 at the ack timeout or 408, and connections closed idle or unread.",
+             MetricType::kCounter, {}, webhook(&WebhookSample::timeouts));
   r.callback("kitrader_http_429_total", "HTTP 429 (rate limited) answers received, by service.", MetricType::kCounter,
              {"service"}, [s] {
                auto outbound = s->get(&Sources::outbound);
@@ -369,6 +392,10 @@ void BotMetrics::set_price_sources(std::function<std::vector<PriceSourceSample>(
 void BotMetrics::set_outbound(std::function<OutboundSample()> source) {
   std::lock_guard lock(sources_->mutex);
   sources_->outbound = std::move(source);
+}
+void BotMetrics::set_webhook(std::function<WebhookSample()> source) {
+  std::lock_guard lock(sources_->mutex);
+  sources_->webhook = std::move(source);
 }
 
 }  // namespace kt::ops

@@ -148,6 +148,15 @@ struct OutboundSample {
   std::uint64_t retried_429 = 0;  ///< OutboundCounters::retried_429 (cumulative)
 };
 
+/// The webhook listener at scrape time (webhook mode only); counters are cumulative.
+struct WebhookSample {
+  std::uint64_t open_connections = 0;
+  std::uint64_t connections_accepted = 0;
+  std::uint64_t connections_refused = 0;  ///< beyond the listener's connection limit
+  std::uint64_t requests = 0;
+  std::uint64_t timeouts = 0;  ///< 503 at the ack timeout, 408, and idle or write timeouts
+};
+
 /// Every metric the bot exports, named in one place. Direct handles for the hot path; the
 /// set_* sources are read at scrape time (set them once while wiring; thread-safe).
 class BotMetrics {
@@ -170,6 +179,7 @@ class BotMetrics {
   void set_rpc_endpoints(std::function<std::vector<RpcEndpointSample>()> source);
   void set_price_sources(std::function<std::vector<PriceSourceSample>()> source);
   void set_outbound(std::function<OutboundSample()> source);
+  void set_webhook(std::function<WebhookSample()> source);
 
  private:
   struct Sources;

@@ -130,8 +130,11 @@ TEST_F(KitraderRunE2E, a_token_revoked_while_running_stops_the_bot_with_exit_2_a
 
 TEST_F(KitraderRunE2E, webhook_mode_registers_the_secret_and_accepts_only_it) {
   const int port = free_port();
+  const int http_port = free_port();
   ASSERT_GT(port, 0);
+  ASSERT_GT(http_port, 0);
   auto& p = start({{"KITRADER_TELEGRAM_MODE", "webhook"},
+                   {"KITRADER_HTTP_LISTEN", "127.0.0.1:" + std::to_string(http_port)},
                    {"KITRADER_TELEGRAM_WEBHOOK_LISTEN", "127.0.0.1:" + std::to_string(port)},
                    {"KITRADER_TELEGRAM_WEBHOOK_SECRET", "s3cret"},
                    {"KITRADER_TELEGRAM_WEBHOOK_URL", "https://example.invalid/hook"}});
@@ -159,6 +162,12 @@ TEST_F(KitraderRunE2E, webhook_mode_registers_the_secret_and_accepts_only_it) {
   ASSERT_EQ(texts.size(), 1u) << "the resent update is applied once";
   EXPECT_TRUE(contains(texts[0], "Your paper wallet holds <b>1000 SOL</b>")) << texts[0];
   EXPECT_EQ(fake.count("getUpdates"), 0u);
+  // post_webhook opens a connection per request: 4 accepted, 4 requests read, none refused.
+  auto metrics = httplib::Client("127.0.0.1", http_port).Get("/metrics");
+  ASSERT_TRUE(metrics);
+  EXPECT_TRUE(contains(metrics->body, "kitrader_webhook_requests_total 4\n")) << metrics->body;
+  EXPECT_TRUE(contains(metrics->body, "kitrader_webhook_connections_total{outcome=\"accepted\"} 4\n"));
+  EXPECT_TRUE(contains(metrics->body, "kitrader_webhook_connections_total{outcome=\"refused\"} 0\n"));
   p.signal(SIGTERM);
   ASSERT_TRUE(p.wait_exit(10s).has_value());
   EXPECT_EQ(p.exit_code(), 0) << p.err();

@@ -171,6 +171,8 @@ TEST(BotMetrics, exports_every_bot_metric_with_its_sources) {
   });
   m.set_price_sources([] { return std::vector<PriceSourceSample>{{"dexscreener", 3.5}, {"jupiter", std::nullopt}}; });
   m.set_outbound([] { return OutboundSample{5, 3}; });
+  EXPECT_EQ(r.render().find("\nkitrader_webhook_connections_open "), std::string::npos) << "polling: no webhook metrics";
+  m.set_webhook([] { return WebhookSample{3, 40, 2, 1000, 4}; });
   const std::string text = r.render();
   for (const char* line : {
            "kitrader_updates_received_total 2\n",
@@ -182,6 +184,11 @@ TEST(BotMetrics, exports_every_bot_metric_with_its_sources) {
            "kitrader_trades_total{action=\"close\"} 2\n",
            "kitrader_trades_total{action=\"open\"} 1\n",
            "kitrader_open_positions 7\n",
+           "kitrader_webhook_connections_open 3\n",
+           "kitrader_webhook_connections_total{outcome=\"accepted\"} 40\n",
+           "kitrader_webhook_connections_total{outcome=\"refused\"} 2\n",
+           "kitrader_webhook_requests_total 1000\n",
+           "kitrader_webhook_timeouts_total 4\n",
            "kitrader_rpc_requests_total{endpoint=\"https://a.example\"} 10\n",
            "kitrader_rpc_errors_total{endpoint=\"https://b.example\"} 4\n",
            "kitrader_rpc_breaker_state{endpoint=\"https://a.example\"} 0\n",
