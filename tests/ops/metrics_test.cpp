@@ -171,7 +171,8 @@ TEST(BotMetrics, exports_every_bot_metric_with_its_sources) {
   });
   m.set_price_sources([] { return std::vector<PriceSourceSample>{{"dexscreener", 3.5}, {"jupiter", std::nullopt}}; });
   m.set_outbound([] { return OutboundSample{5, 3}; });
-  EXPECT_EQ(r.render().find("\nkitrader_webhook_connections_open "), std::string::npos) << "polling: no webhook metrics";
+  EXPECT_EQ(r.render().find("\nkitrader_webhook_connections_open "), std::string::npos)
+      << "polling: no webhook metrics";
   m.set_webhook([] { return WebhookSample{3, 40, 2, 1000, 4}; });
   const std::string text = r.render();
   for (const char* line : {
