@@ -4,7 +4,9 @@
 
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cstdio>
@@ -99,8 +101,12 @@ LoadBotApi::~LoadBotApi() {
     shutting_down_ = true;
   }
   released_cv_.notify_all();
-  push_cv_.notify_all();
+  if (push_wake_fd_ >= 0) {
+    std::uint64_t one = 1;
+    (void)!::write(push_wake_fd_, &one, sizeof one);
+  }
   for (auto& t : pushers_) t.join();
+  if (push_wake_fd_ >= 0) ::close(push_wake_fd_);
   server_->stop();
   if (thread_.joinable()) thread_.join();
 }
@@ -121,8 +127,9 @@ void LoadBotApi::start_webhook(int port, std::string path, std::string secret, s
   {
     std::lock_guard lock(mutex_);
     webhook_ = true;
+    push_wake_fd_ = ::eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   }
-  // One thread keeps time and releases due updates; each release wakes one connection (release_due).
+  // One thread keeps time and releases due updates, waking the pusher (release_due).
   pushers_.emplace_back([this] {
     std::unique_lock lock(mutex_);
     while (!shutting_down_) {
@@ -137,49 +144,7 @@ void LoadBotApi::start_webhook(int port, std::string path, std::string secret, s
       released_cv_.wait_until(lock, std::max(wake, now + 50us));
     }
   });
-  for (std::size_t i = 0; i < connections; ++i) {
-    pushers_.emplace_back([this, port, path, secret] { push_updates(port, path, secret); });
-  }
-}
-
-void LoadBotApi::push_updates(int port, const std::string& path, const std::string& secret) {
-  httplib::Client client("127.0.0.1", port);
-  client.set_keep_alive(true);
-  client.set_tcp_nodelay(true);
-  client.set_read_timeout(10, 0);
-  const httplib::Headers headers{{"X-Telegram-Bot-Api-Secret-Token", secret}};
-  auto unserved = [this] {
-    return std::find_if(released_.begin(), released_.end(), [](const Released& r) { return !r.served; });
-  };
-  std::unique_lock lock(mutex_);
-  while (true) {
-    push_cv_.wait(lock, [&] { return shutting_down_ || unserved() != released_.end(); });
-    if (shutting_down_) return;
-    auto it = unserved();
-    it->served = true;
-    users_[it->user].fetched = std::chrono::steady_clock::now();
-    const std::string body = it->body;
-    const std::int64_t id = it->id;
-    lock.unlock();
-    auto res = client.Post(path, headers, body, "application/json");
-    const bool delivered = res && res->status == 200;
-    lock.lock();
-    // Answered 200: Telegram forgets it. Otherwise it is offered again (the bot was stopping).
-    for (auto r = released_.begin(); r != released_.end(); ++r) {
-      if (r->id != id) continue;
-      if (delivered) {
-        released_.erase(r);
-      } else {
-        r->served = false;
-      }
-      break;
-    }
-    if (!delivered) {
-      lock.unlock();
-      std::this_thread::sleep_for(10ms);
-      lock.lock();
-    }
-  }
+  pushers_.emplace_back([this, port, path, secret, connections] { push_loop(port, path, secret, connections); });
 }
 
 std::string LoadBotApi::handle(const std::string& method, const std::string& body) {
@@ -295,6 +260,7 @@ void LoadBotApi::release_due(SteadyTime now) {
     cooling_.pop_front();
   }
   const auto limit = std::min(now, end_);
+  bool released_any = false;
   while (true) {
     const auto slot = start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * next_slot_ / rate_));
     if (slot > limit) break;
@@ -313,7 +279,11 @@ void LoadBotApi::release_due(SteadyTime now) {
     ++result_.by_kind[kind];
     ++result_.released;
     released_.push_back({update["update_id"].get<std::int64_t>(), update.dump(), u});
-    if (webhook_) push_cv_.notify_one();
+    released_any = true;
+  }
+  if (webhook_ && released_any) {  // one wake-up of the pusher per batch released
+    std::uint64_t one = 1;
+    (void)!::write(push_wake_fd_, &one, sizeof one);
   }
 }
 

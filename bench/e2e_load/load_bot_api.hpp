@@ -4,9 +4,10 @@
 // command outstanding), and every outbound call (sendMessage, editMessageText, answerCallbackQuery,
 // sendPhoto, ...) is timestamped on receipt. A command's latency is from its scheduled
 // availability to the first outbound call for its user.
-// Webhook mode (start_webhook): instead of waiting for getUpdates, `connections` threads POST each
-// update as it becomes available to the bot's listener, one at a time per keep-alive connection and
-// each waiting for the answer, like Telegram (its default max_connections is 40).
+// Webhook mode (start_webhook): instead of waiting for getUpdates, each update is POSTed as it
+// becomes available to the bot's listener over `connections` keep-alive connections, one at a time
+// per connection and each waiting for the answer, like Telegram (its default max_connections is 40);
+// one thread drives them all (webhook_pusher.cpp).
 #include <nlohmann/json.hpp>
 
 #include <chrono>
@@ -96,7 +97,8 @@ class LoadBotApi {
   };
 
   std::string handle(const std::string& method, const std::string& body);
-  void push_updates(int port, const std::string& path, const std::string& secret);
+  /// Webhook mode: drives the connections to the bot's listener (webhook_pusher.cpp).
+  void push_loop(int port, const std::string& path, const std::string& secret, std::size_t connections);
   std::string get_updates(const nlohmann::json& params, std::unique_lock<std::mutex>& lock, SteadyTime received);
   void release_due(SteadyTime now);
   nlohmann::json make_update(std::size_t user_index, std::string& kind);
@@ -113,7 +115,7 @@ class LoadBotApi {
 
   mutable std::mutex mutex_;
   std::condition_variable released_cv_;
-  std::condition_variable push_cv_;  ///< webhook: an update was released
+  int push_wake_fd_ = -1;  ///< webhook: an eventfd written when updates were released
   std::vector<UserState> users_;
   std::deque<std::size_t> ready_;                           ///< users without a command outstanding
   std::deque<std::pair<SteadyTime, std::size_t>> cooling_;  ///< ready again after a short pause
