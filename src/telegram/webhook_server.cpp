@@ -429,14 +429,15 @@ void WebhookServer::sweep(TimePoint now) {
   }
   std::vector<ConnectionPtr> overdue;
   for (auto it = connections_.begin(); it != connections_.end();) {
-    Connection& c = *it->second;
-    std::unique_lock lock(c.mutex);
-    if (c.state == Connection::State::kClosed) {
-      it = connections_.erase(it);
-      continue;
+    bool closed = false;
+    {
+      Connection& c = *it->second;
+      std::lock_guard lock(c.mutex);
+      closed = c.state == Connection::State::kClosed;
+      if (!closed && now >= c.deadline) overdue.push_back(it->second);
     }
-    if (now >= c.deadline) overdue.push_back(it->second);
-    ++it;
+    // Erased after its lock is released: the map may hold the last reference to the connection.
+    it = closed ? connections_.erase(it) : std::next(it);
   }
   {
     std::lock_guard lock(stats_mutex_);
