@@ -157,11 +157,12 @@ Result<void> WebhookServer::start() {
 }
 
 void WebhookServer::stop() {
-  if (!thread_.joinable()) return;
-  stopping_ = true;
-  std::uint64_t one = 1;
-  (void)!write(wake_fd_, &one, sizeof one);
-  thread_.join();
+  if (thread_.joinable()) {
+    stopping_ = true;
+    std::uint64_t one = 1;
+    (void)!write(wake_fd_, &one, sizeof one);
+    thread_.join();
+  }
   for (int* fd : {&listen_fd_, &epoll_fd_, &wake_fd_}) {
     if (*fd >= 0) close(*fd);
     *fd = -1;
@@ -306,11 +307,8 @@ void WebhookServer::serve_buffered(const ConnectionPtr& connection, TimePoint no
     c.in.clear();  // what is left can never become whole
     c.close_after_write = true;
   }
-  if (!c.in.empty() && c.out.empty()) {
-    // A request is arriving: keep its deadline (set by the first byte).
-  } else if (c.in.empty()) {
-    c.deadline = now + options_.idle_timeout;
-  }
+  // A request still arriving keeps the deadline its first byte set.
+  if (c.in.empty()) c.deadline = now + options_.idle_timeout;
   if (!c.out.empty() || c.close_after_write) {
     std::lock_guard lock(c.mutex);
     c.state = Connection::State::kWriting;
