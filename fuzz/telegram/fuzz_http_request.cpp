@@ -75,8 +75,11 @@ std::size_t check_one(std::string_view bytes, const HttpRequestLimits& limits) {
       // Waiting is only allowed while the head could still end within the limit.
       require(bytes.size() < limits.max_head_bytes ||
               bytes.substr(0, limits.max_head_bytes).find(kHeadEnd) != std::string_view::npos);
+      // "100 Continue" is owed only for a whole head with nothing of its body yet.
+      require(!p.awaits_continue || (bytes.size() >= 4 && bytes.substr(bytes.size() - 4) == kHeadEnd));
       return 0;
     case Status::kError: {
+      require(!p.awaits_continue);
       const int s = p.error_status;
       require(s == 400 || s == 411 || s == 413 || s == 431 || s == 501 || s == 505);
       require(p.consumed == 0 && !p.error.empty() && p.error.size() <= 64);

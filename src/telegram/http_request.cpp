@@ -154,6 +154,7 @@ struct Head {
   std::size_t header_count = 0;
   std::uint64_t body_size = 0;
   bool keep_alive = true;
+  bool expects_continue = false;
 };
 
 Failure check_head(std::string_view head, const HttpRequestLimits& limits, Head& out) {
@@ -178,6 +179,8 @@ Failure check_head(std::string_view head, const HttpRequestLimits& limits, Head&
     if (iequals(name, "transfer-encoding")) return {501, "transfer-encoding not supported"};
     if (iequals(name, "content-length")) {
       if (auto failure = merge_content_length(value, content_length)) return failure;
+    } else if (iequals(name, "expect")) {
+      out.expects_continue = iequals(value, "100-continue");
     } else if (iequals(name, "connection")) {
       for_each_element(value, [&](std::string_view option) {
         close = close || iequals(option, "close");
@@ -232,7 +235,11 @@ HttpParse parse_http_request(std::string_view buffer, const HttpRequestLimits& l
   Head head;
   head.size = end + kHeadEnd.size();
   if (auto failure = check_head(buffer.substr(0, head.size), limits, head)) return error(failure);
-  if (buffer.size() - head.size < head.body_size) return {};  // the body is still arriving
+  if (buffer.size() - head.size < head.body_size) {  // the body is still arriving
+    HttpParse waiting;
+    waiting.awaits_continue = head.expects_continue && buffer.size() == head.size;
+    return waiting;
+  }
 
   // Valid and whole: only now copy out (a second pass over the head's lines, which are known good).
   HttpParse parse;

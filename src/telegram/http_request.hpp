@@ -46,6 +46,9 @@ struct HttpParse {
   /// reason for the log, e.g. "header line without a colon".
   int error_status = 0;
   std::string error;
+  /// kIncomplete: a valid head with `Expect: 100-continue` has arrived and nothing of its body yet;
+  /// the client (curl, for bodies over 1 KiB) waits for "100 Continue" before sending the body.
+  bool awaits_continue = false;
 };
 
 /// Parses one request from the front of `buffer`. kIncomplete: more bytes are needed; call again with

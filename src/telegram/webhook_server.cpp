@@ -287,7 +287,14 @@ void WebhookServer::serve_buffered(const ConnectionPtr& connection, TimePoint no
   Connection& c = *connection;
   while (!c.in.empty()) {
     HttpParse parsed = parse_http_request(c.in, options_.limits);
-    if (parsed.status == HttpParse::Status::kIncomplete) break;
+    if (parsed.status == HttpParse::Status::kIncomplete) {
+      // Else curl would wait a second before sending the body (its expect timeout).
+      if (parsed.awaits_continue && c.out.empty()) {
+        static constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+        (void)!send(c.fd, kContinue.data(), kContinue.size(), MSG_NOSIGNAL | MSG_DONTWAIT);
+      }
+      break;
+    }
     if (parsed.status == HttpParse::Status::kError) {
       log(LogLevel::kWarn, "webhook request from {} refused with {}: {}", c.peer, parsed.error_status, parsed.error);
       c.in.clear();

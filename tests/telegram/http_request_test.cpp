@@ -259,6 +259,17 @@ TEST(HttpRequest, a_bare_lf_or_cr_is_refused_before_the_head_ends) {
   EXPECT_EQ(parse_http_request("POST /tg HTTP/1.1\r\nHost: a\r\n\r").status, Status::kIncomplete);
 }
 
+TEST(HttpRequest, a_head_expecting_100_continue_is_reported_until_its_body_starts) {
+  const std::string head = "POST /tg HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n";
+  EXPECT_TRUE(parse_http_request(head).awaits_continue);
+  EXPECT_FALSE(parse_http_request(head.substr(0, head.size() - 1)).awaits_continue);  // head not whole
+  const HttpParse started = parse_http_request(head + "{}");
+  EXPECT_EQ(started.status, Status::kIncomplete);
+  EXPECT_FALSE(started.awaits_continue);
+  EXPECT_FALSE(parse_http_request("POST /tg HTTP/1.1\r\nContent-Length: 4\r\n\r\n").awaits_continue);
+  EXPECT_EQ(parse_http_request(head + "{\"\"}").status, Status::kComplete);
+}
+
 TEST(HttpRequest, oversized_body_is_refused_before_it_arrives) {
   const HttpParse p = parse_http_request("POST /w HTTP/1.1\r\nContent-Length: 2000000\r\n\r\n{\"upd");
   EXPECT_EQ(p.status, Status::kError);

@@ -337,6 +337,20 @@ TEST_F(WebhookServerTest, pipelined_requests_are_answered_in_order) {
   EXPECT_FALSE(r.closed);
 }
 
+TEST_F(WebhookServerTest, a_client_expecting_100_continue_gets_it_before_sending_the_body) {
+  start();
+  const int fd = connect_client();
+  const std::string request = post_update(650, "Expect: 100-continue\r\n");
+  const std::size_t head_end = request.find("\r\n\r\n") + 4;
+  send_all(fd, request.substr(0, head_end));
+  EXPECT_EQ(statuses(receive(fd, 2s, 25).bytes), std::vector<int>{100});  // within curl's 1 s wait
+  send_all(fd, request.substr(head_end));
+  auto d = next_dispatched();
+  ASSERT_TRUE(d.has_value());
+  d->answer(true);
+  EXPECT_EQ(statuses(one_answer(fd)), std::vector<int>{200});
+}
+
 TEST_F(WebhookServerTest, connection_close_and_a_half_closed_peer_are_answered_then_closed) {
   start();
   const int asks_close = connect_client();
