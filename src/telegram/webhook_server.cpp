@@ -13,6 +13,7 @@
 #include <array>
 #include <cerrno>
 #include <cstring>
+#include <utility>
 
 #include "core/thread_name.hpp"
 #include "telegram/log.hpp"
@@ -26,6 +27,11 @@ constexpr std::uint64_t kListenTag = ~std::uint64_t{0};
 constexpr std::uint64_t kWakeTag = ~std::uint64_t{0} - 1;
 // The loop wakes at least this often to answer timeouts; ack and request timeouts are seconds.
 constexpr int kSweepMs = 50;
+
+/// The tail of a throttled warning: how many like it were not logged since the last one.
+std::string held_back(std::uint64_t held) {
+  return held == 0 ? std::string() : " (" + std::to_string(held) + " more like it not logged)";
+}
 
 const char* reason_phrase(int status) {
   switch (status) {
@@ -296,7 +302,10 @@ void WebhookServer::serve_buffered(const ConnectionPtr& connection, TimePoint no
       break;
     }
     if (parsed.status == HttpParse::Status::kError) {
-      log(LogLevel::kWarn, "webhook request from {} refused with {}: {}", c.peer, parsed.error_status, parsed.error);
+      if (std::uint64_t held = 0; may_warn(malformed_warnings_, now, held)) {
+        log(LogLevel::kWarn, "webhook request from {} refused with {}: {}{}", c.peer, parsed.error_status, parsed.error,
+            held_back(held));
+      }
       c.in.clear();
       append_response(c.out, parsed.error_status, false);
       c.close_after_write = true;
@@ -333,7 +342,9 @@ bool WebhookServer::respond(const ConnectionPtr& connection, HttpRequest& reques
     status = 405;
   } else if (!constant_time_equals(std::string(request.header("X-Telegram-Bot-Api-Secret-Token").value_or("")),
                                    options_.secret)) {
-    log(LogLevel::kWarn, "webhook request from {} with a wrong secret refused", c.peer);
+    if (std::uint64_t held = 0; may_warn(wrong_secret_warnings_, now, held)) {
+      log(LogLevel::kWarn, "webhook request from {} with a wrong secret refused{}", c.peer, held_back(held));
+    }
     status = 401;
   } else if (auto update = parse_update_text(request.body, bot_username_); !update.ok()) {
     // 200 anyway: Telegram would redeliver a malformed update forever.
@@ -457,8 +468,10 @@ void WebhookServer::sweep(TimePoint now) {
       lock.unlock();
       settle(connection, request, 503);  // Telegram retries; a late finish is then ignored
     } else if (c.state == Connection::State::kReading && !c.in.empty()) {
-      log(LogLevel::kWarn, "webhook request from {} not whole within {} ms; closing", c.peer,
-          options_.request_timeout.count());
+      if (std::uint64_t held = 0; may_warn(slow_warnings_, now, held)) {
+        log(LogLevel::kWarn, "webhook request from {} not whole within {} ms; closing{}", c.peer,
+            options_.request_timeout.count(), held_back(held));
+      }
       c.in.clear();
       append_response(c.out, 408, false);
       c.close_after_write = true;
@@ -469,6 +482,16 @@ void WebhookServer::sweep(TimePoint now) {
       close_locked(c);  // idle, or an answer the peer would not read
     }
   }
+}
+
+bool WebhookServer::may_warn(WarnThrottle& throttle, TimePoint now, std::uint64_t& held) const {
+  if (now < throttle.next) {
+    ++throttle.held;
+    return false;
+  }
+  held = std::exchange(throttle.held, 0);
+  throttle.next = now + options_.warn_interval;
+  return true;
 }
 
 void WebhookServer::close_locked(Connection& connection) {

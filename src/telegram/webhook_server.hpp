@@ -45,6 +45,9 @@ struct WebhookOptions {
   /// A keep-alive connection with nothing pending is closed after this.
   std::chrono::milliseconds idle_timeout{30'000};
   HttpRequestLimits limits;
+  /// At most one warning per kind (wrong secret, malformed request, slow sender) in this interval;
+  /// the next one says how many were not logged.
+  std::chrono::milliseconds warn_interval{10'000};
 };
 
 /// `a == b` in time that depends only on the lengths.
@@ -104,6 +107,15 @@ class WebhookServer {
   void close_locked(Connection& connection);
   void watch(int fd, std::uint32_t events, int op);
 
+  /// At most one warning of a kind per interval: a peer that learnt the webhook's address could
+  /// otherwise have a log line written per request, at network speed, onto the operator's disk.
+  struct WarnThrottle {
+    TimePoint next{};
+    std::uint64_t held = 0;  ///< lines held back since the last one written
+  };
+  /// True when a line of this kind may be written at `now`; `held` is then how many were not.
+  bool may_warn(WarnThrottle& throttle, TimePoint now, std::uint64_t& held) const;
+
   WebhookOptions options_;
   std::string bot_username_;
   Dispatch dispatch_;
@@ -115,6 +127,7 @@ class WebhookServer {
   std::atomic<bool> stopping_{false};
   bool accept_paused_ = false;  // loop thread only: out of file descriptors, retried by the sweep
 
+  WarnThrottle wrong_secret_warnings_, malformed_warnings_, slow_warnings_;  // loop thread only
   std::unordered_map<int, ConnectionPtr> connections_;  // loop thread only; closed ones leave at the sweep
   std::size_t open_ = 0;                                // loop thread only
   std::mutex handed_back_mutex_;

@@ -19,6 +19,8 @@
 #include <thread>
 #include <vector>
 
+#include "test_support.hpp"
+
 namespace kt::telegram {
 namespace {
 
@@ -267,6 +269,41 @@ TEST_F(WebhookServerTest, a_malformed_request_gets_its_status_and_the_connection
     EXPECT_TRUE(r.closed) << row.request.substr(0, 60);
   }
   EXPECT_EQ(dispatched_count(), 0u);
+}
+
+TEST_F(WebhookServerTest, a_flood_of_bad_requests_writes_one_warning_per_kind_not_one_per_request) {
+  test::LogCapture logs;
+  start();
+  const int fd = connect_client();
+  for (int i = 0; i < 30; ++i) {
+    send_all(fd, post(update_body(i), "wrong-secret"));
+    ASSERT_EQ(statuses(one_answer(fd)), std::vector<int>{401}) << i;
+  }
+  for (int i = 0; i < 10; ++i) {
+    const int bad = connect_client();
+    send_all(bad, "POST /tg HTTP/9.9\r\n\r\n");
+    ASSERT_TRUE(receive(bad, 2s).closed);
+  }
+  EXPECT_EQ(logs.count("with a wrong secret refused"), 1u);
+  EXPECT_EQ(logs.count("refused with 505"), 1u);
+  EXPECT_EQ(logs.count("not logged"), 0u) << "nothing held back is reported before the interval ends";
+}
+
+TEST_F(WebhookServerTest, the_first_warning_after_the_interval_says_how_many_were_not_logged) {
+  test::LogCapture logs;
+  auto o = options();
+  o.warn_interval = 200ms;
+  start(o);
+  const int fd = connect_client();
+  for (int i = 0; i < 5; ++i) {
+    send_all(fd, post(update_body(i), "wrong-secret"));
+    ASSERT_EQ(statuses(one_answer(fd)), std::vector<int>{401});
+  }
+  std::this_thread::sleep_for(250ms);
+  send_all(fd, post(update_body(9), "wrong-secret"));
+  ASSERT_EQ(statuses(one_answer(fd)), std::vector<int>{401});
+  EXPECT_EQ(logs.count("with a wrong secret refused"), 2u);
+  EXPECT_EQ(logs.count("wrong secret refused (4 more like it not logged)"), 1u);
 }
 
 TEST_F(WebhookServerTest, an_oversized_body_is_refused_from_its_header_without_reading_it) {
