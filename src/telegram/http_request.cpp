@@ -225,10 +225,12 @@ HttpParse parse_http_request(std::string_view buffer, const HttpRequestLimits& l
     if (buffer.size() >= limits.max_head_bytes) return error({431, "request head too large"});
     // A bare LF or CR can never become a valid head: say so now, not when the request times out
     // (a client speaking LF-only HTTP would otherwise wait for an answer that never comes).
-    for (std::size_t i = 0; i < buffer.size(); ++i) {
-      const bool bare_lf = buffer[i] == '\n' && (i == 0 || buffer[i - 1] != '\r');
-      const bool bare_cr = buffer[i] == '\r' && i + 1 < buffer.size() && buffer[i + 1] != '\n';
-      if (bare_lf || bare_cr) return error({400, "bare cr or lf in head"});
+    // Jumps from one LF, then one CR, to the next (memchr): this runs again each time bytes arrive.
+    for (std::size_t i = buffer.find('\n'); i != std::string_view::npos; i = buffer.find('\n', i + 1)) {
+      if (i == 0 || buffer[i - 1] != '\r') return error({400, "bare cr or lf in head"});
+    }
+    for (std::size_t i = buffer.find('\r'); i != std::string_view::npos; i = buffer.find('\r', i + 1)) {
+      if (i + 1 < buffer.size() && buffer[i + 1] != '\n') return error({400, "bare cr or lf in head"});
     }
     return {};
   }

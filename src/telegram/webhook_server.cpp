@@ -74,7 +74,7 @@ std::string peer_address(const sockaddr_storage& peer) {
 
 }  // namespace
 
-bool constant_time_equals(const std::string& a, const std::string& b) {
+bool constant_time_equals(std::string_view a, std::string_view b) {
   std::size_t n = std::max(a.size(), b.size());
   unsigned char diff = a.size() == b.size() ? 0 : 1;
   for (std::size_t i = 0; i < n; ++i) {
@@ -232,9 +232,13 @@ void WebhookServer::accept_all(TimePoint now) {
     }
     if (open_ >= options_.max_connections) {
       close(fd);
-      std::lock_guard lock(stats_mutex_);
-      if (stats_.connections_refused++ % 1000 == 0) {
-        log(LogLevel::kWarn, "webhook: {} connections open, the limit; refused one from {}", open_, peer_address(peer));
+      {
+        std::lock_guard lock(stats_mutex_);
+        ++stats_.connections_refused;
+      }
+      if (std::uint64_t held = 0; may_warn(refused_warnings_, now, held)) {
+        log(LogLevel::kWarn, "webhook: {} connections open, the limit; refused one from {}{}", open_,
+            peer_address(peer), held_back(held));
       }
       continue;
     }
@@ -333,15 +337,14 @@ void WebhookServer::serve_buffered(const ConnectionPtr& connection, TimePoint no
   if (c.state == Connection::State::kWriting) flush(connection, now);
 }
 
-bool WebhookServer::respond(const ConnectionPtr& connection, HttpRequest& request, TimePoint now) {
+bool WebhookServer::respond(const ConnectionPtr& connection, const HttpRequest& request, TimePoint now) {
   Connection& c = *connection;
   int status = 200;
   if (request.path() != options_.path) {
     status = 404;
   } else if (request.method != "POST") {
     status = 405;
-  } else if (!constant_time_equals(std::string(request.header("X-Telegram-Bot-Api-Secret-Token").value_or("")),
-                                   options_.secret)) {
+  } else if (!constant_time_equals(request.header("X-Telegram-Bot-Api-Secret-Token").value_or(""), options_.secret)) {
     if (std::uint64_t held = 0; may_warn(wrong_secret_warnings_, now, held)) {
       log(LogLevel::kWarn, "webhook request from {} with a wrong secret refused{}", c.peer, held_back(held));
     }

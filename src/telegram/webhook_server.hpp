@@ -17,6 +17,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <vector>
@@ -45,13 +46,14 @@ struct WebhookOptions {
   /// A keep-alive connection with nothing pending is closed after this.
   std::chrono::milliseconds idle_timeout{30'000};
   HttpRequestLimits limits;
-  /// At most one warning per kind (wrong secret, malformed request, slow sender) in this interval;
+  /// At most one warning per kind (wrong secret, malformed request, slow sender, connection over the
+  /// limit) in this interval;
   /// the next one says how many were not logged.
   std::chrono::milliseconds warn_interval{10'000};
 };
 
 /// `a == b` in time that depends only on the lengths.
-bool constant_time_equals(const std::string& a, const std::string& b);
+bool constant_time_equals(std::string_view a, std::string_view b);
 
 class WebhookServer {
  public:
@@ -96,7 +98,7 @@ class WebhookServer {
   void serve_buffered(const ConnectionPtr& connection, TimePoint now);
   /// Handles one request: true when it was dispatched (the connection now awaits its answer), false
   /// when the answer was added to the connection's output.
-  bool respond(const ConnectionPtr& connection, HttpRequest& request, TimePoint now);
+  bool respond(const ConnectionPtr& connection, const HttpRequest& request, TimePoint now);
   void settle(const ConnectionPtr& connection, std::uint64_t request, int status);
   /// Writes what is pending; afterwards reads again, or closes when that was asked or it failed.
   void flush(const ConnectionPtr& connection, TimePoint now);
@@ -127,7 +129,7 @@ class WebhookServer {
   std::atomic<bool> stopping_{false};
   bool accept_paused_ = false;  // loop thread only: out of file descriptors, retried by the sweep
 
-  WarnThrottle wrong_secret_warnings_, malformed_warnings_, slow_warnings_;  // loop thread only
+  WarnThrottle wrong_secret_warnings_, malformed_warnings_, slow_warnings_, refused_warnings_;  // loop only
   std::unordered_map<int, ConnectionPtr> connections_;  // loop thread only; closed ones leave at the sweep
   std::size_t open_ = 0;                                // loop thread only
   std::mutex handed_back_mutex_;
