@@ -159,4 +159,12 @@ bool Connection::in_transaction() const { return sqlite3_get_autocommit(db_) == 
 
 bool Connection::read_only() const { return sqlite3_db_readonly(db_, "main") == 1; }
 
+bool Connection::in_wal_mode() {
+  static constexpr const char* kJournalMode = "PRAGMA journal_mode";
+  auto statement = prepare(kJournalMode);
+  if (!statement) return false;
+  auto row = statement->step();
+  return row && *row && statement->column_text(0) == "wal";
+}
+
 }  // namespace kt::storage::sqlite

@@ -91,6 +91,8 @@ class Connection {
   /// True while a transaction is open (sqlite has not fallen back to autocommit).
   bool in_transaction() const;
   bool read_only() const;
+  /// True when the database's journal mode is WAL (a file database the writer switched).
+  bool in_wal_mode();
   /// While on, a Statement that would write fails with "database is read-only" before it runs:
   /// how reads that share the writer connection are kept read-only. Unlike toggling
   /// `PRAGMA query_only`, it does not expire every cached statement (each expiry made the next

@@ -13,6 +13,7 @@
 #include "storage/sqlite/sql.hpp"
 #include "storage/sqlite/sqlite_transaction.hpp"
 #include "storage/sqlite/transaction_scope.hpp"
+#include "storage/sqlite/wal_checkpointer.hpp"
 
 namespace kt::storage::sqlite {
 
@@ -46,7 +47,18 @@ class SqliteRepository final : public Repository {
   SqliteRepository(Target target, SqliteOptions options, std::unique_ptr<Connection> writer)
       : target_(std::move(target)), options_(options), writer_(std::move(writer)) {}
 
+  /// Starts the WAL checkpointer when the writer is a file database in WAL mode.
+  Result<void> start_checkpointer() {
+    if (target_.memory || !options_.background_checkpoints || writer_->read_only() || !writer_->in_wal_mode()) {
+      return ok_result();
+    }
+    KT_TRY(auto own, Connection::open(target_.uri, ConnectionOptions{options_.busy_timeout, false, true}));
+    checkpointer_ = std::make_unique<WalCheckpointer>(*writer_, writer_mutex_, std::move(own));
+    return ok_result();
+  }
+
   ~SqliteRepository() override {
+    checkpointer_.reset();  // its thread may hold the writer
     idle_readers_.clear();  // readers close before the writer (the last one checkpoints the WAL)
     writer_.reset();
   }
@@ -128,6 +140,7 @@ class SqliteRepository final : public Repository {
   SqliteOptions options_;
   std::mutex writer_mutex_;
   std::unique_ptr<Connection> writer_;  // also keeps an in-memory database alive
+  std::unique_ptr<WalCheckpointer> checkpointer_;
   std::mutex pool_mutex_;
   std::condition_variable pool_cv_;
   std::vector<std::unique_ptr<Connection>> idle_readers_;
@@ -143,7 +156,9 @@ Result<std::unique_ptr<Repository>> open_sqlite_repository(const std::string& pa
 Result<std::unique_ptr<Repository>> open_sqlite_repository(const std::string& path, const SqliteOptions& options) {
   KT_TRY(auto target, resolve_target(path));
   KT_TRY(auto writer, Connection::open(target.uri, ConnectionOptions{options.busy_timeout, false, true}));
-  return std::unique_ptr<Repository>(new SqliteRepository(std::move(target), options, std::move(writer)));
+  auto repository = std::make_unique<SqliteRepository>(std::move(target), options, std::move(writer));
+  KT_TRY_VOID(repository->start_checkpointer());
+  return std::unique_ptr<Repository>(std::move(repository));
 }
 
 }  // namespace kt::storage::sqlite

@@ -16,6 +16,9 @@ struct SqliteOptions {
   /// the writer (shared-cache table locks fail at once instead of waiting).
   int readers = 4;
   std::chrono::milliseconds busy_timeout{5000};  ///< wait for another writer before E-STORAGE (retryable)
+  /// A file database's WAL is checkpointed by a thread of its own (wal_checkpointer.hpp) instead
+  /// of inside the commit that fills it; off = SQLite's automatic checkpoint.
+  bool background_checkpoints = true;
 };
 
 /// Opens (does not migrate) a database at `path`: a file path (parent directories are created),
