@@ -1,11 +1,6 @@
 #include "load_bot_api.hpp"
 
-#include <httplib.h>
-
-#include <arpa/inet.h>
-#include <netinet/in.h>
 #include <sys/eventfd.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -22,7 +17,6 @@ namespace {
 // A user gets a new command only this long after the first reply to the previous one, so a
 // trailing second message of a reply is never taken for the answer to the next command.
 constexpr auto kCooldown = 30ms;
-constexpr const char* kJsonUncompressed = "application/json; charset=utf-8";
 
 std::int64_t int_param(const json& params, const char* name) {
   if (!params.contains(name)) return 0;
@@ -32,33 +26,6 @@ std::int64_t int_param(const json& params, const char* name) {
   return 0;
 }
 
-/// Debian's cpp-httplib listens with a backlog of 5 (compiled in, so its macro cannot be changed):
-/// a burst of new connections from the bot overflowed it, and each dropped SYN was retried by the
-/// kernel after 1 s, a 1 s reply in the benchmark that no real Bot API server would cause. Calling
-/// listen() again on a listening socket only changes its backlog; httplib does not expose the
-/// socket, so it is found by its port.
-void widen_accept_queue(int port) {
-  for (const auto& entry : std::filesystem::directory_iterator("/proc/self/fd")) {
-    int fd = 0;
-    try {
-      fd = std::stoi(entry.path().filename().string());
-    } catch (const std::exception&) {
-      continue;
-    }
-    sockaddr_in address{};
-    socklen_t length = sizeof address;
-    int accepting = 0;
-    socklen_t flag_length = sizeof accepting;
-    if (::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0 || address.sin_family != AF_INET ||
-        ntohs(address.sin_port) != port || ::getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &flag_length) != 0 ||
-        accepting == 0) {
-      continue;
-    }
-    if (::listen(fd, 4096) != 0) std::perror("load fake: widening the accept queue");
-    return;
-  }
-  std::fprintf(stderr, "load fake: listening socket of port %d not found; accept queue left at 5\n", port);
-}
 }  // namespace
 
 LoadBotApi::LoadBotApi(std::string token, std::int64_t first_user, std::size_t users, Mix mix, std::uint64_t seed)
@@ -69,29 +36,12 @@ LoadBotApi::LoadBotApi(std::string token, std::int64_t first_user, std::size_t u
     ready_.push_back(i);
   }
   std::shuffle(ready_.begin(), ready_.end(), rng_);
-  server_ = std::make_unique<httplib::Server>();
-  // A keep-alive connection holds a pool thread: room for the poller and every call the bot keeps in
-  // flight (64 unpaced by default; telegram.calls_in_flight may set more, up to 1,024).
-  server_->new_task_queue = [] { return new httplib::ThreadPool(256); };
-  server_->set_keep_alive_max_count(1'000'000);
-  server_->set_tcp_nodelay(true);  // else Nagle + delayed ACK hold every answer ~40 ms
-  server_->set_keep_alive_timeout(5);
-  server_->Post(R"(/bot([^/]+)/(\w+))", [this](const httplib::Request& req, httplib::Response& res) {
-    if (req.matches[1] != token_) {
-      res.status = 401;
-      res.set_content(R"({"ok":false,"error_code":401,"description":"Unauthorized"})", "application/json");
-      return;
-    }
-    // Not "application/json" exactly: for that type Debian's cpp-httplib (built with brotli) compresses
-    // every answer the bot's curl accepts encoded, at brotli's top quality: ~40 ms of this process's
-    // CPU per 100-update getUpdates, which throttled the poller and measured the fake, not the bot.
-    res.set_content(handle(req.matches[2], req.body), kJsonUncompressed);
-  });
-  port_ = server_->bind_to_any_port("127.0.0.1");
-  thread_ = std::thread([this] { server_->listen_after_bind(); });
-  // A stop() that comes before the accept loop runs is lost and the join then hangs: wait for it.
-  for (int i = 0; i < 5000 && !server_->is_running(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
-  widen_accept_queue(port_);
+  server_ = std::make_unique<LoopHttpServer>(
+      [this](LoopHttpServer::ConnId connection, std::string_view path, const std::string& body, SteadyTime received) {
+        return on_request(connection, path, body, received);
+      },
+      [this](SteadyTime now) { return answer_parked_polls(now); });
+  port_ = server_->port();
 }
 
 LoadBotApi::~LoadBotApi() {
@@ -107,8 +57,7 @@ LoadBotApi::~LoadBotApi() {
   }
   for (auto& t : pushers_) t.join();
   if (push_wake_fd_ >= 0) ::close(push_wake_fd_);
-  server_->stop();
-  if (thread_.joinable()) thread_.join();
+  server_.reset();  // its loop calls into this object
 }
 
 std::string LoadBotApi::api_url() const { return "http://127.0.0.1:" + std::to_string(port_); }
@@ -147,13 +96,40 @@ void LoadBotApi::start_webhook(int port, std::string path, std::string secret, s
   pushers_.emplace_back([this, port, path, secret, connections] { push_loop(port, path, secret, connections); });
 }
 
-std::string LoadBotApi::handle(const std::string& method, const std::string& body) {
-  const auto now = std::chrono::steady_clock::now();
+std::optional<LoopHttpServer::Reply> LoadBotApi::on_request(LoopHttpServer::ConnId connection, std::string_view path,
+                                                            const std::string& body, SteadyTime received) {
+  // /bot<token>/<method>
+  constexpr std::string_view kPrefix = "/bot";
+  const std::size_t slash = path.find('/', kPrefix.size());
+  if (path.substr(0, kPrefix.size()) != kPrefix || slash == std::string_view::npos) {
+    return LoopHttpServer::Reply{404, R"({"ok":false,"error_code":404,"description":"Not Found"})"};
+  }
+  if (path.substr(kPrefix.size(), slash - kPrefix.size()) != token_) {
+    return LoopHttpServer::Reply{401, R"({"ok":false,"error_code":401,"description":"Unauthorized"})"};
+  }
+  const std::string method(path.substr(slash + 1));
   json params = body.empty() ? json::object() : json::parse(body, nullptr, false);
-  // The round trip is simulated before the answer, outside the lock: calls overlap as they would.
-  if (method != "getUpdates" && call_delay_.count() > 0) std::this_thread::sleep_for(call_delay_);
+  if (params.is_discarded()) params = json::object();  // multipart (sendPhoto): only counted
   std::unique_lock lock(mutex_);
-  if (method == "getUpdates") return get_updates(params, lock, now);
+  if (method == "getUpdates") {
+    ++polls_;
+    const std::int64_t offset = int_param(params, "offset");
+    // Telegram forgets what is below the offset: confirmed.
+    while (!released_.empty() && offset > 0 && released_.front().id < offset) released_.pop_front();
+    ParkedPoll poll{connection, offset, params.contains("limit") ? int_param(params, "limit") : 100,
+                    received + std::chrono::seconds(std::min<std::int64_t>(int_param(params, "timeout"), 1)), received};
+    if (auto answer = updates_for(poll, received)) return LoopHttpServer::Reply{200, std::move(*answer)};
+    parked_.push_back(poll);  // a long poll: answered by answer_parked_polls
+    return std::nullopt;
+  }
+  LoopHttpServer::Reply reply{200, handle(method, params, received)};
+  if (call_delay_.count() == 0) return reply;
+  // The round trip is simulated after the receipt is stamped: calls overlap as they would.
+  server_->answer(connection, std::move(reply), received + call_delay_);
+  return std::nullopt;
+}
+
+std::string LoadBotApi::handle(const std::string& method, const json& params, SteadyTime now) {
   if (method == "setWebhook") webhook_set_ = true;
   if (method == "getMe") {
     return R"({"ok":true,"result":{"id":900000001,"is_bot":true,"first_name":"KiTrader","username":"KiLoadBot"}})";
@@ -287,45 +263,49 @@ void LoadBotApi::release_due(SteadyTime now) {
   }
 }
 
-std::string LoadBotApi::get_updates(const json& params, std::unique_lock<std::mutex>& lock, SteadyTime received) {
-  ++polls_;
-  const std::int64_t offset = int_param(params, "offset");
-  const std::int64_t limit = params.contains("limit") ? int_param(params, "limit") : 100;
-  const auto timeout = std::chrono::seconds(std::min<std::int64_t>(int_param(params, "timeout"), 1));
-  // Telegram forgets what is below the offset: confirmed.
-  while (!released_.empty() && offset > 0 && released_.front().id < offset) released_.pop_front();
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (true) {
-    release_due(std::chrono::steady_clock::now());
-    std::string out = R"({"ok":true,"result":[)";
-    std::int64_t n = 0;
-    const auto served_at = std::chrono::steady_clock::now();
-    for (auto& r : released_) {
-      if (r.id < offset || n >= limit) continue;
-      if (!r.served) {
-        r.served = true;
-        users_[r.user].fetched = served_at;
-      }
-      if (n++ > 0) out += ',';
-      out += r.body;
+std::optional<std::string> LoadBotApi::updates_for(const ParkedPoll& poll, SteadyTime now) {
+  release_due(now);
+  std::string out = R"({"ok":true,"result":[)";
+  std::int64_t n = 0;
+  for (auto& r : released_) {
+    if (r.id < poll.offset || n >= poll.limit) continue;
+    if (!r.served) {
+      r.served = true;
+      users_[r.user].fetched = now;
     }
-    const auto now = std::chrono::steady_clock::now();
-    if (std::getenv("KT_LOAD_TRACE") && running_) {
-      std::fprintf(stderr, "poll received t=%.1f answered t=%.1f offset=%lld n=%lld released=%zu\n",
-                   std::chrono::duration<double, std::milli>(received - start_).count(),
-                   std::chrono::duration<double, std::milli>(now - start_).count(), (long long)offset, (long long)n,
-                   released_.size());
-    }
-    if (n > 0 || now >= deadline) return out + "]}";
-    // Nothing yet: wait for the next slot (or a user to become ready), like a long poll.
-    auto wake = deadline;
-    const auto next = start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * next_slot_ / rate_));
-    if (running_ && next <= end_) {
-      wake = std::min(wake, next);
-      if (!cooling_.empty()) wake = std::min(wake, cooling_.front().first);
-    }
-    released_cv_.wait_until(lock, std::max(wake, now + 100us));
+    if (n++ > 0) out += ',';
+    out += r.body;
   }
+  if (trace_ && running_) {
+    std::fprintf(stderr, "poll received t=%.1f answered t=%.1f offset=%lld n=%lld released=%zu\n",
+                 std::chrono::duration<double, std::milli>(poll.received - start_).count(),
+                 std::chrono::duration<double, std::milli>(now - start_).count(), (long long)poll.offset, (long long)n,
+                 released_.size());
+  }
+  if (n == 0 && now < poll.deadline) return std::nullopt;
+  return out + "]}";
+}
+
+SteadyTime LoadBotApi::answer_parked_polls(SteadyTime now) {
+  std::lock_guard lock(mutex_);
+  auto wake = now + 50ms;
+  for (auto it = parked_.begin(); it != parked_.end();) {
+    if (auto answer = updates_for(*it, now)) {
+      server_->answer(it->connection, LoopHttpServer::Reply{200, std::move(*answer)});
+      it = parked_.erase(it);
+    } else {
+      wake = std::min(wake, it->deadline);
+      ++it;
+    }
+  }
+  if (parked_.empty()) return wake;
+  // A poll waits for the next slot (or a user to become ready).
+  const auto next = start_ + std::chrono::nanoseconds(static_cast<std::int64_t>(1e9 * next_slot_ / rate_));
+  if (running_ && next <= end_) {
+    wake = std::min(wake, next);
+    if (!cooling_.empty()) wake = std::min(wake, cooling_.front().first);
+  }
+  return wake;
 }
 
 PhaseResult LoadBotApi::run_phase(double rate, std::chrono::milliseconds duration, std::chrono::milliseconds drain) {
@@ -340,6 +320,7 @@ PhaseResult LoadBotApi::run_phase(double rate, std::chrono::milliseconds duratio
     running_ = true;
   }
   released_cv_.notify_all();
+  server_->wake();  // parked polls wait for the phase's first slot
   std::this_thread::sleep_for(duration);
   const auto drain_until = std::chrono::steady_clock::now() + drain;
   while (std::chrono::steady_clock::now() < drain_until) {

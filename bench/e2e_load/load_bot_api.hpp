@@ -3,28 +3,30 @@
 // open-loop schedule (update k becomes available at start + k/rate, given to a user who has no
 // command outstanding), and every outbound call (sendMessage, editMessageText, answerCallbackQuery,
 // sendPhoto, ...) is timestamped on receipt. A command's latency is from its scheduled
-// availability to the first outbound call for its user.
+// availability to the first outbound call for its user. One epoll thread serves every connection
+// (loop_http_server.hpp); a getUpdates with nothing to give is parked there until updates are
+// released or its timeout (at most 1 s) passes.
 // Webhook mode (start_webhook): instead of waiting for getUpdates, each update is POSTed as it
 // becomes available to the bot's listener over `connections` keep-alive connections, one at a time
 // per connection and each waiting for the answer, like Telegram (its default max_connections is 40);
 // one thread drives them all (webhook_pusher.cpp).
 #include <nlohmann/json.hpp>
 
+#include "loop_http_server.hpp"
+
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <cstdlib>
 #include <deque>
 #include <map>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
 #include <vector>
-
-namespace httplib {
-class Server;
-}
 
 namespace kt::bench {
 
@@ -96,10 +98,25 @@ class LoadBotApi {
     bool served = false;
   };
 
-  std::string handle(const std::string& method, const std::string& body);
+  /// A long poll not answered yet: answered when updates are released or at its deadline.
+  struct ParkedPoll {
+    LoopHttpServer::ConnId connection;
+    std::int64_t offset;
+    std::int64_t limit;
+    SteadyTime deadline;
+    SteadyTime received;
+  };
+
+  /// On the server's loop thread.
+  std::optional<LoopHttpServer::Reply> on_request(LoopHttpServer::ConnId connection, std::string_view path,
+                                                  const std::string& body, SteadyTime received);
+  std::string handle(const std::string& method, const nlohmann::json& params, SteadyTime now);
   /// Webhook mode: drives the connections to the bot's listener (webhook_pusher.cpp).
   void push_loop(int port, const std::string& path, const std::string& secret, std::size_t connections);
-  std::string get_updates(const nlohmann::json& params, std::unique_lock<std::mutex>& lock, SteadyTime received);
+  /// getUpdates' answer for `poll`, or nullopt while it has nothing and its deadline has not come.
+  std::optional<std::string> updates_for(const ParkedPoll& poll, SteadyTime now);
+  /// The server's tick: answers the parked polls that can be; returns when to look again.
+  SteadyTime answer_parked_polls(SteadyTime now);
   void release_due(SteadyTime now);
   nlohmann::json make_update(std::size_t user_index, std::string& kind);
   void outbound(std::size_t user_index, const std::string& text, SteadyTime at);
@@ -108,9 +125,9 @@ class LoadBotApi {
   std::int64_t first_user_;
   Mix mix_;
   std::mt19937_64 rng_;
-  std::unique_ptr<httplib::Server> server_;
-  std::thread thread_;
+  std::unique_ptr<LoopHttpServer> server_;
   int port_ = 0;
+  const bool trace_ = std::getenv("KT_LOAD_TRACE") != nullptr;
   std::chrono::milliseconds call_delay_{0};
 
   mutable std::mutex mutex_;
@@ -120,6 +137,7 @@ class LoadBotApi {
   std::deque<std::size_t> ready_;                           ///< users without a command outstanding
   std::deque<std::pair<SteadyTime, std::size_t>> cooling_;  ///< ready again after a short pause
   std::deque<Released> released_;
+  std::vector<ParkedPoll> parked_;
   std::map<std::string, std::size_t> callback_user_;
   std::int64_t next_update_id_ = 1;
   std::int64_t next_message_id_ = 1;
