@@ -72,6 +72,12 @@ Result<std::unique_ptr<Observability>> Observability::start(Application& app, co
     }
     return out;
   });
+  if (repo.wal_checkpoints()) {
+    metrics.set_wal_checkpoints([&repo] {
+      const auto c = repo.wal_checkpoints().value_or(storage::WalCheckpointCounts{});
+      return ops::WalCheckpointSample{c.passive_passes, c.final_passes, c.inline_passes, c.failures};
+    });
+  }
   if (queue) {
     metrics.set_outbound([queue] { return ops::OutboundSample{queue->depth(), queue->counters().retried_429}; });
   }

@@ -252,6 +252,7 @@ struct BotMetrics::Sources {
   std::function<std::vector<PriceSourceSample>()> prices;
   std::function<OutboundSample()> outbound;
   std::function<WebhookSample()> webhook;
+  std::function<WalCheckpointSample()> wal_checkpoints;
   std::atomic<std::uint64_t> rate_limited[4] = {0, 0, 0, 0};
 
   template <class F>
@@ -351,6 +352,24 @@ BotMetrics::BotMetrics(Registry& r)
   r.callback("kitrader_webhook_timeouts_total",
              "Webhook requests answered 503 at the ack timeout or 408, and connections closed idle or unread.",
              MetricType::kCounter, {}, webhook(&WebhookSample::timeouts));
+  // SQLite file databases only.
+  r.callback("kitrader_sqlite_wal_checkpoints_total",
+             "WAL checkpoints, by pass: passive (beside the writer), locked (so the WAL can start over), inline (a "
+             "commit ran it: the checkpointer fell behind).",
+             MetricType::kCounter, {"pass"}, [s] {
+               auto source = s->get(&Sources::wal_checkpoints);
+               if (!source) return std::vector<Sample>{};
+               const WalCheckpointSample c = source();
+               return std::vector<Sample>{{{"inline"}, static_cast<double>(c.inline_)},
+                                          {{"locked"}, static_cast<double>(c.locked)},
+                                          {{"passive"}, static_cast<double>(c.passive)}};
+             });
+  r.callback(
+      "kitrader_sqlite_wal_checkpoint_failures_total", "WAL checkpoints that failed (still busy, or I/O).",
+      MetricType::kCounter, {}, [s] {
+        auto source = s->get(&Sources::wal_checkpoints);
+        return source ? std::vector<Sample>{{{}, static_cast<double>(source().failures)}} : std::vector<Sample>{};
+      });
   r.callback("kitrader_http_429_total", "HTTP 429 (rate limited) answers received, by service.", MetricType::kCounter,
              {"service"}, [s] {
                auto outbound = s->get(&Sources::outbound);
@@ -396,6 +415,11 @@ void BotMetrics::set_outbound(std::function<OutboundSample()> source) {
 void BotMetrics::set_webhook(std::function<WebhookSample()> source) {
   std::lock_guard lock(sources_->mutex);
   sources_->webhook = std::move(source);
+}
+
+void BotMetrics::set_wal_checkpoints(std::function<WalCheckpointSample()> source) {
+  std::lock_guard lock(sources_->mutex);
+  sources_->wal_checkpoints = std::move(source);
 }
 
 }  // namespace kt::ops

@@ -157,6 +157,14 @@ struct WebhookSample {
   std::uint64_t timeouts = 0;  ///< 503 at the ack timeout, 408, and idle or write timeouts
 };
 
+/// An SQLite file database's WAL checkpointer at scrape time; counters are cumulative.
+struct WalCheckpointSample {
+  std::uint64_t passive = 0;  ///< beside the writer
+  std::uint64_t locked = 0;   ///< under the writer lock, so the WAL can start over
+  std::uint64_t inline_ = 0;  ///< run by a commit itself: the checkpointer fell behind
+  std::uint64_t failures = 0;
+};
+
 /// Every metric the bot exports, named in one place. Direct handles for the hot path; the
 /// set_* sources are read at scrape time (set them once while wiring; thread-safe).
 class BotMetrics {
@@ -180,6 +188,7 @@ class BotMetrics {
   void set_price_sources(std::function<std::vector<PriceSourceSample>()> source);
   void set_outbound(std::function<OutboundSample()> source);
   void set_webhook(std::function<WebhookSample()> source);
+  void set_wal_checkpoints(std::function<WalCheckpointSample()> source);
 
  private:
   struct Sources;

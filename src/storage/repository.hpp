@@ -277,6 +277,14 @@ class Transaction {
   virtual Result<std::optional<ContestEntryRecord>> contest_entry_of_account(UserId account) = 0;
 };
 
+/// What an SQLite file database's WAL checkpointer has done (cumulative; storage/sqlite/wal_checkpointer.hpp).
+struct WalCheckpointCounts {
+  std::uint64_t passive_passes = 0;  ///< checkpoints beside the writer
+  std::uint64_t final_passes = 0;    ///< checkpoints under the writer lock, so the WAL can start over
+  std::uint64_t inline_passes = 0;   ///< checkpoints a commit ran itself (the thread fell behind)
+  std::uint64_t failures = 0;        ///< checkpoints that returned an error (still busy, I/O)
+};
+
 /// A database. `write` runs `work` in one read-write transaction that takes the write lock up front
 /// (SQLite BEGIN IMMEDIATE; PostgreSQL READ COMMITTED + row locks): commit if `work` returns ok,
 /// roll back otherwise and return its error. `read` runs a read-only transaction.
@@ -294,6 +302,8 @@ class Repository {
 
   /// "sqlite" or "postgresql".
   virtual std::string backend_name() const = 0;
+  /// An SQLite file database's checkpointer counters; nullopt for other databases.
+  virtual std::optional<WalCheckpointCounts> wal_checkpoints() const { return std::nullopt; }
 };
 
 /// Opens a repository from a URL: `sqlite://path/to/file.db`, `sqlite::memory:`, or

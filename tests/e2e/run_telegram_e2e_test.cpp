@@ -166,6 +166,8 @@ TEST_F(KitraderRunE2E, webhook_mode_registers_the_secret_and_accepts_only_it) {
   auto metrics = httplib::Client("127.0.0.1", http_port).Get("/metrics");
   ASSERT_TRUE(metrics);
   EXPECT_TRUE(contains(metrics->body, "kitrader_webhook_requests_total 4\n")) << metrics->body;
+  // The fixture's database is an SQLite file: its checkpointer is exported (idle at this size).
+  EXPECT_TRUE(contains(metrics->body, "kitrader_sqlite_wal_checkpoint_failures_total 0\n")) << metrics->body;
   EXPECT_TRUE(contains(metrics->body, "kitrader_webhook_connections_total{outcome=\"accepted\"} 4\n"));
   EXPECT_TRUE(contains(metrics->body, "kitrader_webhook_connections_total{outcome=\"refused\"} 0\n"));
   p.signal(SIGTERM);

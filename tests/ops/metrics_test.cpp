@@ -174,6 +174,9 @@ TEST(BotMetrics, exports_every_bot_metric_with_its_sources) {
   EXPECT_EQ(r.render().find("\nkitrader_webhook_connections_open "), std::string::npos)
       << "polling: no webhook metrics";
   m.set_webhook([] { return WebhookSample{3, 40, 2, 1000, 4}; });
+  EXPECT_EQ(r.render().find("\nkitrader_sqlite_wal_checkpoints_total"), std::string::npos)
+      << "PostgreSQL or an in-memory database: no checkpoint metrics";
+  m.set_wal_checkpoints([] { return WalCheckpointSample{120, 15, 1, 2}; });
   const std::string text = r.render();
   for (const char* line : {
            "kitrader_updates_received_total 2\n",
@@ -190,6 +193,10 @@ TEST(BotMetrics, exports_every_bot_metric_with_its_sources) {
            "kitrader_webhook_connections_total{outcome=\"refused\"} 2\n",
            "kitrader_webhook_requests_total 1000\n",
            "kitrader_webhook_timeouts_total 4\n",
+           "kitrader_sqlite_wal_checkpoints_total{pass=\"passive\"} 120\n",
+           "kitrader_sqlite_wal_checkpoints_total{pass=\"locked\"} 15\n",
+           "kitrader_sqlite_wal_checkpoints_total{pass=\"inline\"} 1\n",
+           "kitrader_sqlite_wal_checkpoint_failures_total 2\n",
            "kitrader_rpc_requests_total{endpoint=\"https://a.example\"} 10\n",
            "kitrader_rpc_errors_total{endpoint=\"https://b.example\"} 4\n",
            "kitrader_rpc_breaker_state{endpoint=\"https://a.example\"} 0\n",

@@ -169,10 +169,21 @@ TEST(WalCheckpointer, a_file_repository_checkpoints_in_the_background_and_remove
       }
       return false;
     })) << "no checkpointer thread";
+    EXPECT_TRUE((*repository)->wal_checkpoints().has_value()) << "its counters are not exported";
   }
   EXPECT_FALSE(std::filesystem::exists(path.str() + "-wal"));
   auto reader = open_connection(path);
   EXPECT_EQ(text(*reader, kIntegrity), "ok");
+}
+
+TEST(WalCheckpointer, only_file_databases_have_one) {
+  auto memory = open_sqlite_repository(":memory:");
+  ASSERT_TRUE(memory.ok());
+  EXPECT_FALSE((*memory)->wal_checkpoints().has_value());
+  TempDbPath path;
+  auto automatic = open_sqlite_repository(path.str(), SqliteOptions{.background_checkpoints = false});
+  ASSERT_TRUE(automatic.ok());
+  EXPECT_FALSE((*automatic)->wal_checkpoints().has_value()) << "SQLite's automatic checkpoint was asked for";
 }
 
 }  // namespace

@@ -93,6 +93,11 @@ class SqliteRepository final : public Repository {
 
   std::string backend_name() const override { return "sqlite"; }
 
+  std::optional<WalCheckpointCounts> wal_checkpoints() const override {
+    if (!checkpointer_) return std::nullopt;
+    return checkpointer_->stats();
+  }
+
  private:
   // A shared-cache in-memory database takes table locks that fail at once (SQLITE_LOCKED, no busy
   // wait) when a reader meets a writer, so reads of an in-memory database share the writer.

@@ -17,6 +17,8 @@
 #include <string>
 #include <thread>
 
+#include "storage/repository.hpp"
+
 struct sqlite3;
 
 namespace kt::storage::sqlite {
@@ -38,12 +40,7 @@ struct WalCheckpointerOptions {
 
 class WalCheckpointer {
  public:
-  struct Stats {
-    std::uint64_t passive_passes = 0;  ///< checkpoints beside the writer
-    std::uint64_t final_passes = 0;    ///< checkpoints under the writer lock
-    std::uint64_t inline_passes = 0;   ///< checkpoints a commit ran itself (inline_frames reached)
-    std::uint64_t failures = 0;        ///< checkpoints that returned an error (busy, I/O)
-  };
+  using Stats = WalCheckpointCounts;
 
   /// Installs the commit hook on `writer` (which must be in WAL mode) and starts the thread, which
   /// checkpoints through `own` (another connection to the same file). `writer_mutex` is the lock
