@@ -75,7 +75,7 @@ Result<std::unique_ptr<Observability>> Observability::start(Application& app, co
   if (repo.wal_checkpoints()) {
     metrics.set_wal_checkpoints([&repo] {
       const auto c = repo.wal_checkpoints().value_or(storage::WalCheckpointCounts{});
-      return ops::WalCheckpointSample{c.passive_passes, c.final_passes, c.inline_passes, c.failures};
+      return ops::WalCheckpointSample{c.passive_passes, c.locked_passes, c.inline_passes, c.failures};
     });
   }
   if (queue) {

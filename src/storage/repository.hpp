@@ -280,7 +280,7 @@ class Transaction {
 /// What an SQLite file database's WAL checkpointer has done (cumulative; storage/sqlite/wal_checkpointer.hpp).
 struct WalCheckpointCounts {
   std::uint64_t passive_passes = 0;  ///< checkpoints beside the writer
-  std::uint64_t final_passes = 0;    ///< checkpoints under the writer lock, so the WAL can start over
+  std::uint64_t locked_passes = 0;   ///< checkpoints under the writer lock, so the WAL can start over
   std::uint64_t inline_passes = 0;   ///< checkpoints a commit ran itself (the thread fell behind)
   std::uint64_t failures = 0;        ///< checkpoints that returned an error (still busy, I/O)
 };

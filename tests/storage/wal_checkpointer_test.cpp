@@ -98,7 +98,7 @@ TEST(WalCheckpointer, copies_the_wal_on_its_thread_and_lets_it_start_over) {
         *db.writer, db.writer_mutex, open_connection(db.path),
         WalCheckpointerOptions{.wake_frames = 20, .restart_frames = 100, .inline_frames = 20000});
     db.commit_rows(3000);  // ~6,000 frames: the WAL would hold them all if it never started over
-    ASSERT_TRUE(eventually([&] { return checkpointer.stats().final_passes >= 1; }));
+    ASSERT_TRUE(eventually([&] { return checkpointer.stats().locked_passes >= 1; }));
     const auto stats = checkpointer.stats();
     EXPECT_GE(stats.passive_passes, 10u);
     EXPECT_EQ(stats.inline_passes, 0u);
@@ -124,7 +124,7 @@ void with_the_wal_pinned(Fixture& db, WalCheckpointer& checkpointer, int rows, i
   ASSERT_TRUE(reader->exec("COMMIT", "ending the read").ok());
   const auto pinned = checkpointer.stats();
   db.commit_rows(after);
-  EXPECT_TRUE(eventually([&] { return checkpointer.stats().final_passes > pinned.final_passes; }));
+  EXPECT_TRUE(eventually([&] { return checkpointer.stats().locked_passes > pinned.locked_passes; }));
   EXPECT_LT(db.wal_frames(), 400u) << "the WAL did not start over once the reader left";
   EXPECT_EQ(scalar(*reader, kCount), before + rows + after);
   EXPECT_EQ(text(*reader, kIntegrity), "ok");
@@ -139,7 +139,7 @@ TEST(WalCheckpointer, waits_for_more_frames_instead_of_spinning_while_a_reader_p
   // ~600 frames, every commit after the first few over the threshold: ~12 rounds of two passes,
   // against one round per commit if the thread were woken whenever the WAL is over it.
   with_the_wal_pinned(db, checkpointer, 300, 1000, [](const WalCheckpointer::Stats& pinned) {
-    EXPECT_LE(pinned.passive_passes + pinned.final_passes, 60u) << "woken on every commit";
+    EXPECT_LE(pinned.passive_passes + pinned.locked_passes, 60u) << "woken on every commit";
     EXPECT_EQ(pinned.inline_passes, 0u);
   });
 }

@@ -98,7 +98,7 @@ void WalCheckpointer::run() {
       // copied all of it: copy those few with commits held off, so that the next commit starts
       // the WAL over instead of growing it.
       std::lock_guard writer_lock(writer_mutex_);
-      pass = checkpoint_once(&Stats::final_passes);
+      pass = checkpoint_once(&Stats::locked_passes);
       // Set before a commit can start the WAL over (a reader on an old snapshot can prevent it).
       if (pass.ok)
         wake_at_ = pass.copied >= pass.wal_frames ? options_.wake_frames : pass.wal_frames + options_.wake_frames;
