@@ -287,8 +287,10 @@ std::optional<std::string> LoadBotApi::updates_for(const ParkedPoll& poll, Stead
 }
 
 SteadyTime LoadBotApi::answer_parked_polls(SteadyTime now) {
-  std::lock_guard lock(mutex_);
   auto wake = now + 50ms;
+  // parked_ is the loop thread's alone: webhook mode (no polls) takes no lock on each wake-up.
+  if (parked_.empty()) return wake;
+  std::lock_guard lock(mutex_);
   for (auto it = parked_.begin(); it != parked_.end();) {
     if (auto answer = updates_for(*it, now)) {
       server_->answer(it->connection, LoopHttpServer::Reply{200, std::move(*answer)});

@@ -137,7 +137,7 @@ class LoadBotApi {
   std::deque<std::size_t> ready_;                           ///< users without a command outstanding
   std::deque<std::pair<SteadyTime, std::size_t>> cooling_;  ///< ready again after a short pause
   std::deque<Released> released_;
-  std::vector<ParkedPoll> parked_;
+  std::vector<ParkedPoll> parked_;  ///< only the server's loop thread touches it
   std::map<std::string, std::size_t> callback_user_;
   std::int64_t next_update_id_ = 1;
   std::int64_t next_message_id_ = 1;
